@@ -1,0 +1,67 @@
+"""evalmetrics: every evaluation metric as an explicit, composable object whose canonical ID spells out its behavior.
+
+>>> import evalmetrics as em
+>>> m = em.ExactMatch(mode="prefix", normalize=[em.StripPunct(), em.NormalizeNumbers()])
+>>> m.score("Yes, 1,000 of them", "Yes 1000")
+1.0
+>>> em.get(m.id) == m
+True
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric
+from .explain import Explanation, explain, trace
+from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
+from .metrics.base import Metric
+from .metrics.choice import Choices, LoglikelihoodMatch
+from .metrics.match import F1, ExactMatch
+from .normalizers import (
+    CollapseWhitespace,
+    FloatCast,
+    Lowercase,
+    NormalizeNumbers,
+    PerToken,
+    RegexRemove,
+    RegexReplace,
+    RejectEmpty,
+    RemoveDigits,
+    RemoveOuterBraces,
+    RemoveSpans,
+    Replace,
+    Strip,
+    StripArticles,
+    StripLatex,
+    StripPunct,
+    UnicodeNormalize,
+    Uppercase,
+)
+from .registry import CatalogEntry, catalog, get
+from .result import Result
+
+__all__ = [
+    "__version__",
+    # errors
+    "EvalMetricsError", "InvalidInput", "InvalidConfig", "UnknownMetric", "ParseError", "Timeout",
+    # registry
+    "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
+    # metrics
+    "Metric", "ExactMatch", "F1", "LoglikelihoodMatch", "Choices",
+    # normalizers
+    "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
+    "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans",
+    # extractors
+    "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
+    # scoring (loads torch on first use)
+    "LogprobScorer",
+]
+
+
+def __getattr__(name):
+    if name == "LogprobScorer":
+        from .scoring import LogprobScorer
+
+        return LogprobScorer
+    raise AttributeError(f"module 'evalmetrics' has no attribute {name!r}")

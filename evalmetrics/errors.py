@@ -1,0 +1,85 @@
+"""The exception hierarchy: every error evalmetrics raises on purpose derives from EvalMetricsError."""
+from __future__ import annotations
+
+__all__ = [
+    "EvalMetricsError",
+    "InvalidInput",
+    "InvalidConfig",
+    "UnknownMetric",
+    "ParseError",
+    "Timeout",
+]
+
+
+class EvalMetricsError(Exception):
+    """Base class of every error evalmetrics raises on purpose."""
+
+
+class InvalidInput(EvalMetricsError, ValueError):
+    """Input data is malformed. Names the sample index and the field.
+
+    >>> str(InvalidInput("expected a string, got None", index=3, field="prediction"))
+    'sample 3, field prediction: expected a string, got None'
+    """
+
+    def __init__(self, message: str, *, index: int | None = None, field: str | None = None):
+        self.index = index
+        self.field = field
+        self.reason = message
+        where = []
+        if index is not None:
+            where.append(f"sample {index}")
+        if field is not None:
+            where.append(f"field {field}")
+        super().__init__((", ".join(where) + ": " if where else "") + message)
+
+    def __reduce__(self):
+        return (_rebuild_invalid_input, (self.reason, self.index, self.field))
+
+
+def _rebuild_invalid_input(reason, index, field):
+    return InvalidInput(reason, index=index, field=field)
+
+
+class InvalidConfig(EvalMetricsError, ValueError):
+    """A unit was configured with a value it does not accept. Names the field, the allowed values and the value."""
+
+
+class UnknownMetric(EvalMetricsError, KeyError):
+    """A name is neither a canonical ID nor a known alias. Suggests the closest known names."""
+
+    def __init__(self, name: str, suggestions: list[str] | tuple[str, ...] = ()):
+        self.name = name
+        self.suggestions = list(suggestions)
+        msg = f"unknown metric or unit {name!r}"
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(msg)
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return self.args[0]
+
+    def __reduce__(self):
+        return (UnknownMetric, (self.name, self.suggestions))
+
+
+class ParseError(EvalMetricsError, ValueError):
+    """A canonical ID does not follow the grammar (see docs/ids.md). Carries the character position."""
+
+    def __init__(self, message: str, text: str = "", position: int | None = None):
+        self.text = text
+        self.position = position
+        self.reason = message
+        full = message
+        if position is not None:
+            full = f"{message} at position {position}"
+            if text:
+                full += f"\n  {text}\n  {' ' * position}^"
+        super().__init__(full)
+
+    def __reduce__(self):
+        return (ParseError, (self.reason, self.text, self.position))
+
+
+class Timeout(EvalMetricsError):
+    """A time or size bound was hit (regex, math). In Metric.compute such a sample scores 0 and is counted."""

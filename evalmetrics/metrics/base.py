@@ -1,0 +1,148 @@
+"""Metric base classes: input validation, the per-sample loop with bounds, and mean aggregation."""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Iterable, Sequence
+
+import numpy as np
+
+from ..errors import InvalidInput, Timeout
+from ..result import Result, mean_and_stderr
+from ..units import Unit
+
+__all__ = ["Metric", "GenerativeMetric", "check_text", "check_references"]
+
+
+def check_text(value: Any, index: int | None, field: str) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None:
+        raise InvalidInput("expected a string, got None", index=index, field=field)
+    raise InvalidInput(f"expected a string, got {type(value).__name__}", index=index, field=field)
+
+
+def check_references(value: Any, index: int | None) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if value is None:
+        raise InvalidInput("expected a string or a list of strings, got None", index=index, field="references")
+    if isinstance(value, (bytes, bytearray, dict, set, frozenset)) or not isinstance(value, Sequence):
+        if isinstance(value, np.ndarray) and value.ndim == 1:
+            value = value.tolist()
+        else:
+            raise InvalidInput(
+                f"expected a string or a list of strings, got {type(value).__name__}", index=index, field="references"
+            )
+    if len(value) == 0:
+        raise InvalidInput("the list of references is empty", index=index, field="references")
+    out = []
+    for j, r in enumerate(value):
+        if not isinstance(r, str):
+            got = "None" if r is None else type(r).__name__
+            raise InvalidInput(f"reference {j} is {got}, expected a string", index=index, field="references")
+        out.append(r)
+    return tuple(out)
+
+
+def _check_sequence(value: Any, field: str) -> Sequence:
+    if isinstance(value, (str, bytes)) or value is None:
+        raise InvalidInput(
+            f"expected a list with one entry per sample, got {type(value).__name__}", field=field
+        )
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if not isinstance(value, Sequence):
+        try:
+            return list(value)
+        except TypeError:
+            raise InvalidInput(f"expected a list, got {type(value).__name__}", field=field) from None
+    return value
+
+
+class Metric(Unit):
+    """Base of every metric. Constant metadata that adapters read instead of guessing:
+
+    ``higher_is_better``, ``aggregation`` (how per-sample values combine into the score), ``request_type``
+    ("generate_until" for text outputs, "loglikelihood" for choice log-probabilities, ...).
+    """
+
+    kind: ClassVar[str] = "metric"
+    higher_is_better: ClassVar[bool] = True
+    aggregation: ClassVar[str] = "mean"
+    request_type: ClassVar[str] = "generate_until"
+
+    def _result(self, values: np.ndarray, timeouts: list[int], **prov) -> Result:
+        from .. import __version__
+
+        mu, se = mean_and_stderr(values)
+        values.setflags(write=False)
+        return Result(
+            score=mu,
+            per_sample=values,
+            n=len(values),
+            stderr=se,
+            metric_id=self.id,
+            n_timeouts=len(timeouts),
+            timeout_indices=tuple(timeouts),
+            provenance={"evalmetrics": __version__, **prov},
+        )
+
+    def steps(self) -> list[tuple[str, Any]]:
+        """The pipeline as (side, step) pairs, for explanations."""
+        return []
+
+
+class GenerativeMetric(Metric):
+    """A metric over (prediction text, reference text or texts) pairs."""
+
+    def _score_refs(self, prediction: str, refs: tuple[str, ...], cache: dict | None) -> float:
+        raise NotImplementedError
+
+    def score(self, prediction: str, references) -> float:
+        """Score one sample. ``references``: a string or a non-empty sequence of strings.
+
+        Raises ``Timeout`` if a bound is hit (``compute`` instead scores such a sample 0 and counts it).
+        """
+        p = check_text(prediction, None, "prediction")
+        refs = check_references(references, None)
+        return float(self._score_refs(p, refs, None))
+
+    def compute(self, predictions: Iterable[str], references: Iterable, *, progress: bool | None = None) -> Result:
+        """Score every sample and aggregate (mean, with standard error).
+
+        ``references[i]`` is a string or a list of strings for sample ``i``. Lengths must match.
+        """
+        preds = _check_sequence(predictions, "predictions")
+        refs_all = _check_sequence(references, "references")
+        if len(preds) != len(refs_all):
+            raise InvalidInput(
+                f"{len(preds)} predictions but {len(refs_all)} references; one entry per sample is required",
+                field="references",
+            )
+        if len(preds) == 0:
+            raise InvalidInput("no samples to score", field="predictions")
+        n = len(preds)
+        values = np.empty(n, dtype=np.float64)
+        timeouts: list[int] = []
+        cache: dict = {}
+        it = range(n)
+        if progress or (progress is None and n >= 20000):
+            from .._progress import progress_range
+
+            it = progress_range(n, desc=self.name)
+        for i in it:
+            p = check_text(preds[i], i, "prediction")
+            r = check_references(refs_all[i], i)
+            try:
+                values[i] = self._score_refs(p, r, cache)
+            except Timeout:
+                values[i] = 0.0
+                timeouts.append(i)
+            except InvalidInput as e:
+                if e.index is None:
+                    raise InvalidInput(e.reason, index=i, field=e.field) from None
+                raise
+        return self._result(values, timeouts)
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)

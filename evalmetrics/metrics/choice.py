@@ -1,0 +1,215 @@
+"""Multiple-choice metrics over choice log-likelihoods: the Choices record and LoglikelihoodMatch."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import ClassVar, Iterable, Sequence
+
+import numpy as np
+
+from ..errors import InvalidInput, Timeout
+from ..units import enum, register
+from .base import Metric
+
+__all__ = ["Choices", "LoglikelihoodMatch"]
+
+
+def _floats(values, field: str, n: int | None = None) -> tuple[float, ...]:
+    if values is None or isinstance(values, (str, bytes)):
+        raise InvalidInput(f"expected a list of numbers, got {type(values).__name__}", field=field)
+    try:
+        seq = list(values)
+    except TypeError:
+        raise InvalidInput(f"expected a list of numbers, got {type(values).__name__}", field=field) from None
+    out = []
+    for j, v in enumerate(seq):
+        if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
+            raise InvalidInput(f"entry {j} is {type(v).__name__}, expected a number", field=field)
+        f = float(v)
+        if math.isnan(f):
+            raise InvalidInput(f"entry {j} is NaN", field=field)
+        out.append(f)
+    if n is not None and len(out) != n:
+        raise InvalidInput(f"has {len(out)} entries but there are {n} choices", field=field)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """One multiple-choice sample: a summed log-probability per choice and the gold index (or indices).
+
+    ``texts`` are the choice strings exactly as the task defines them (lm_eval: ``doc_to_choice`` output,
+    without the target delimiter; lighteval: ``Doc.choices``, which often start with a space); length
+    normalizations use exactly these strings. ``token_counts``: tokens per choice continuation.
+    ``unconditioned_logprobs``: log p(choice) without the question (for PMI). ``is_greedy``: whether each
+    continuation is the model's greedy decoding.
+
+    >>> c = Choices(logprobs=[-1.0, -2.8], gold=1, texts=["a", "abc"])
+    >>> c.n_choices
+    2
+    """
+
+    logprobs: tuple
+    gold: object
+    texts: tuple | None = None
+    token_counts: tuple | None = None
+    unconditioned_logprobs: tuple | None = None
+    is_greedy: tuple | None = None
+
+    def __post_init__(self):
+        lp = _floats(self.logprobs, "logprobs")
+        if not lp:
+            raise InvalidInput("there are no choices", field="logprobs")
+        n = len(lp)
+        object.__setattr__(self, "logprobs", lp)
+        gold = self.gold
+        if isinstance(gold, (bool, np.bool_)) or gold is None:
+            raise InvalidInput(f"expected a choice index or a list of indices, got {gold!r}", field="gold")
+        if isinstance(gold, (int, np.integer)):
+            golds = (int(gold),)
+        elif isinstance(gold, (list, tuple)) and gold and all(
+            isinstance(g, (int, np.integer)) and not isinstance(g, bool) for g in gold
+        ):
+            golds = tuple(int(g) for g in gold)
+        else:
+            raise InvalidInput(f"expected a choice index or a non-empty list of indices, got {gold!r}", field="gold")
+        for g in golds:
+            if not 0 <= g < n:
+                raise InvalidInput(f"gold index {g} is out of range for {n} choices", field="gold")
+        object.__setattr__(self, "gold", golds[0] if isinstance(gold, (int, np.integer)) else golds)
+        if self.texts is not None:
+            if isinstance(self.texts, str) or not all(isinstance(t, str) for t in self.texts):
+                raise InvalidInput("expected a list of strings", field="texts")
+            t = tuple(self.texts)
+            if len(t) != n:
+                raise InvalidInput(f"has {len(t)} entries but there are {n} choices", field="texts")
+            object.__setattr__(self, "texts", t)
+        if self.token_counts is not None:
+            tc = self.token_counts
+            if isinstance(tc, (str, bytes)) or not all(
+                isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 0 for x in tc
+            ):
+                raise InvalidInput("expected a list of non-negative integers", field="token_counts")
+            tc = tuple(int(x) for x in tc)
+            if len(tc) != n:
+                raise InvalidInput(f"has {len(tc)} entries but there are {n} choices", field="token_counts")
+            object.__setattr__(self, "token_counts", tc)
+        if self.unconditioned_logprobs is not None:
+            object.__setattr__(
+                self, "unconditioned_logprobs", _floats(self.unconditioned_logprobs, "unconditioned_logprobs", n)
+            )
+        if self.is_greedy is not None:
+            g = self.is_greedy
+            if isinstance(g, (str, bytes)) or not all(isinstance(x, (bool, np.bool_)) for x in g):
+                raise InvalidInput("expected a list of booleans", field="is_greedy")
+            g = tuple(bool(x) for x in g)
+            if len(g) != n:
+                raise InvalidInput(f"has {len(g)} entries but there are {n} choices", field="is_greedy")
+            object.__setattr__(self, "is_greedy", g)
+
+    @property
+    def n_choices(self) -> int:
+        return len(self.logprobs)
+
+    @property
+    def golds(self) -> tuple[int, ...]:
+        return self.gold if isinstance(self.gold, tuple) else (self.gold,)
+
+
+_NORM_WORDS = {
+    "none": "the summed log-probability",
+    "char": "log-probability divided by the number of characters of the choice text",
+    "char_nospace": "log-probability divided by the choice text's characters, not counting one leading space",
+    "token": "log-probability divided by the choice's token count",
+    "byte": "log-probability divided by the UTF-8 bytes of the choice text",
+    "pmi": "log-probability minus the unconditioned log-probability (PMI)",
+}
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class LoglikelihoodMatch(Metric):
+    """1.0 if the choice with the highest (normalized) log-probability is a gold choice, else 0.0.
+
+    ``norm``: ``none``; ``char`` (÷ characters of ``texts``); ``char_nospace`` (÷ characters, one leading space
+    not counted); ``token`` (÷ ``token_counts``); ``byte`` (÷ UTF-8 bytes of ``texts``); ``pmi`` (minus
+    ``unconditioned_logprobs``). Ties go to the first index (numpy argmax). ``zero_length``: what a zero
+    divisor does: ``error`` raises InvalidInput (as lighteval's ZeroDivisionError), ``ieee`` divides as numpy
+    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does.
+    ``multi_gold``: ``any`` (the pick is one of several golds) or ``error`` (several golds raise, as lm_eval's
+    acc_mutual_info).
+
+    >>> from evalmetrics import Choices, LoglikelihoodMatch
+    >>> c = Choices(logprobs=[-1.0, -2.8], gold=1, texts=["a", "abc"])
+    >>> LoglikelihoodMatch().score(c), LoglikelihoodMatch(norm="char").score(c)
+    (0.0, 1.0)
+    """
+
+    name: ClassVar[str] = "loglikelihood_match"
+    summary: ClassVar[str] = "1 if the highest (normalized) choice log-probability is a gold choice"
+    request_type: ClassVar[str] = "multiple_choice"
+    norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi"), "log-prob normalization")
+    zero_length: str = enum("error", ("error", "ieee"), "what a zero-length divisor does")
+    multi_gold: str = enum("any", ("any", "error"), "what several gold indices mean")
+
+    def normalized(self, c: Choices) -> np.ndarray:
+        lp = np.asarray(c.logprobs, dtype=np.float64)
+        norm = self.norm
+        if norm == "none":
+            return lp
+        if norm == "pmi":
+            if c.unconditioned_logprobs is None:
+                raise InvalidInput("norm=pmi needs unconditioned_logprobs", field="unconditioned_logprobs")
+            return lp - np.asarray(c.unconditioned_logprobs, dtype=np.float64)
+        if norm == "token":
+            if c.token_counts is None:
+                raise InvalidInput("norm=token needs token_counts", field="token_counts")
+            div = np.asarray(c.token_counts, dtype=np.float64)
+        else:
+            if c.texts is None:
+                raise InvalidInput(f"norm={norm} needs the choice texts", field="texts")
+            if norm == "char":
+                div = np.array([float(len(t)) for t in c.texts])
+            elif norm == "char_nospace":
+                div = np.array([float(len(t) - 1 if t.startswith(" ") else len(t)) for t in c.texts])
+            else:
+                div = np.array([float(len(t.encode("utf-8", "surrogatepass"))) for t in c.texts])
+        if (div == 0).any():
+            if self.zero_length == "error":
+                j = int(np.argmax(div == 0))
+                field = "token_counts" if norm == "token" else "texts"
+                raise InvalidInput(f"choice {j} has length 0, so norm={norm} divides by zero", field=field)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return lp / div
+        return lp / div
+
+    def score(self, choices: Choices) -> float:
+        if not isinstance(choices, Choices):
+            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+        if self.multi_gold == "error" and len(choices.golds) > 1:
+            raise InvalidInput(
+                f"{len(choices.golds)} gold indices, but this metric takes exactly one (lm_eval raises here)",
+                field="gold",
+            )
+        pick = int(np.argmax(self.normalized(choices)))
+        return 1.0 if pick in choices.golds else 0.0
+
+    def compute(self, samples: Iterable[Choices], *, progress: bool | None = None):
+        if isinstance(samples, (str, bytes, Choices)) or samples is None:
+            raise InvalidInput("expected a list of Choices", field="choices")
+        items = list(samples)
+        if not items:
+            raise InvalidInput("no samples to score", field="choices")
+        values = np.empty(len(items), dtype=np.float64)
+        for i, c in enumerate(items):
+            try:
+                values[i] = self.score(c)
+            except InvalidInput as e:
+                raise InvalidInput(e.reason, index=i, field=e.field) from None
+        return self._result(values, [])
+
+    def describe(self):
+        extra = ""
+        if self.norm in ("char", "char_nospace", "token", "byte"):
+            extra = "; a zero length " + ("is an error" if self.zero_length == "error" else "divides as IEEE floats")
+        return f"pick the choice with the highest {_NORM_WORDS[self.norm]} (ties: first); 1 if it is gold" + extra

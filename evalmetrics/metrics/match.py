@@ -1,0 +1,245 @@
+"""String-comparison metrics: ExactMatch (full, prefix, suffix, contains) and bag-of-tokens F1."""
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ..errors import InvalidConfig
+from ..units import enum, register, run_steps, steps
+from .base import GenerativeMetric
+
+__all__ = ["ExactMatch", "F1"]
+
+
+def _pipeline_init(self, fields: dict, *, normalize, normalize_pred, normalize_ref, extract, extract_ref, pred, ref):
+    """Shared constructor logic: build the prediction-side and reference-side step lists."""
+    as_list = lambda v: () if v is None else ((v,) if not isinstance(v, (list, tuple)) else tuple(v))  # noqa: E731
+    if pred is not None or ref is not None:
+        if any(x is not None and x != () for x in (normalize, normalize_pred, normalize_ref, extract, extract_ref)):
+            raise InvalidConfig(
+                f"{type(self).name}: give either pred=/ref= step lists or normalize=/extract= arguments, not both"
+            )
+        p, r = as_list(pred), as_list(ref)
+    else:
+        both = as_list(normalize)
+        p = as_list(extract) + both + as_list(normalize_pred)
+        r = as_list(extract_ref) + both + as_list(normalize_ref)
+    for k, v in fields.items():
+        object.__setattr__(self, k, v)
+    object.__setattr__(self, "pred", p)
+    object.__setattr__(self, "ref", r)
+    self.__post_init__()
+
+
+def _describe_sides(metric) -> list[tuple[str, object]]:
+    if metric.pred == metric.ref:
+        return [("both", s) for s in metric.pred]
+    return [("prediction", s) for s in metric.pred] + [("reference", s) for s in metric.ref]
+
+
+class _Pipelined(GenerativeMetric):
+    id_merge: ClassVar[tuple] = ("normalize", "pred", "ref")
+
+    def _ref_norm(self, ref: str, cache: dict | None):
+        if cache is None:
+            return run_steps(self.ref, ref)
+        try:
+            return cache[ref]
+        except KeyError:
+            v = cache[ref] = run_steps(self.ref, ref)
+            return v
+
+    def steps(self):
+        return _describe_sides(self)
+
+
+_MODE_WORDS = {
+    "full": "prediction equals reference",
+    "prefix": "prediction starts with reference",
+    "suffix": "prediction ends with reference",
+    "contains": "reference occurs inside prediction",
+}
+
+
+@register
+@dataclass(frozen=True, repr=False, init=False)
+class ExactMatch(_Pipelined):
+    """1.0 if the processed prediction matches a processed reference, else 0.0.
+
+    Pipeline: ``pred`` steps on the prediction, ``ref`` steps on each reference (``normalize=`` puts the same steps
+    on both sides; ``extract=`` prepends extractors on the prediction side; ``normalize_pred=`` /
+    ``normalize_ref=`` append side-specific steps). A step that finds no answer makes the sample score 0.
+
+    Modes (direction stated): ``full`` prediction == reference; ``prefix`` prediction starts with reference;
+    ``suffix`` prediction ends with reference; ``contains`` reference occurs in prediction (all character-level).
+    Several references combine with ``combine`` (``max``: any reference matching gives 1).
+
+    >>> from evalmetrics import ExactMatch, StripPunct, Lowercase
+    >>> m = ExactMatch(mode="prefix", normalize=[Lowercase(), StripPunct()])
+    >>> m.score("Yes, Elmendorf", "yes")
+    1.0
+    >>> m.id
+    'exact_match(mode=prefix, normalize=[lowercase(method=python), strip_punct(chars=ascii, replacement="")], combine=max)'
+    """
+
+    name: ClassVar[str] = "exact_match"
+    summary: ClassVar[str] = "1 if the processed prediction matches a processed reference"
+    mode: str = enum("full", ("full", "prefix", "suffix", "contains"), "how prediction and reference must match")
+    pred: tuple = steps("steps applied to the prediction, in order")
+    ref: tuple = steps("steps applied to each reference, in order")
+    combine: str = enum("max", ("max", "mean"), "how scores against several references combine")
+
+    def __init__(
+        self,
+        mode: str = "full",
+        normalize=None,
+        *,
+        normalize_pred=None,
+        normalize_ref=None,
+        extract=None,
+        extract_ref=None,
+        pred=None,
+        ref=None,
+        combine: str = "max",
+    ):
+        _pipeline_init(
+            self,
+            {"mode": mode, "combine": combine},
+            normalize=normalize,
+            normalize_pred=normalize_pred,
+            normalize_ref=normalize_ref,
+            extract=extract,
+            extract_ref=extract_ref,
+            pred=pred,
+            ref=ref,
+        )
+
+    def _match(self, p: str, r: str) -> float:
+        m = self.mode
+        if m == "full":
+            return 1.0 if p == r else 0.0
+        if m == "prefix":
+            return 1.0 if p.startswith(r) else 0.0
+        if m == "suffix":
+            return 1.0 if p.endswith(r) else 0.0
+        return 1.0 if r in p else 0.0
+
+    def _score_refs(self, prediction, refs, cache):
+        p = run_steps(self.pred, prediction)
+        if p is None:
+            return 0.0
+        scores = []
+        for ref in refs:
+            r = self._ref_norm(ref, cache)
+            s = 0.0 if r is None else self._match(p, r)
+            if s == 1.0 and self.combine == "max":
+                return 1.0
+            scores.append(s)
+        return max(scores) if self.combine == "max" else sum(scores) / len(scores)
+
+    def describe(self):
+        return f"exact match: {_MODE_WORDS[self.mode]}; several references: {self.combine}"
+
+
+def _f1_value(p_toks, r_toks, bag, formula, empty):
+    if bag == "set":
+        ps, rs = set(p_toks), set(r_toks)
+        if not ps or not rs:
+            if empty == "equal":
+                return 1.0 if ps == rs else 0.0
+            return 0.0
+        same = len(ps & rs)
+        np_, nr = len(ps), len(rs)
+    else:
+        if not p_toks or not r_toks:
+            if empty == "equal":
+                return 1.0 if list(p_toks) == list(r_toks) else 0.0
+            return 0.0
+        common = Counter(p_toks) & Counter(r_toks)
+        same = sum(common.values())
+        np_, nr = len(p_toks), len(r_toks)
+    if same == 0:
+        return 0.0
+    precision = same / np_
+    recall = same / nr
+    if formula == "ratio":
+        return (2 * precision * recall) / (precision + recall)
+    return 1.0 / (0.5 / precision + 0.5 / recall)
+
+
+@register
+@dataclass(frozen=True, repr=False, init=False)
+class F1(_Pipelined):
+    """Token-overlap F1 between the processed prediction and reference; several references: best.
+
+    Tokens are the pieces of ``str.split()`` (Unicode whitespace). ``bag=multiset`` counts repeated tokens (SQuAD);
+    ``bag=set`` counts each distinct token once (HELM, lighteval). With ``same`` shared tokens, precision
+    P = same/len(pred), recall R = same/len(ref); ``formula=ratio`` gives 2PR/(P+R) (SQuAD), ``formula=harmonic``
+    gives 1/(0.5/P + 0.5/R) (nltk's f_measure, used by HELM and lighteval) — equal in exact arithmetic, not always
+    in floating point. ``empty``: when either side has no tokens, ``zero`` scores 0 and ``equal`` scores 1 only if
+    both are empty (SQuAD v2).
+
+    >>> from evalmetrics import F1
+    >>> round(F1().score("cat cat sat", "cat sat"), 3)
+    0.8
+    >>> F1(bag="set").score("cat cat sat", "cat sat")
+    1.0
+    """
+
+    name: ClassVar[str] = "f1"
+    summary: ClassVar[str] = "token-overlap F1 between prediction and reference"
+    bag: str = enum("multiset", ("multiset", "set"), "count repeated tokens (multiset) or not (set)")
+    formula: str = enum("ratio", ("ratio", "harmonic"), "2PR/(P+R) or 1/(0.5/P+0.5/R)")
+    empty: str = enum("zero", ("zero", "equal"), "score when either side has no tokens")
+    pred: tuple = steps("steps applied to the prediction, in order")
+    ref: tuple = steps("steps applied to each reference, in order")
+    combine: str = enum("max", ("max", "mean"), "how scores against several references combine")
+
+    def __init__(
+        self,
+        bag: str = "multiset",
+        formula: str = "ratio",
+        empty: str = "zero",
+        normalize=None,
+        *,
+        normalize_pred=None,
+        normalize_ref=None,
+        extract=None,
+        extract_ref=None,
+        pred=None,
+        ref=None,
+        combine: str = "max",
+    ):
+        _pipeline_init(
+            self,
+            {"bag": bag, "formula": formula, "empty": empty, "combine": combine},
+            normalize=normalize,
+            normalize_pred=normalize_pred,
+            normalize_ref=normalize_ref,
+            extract=extract,
+            extract_ref=extract_ref,
+            pred=pred,
+            ref=ref,
+        )
+
+    def _score_refs(self, prediction, refs, cache):
+        p = run_steps(self.pred, prediction)
+        if p is None:
+            return 0.0
+        p_toks = p.split()
+        scores = []
+        for ref in refs:
+            r = self._ref_norm(ref, cache)
+            scores.append(0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty))
+        return max(scores) if self.combine == "max" else sum(scores) / len(scores)
+
+    def describe(self):
+        return (
+            f"token F1 over whitespace tokens counted as a {self.bag}, F1 = "
+            + ("2PR/(P+R)" if self.formula == "ratio" else "1/(0.5/P + 0.5/R)")
+            + "; if either side has no tokens: "
+            + ("0" if self.empty == "zero" else "1 if both are empty, else 0")
+            + f"; several references: {self.combine}"
+        )

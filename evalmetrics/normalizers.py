@@ -1,0 +1,631 @@
+"""Normalizers: text -> text steps, each a frozen value object with a canonical ``.id``.
+
+A normalizer never decides a score by itself; it rewrites the prediction or the reference (which side is chosen by
+the metric that holds it: see ``ExactMatch(normalize=..., normalize_pred=..., normalize_ref=...)``).
+
+>>> from evalmetrics.normalizers import Lowercase, StripPunct
+>>> StripPunct().apply(Lowercase().apply("Hello, World!"))
+'hello world'
+>>> StripPunct().id
+'strip_punct(chars=ascii, replacement="")'
+"""
+from __future__ import annotations
+
+import functools
+import re
+import string
+import sys
+import unicodedata
+from dataclasses import dataclass
+from typing import ClassVar
+
+from . import _regex
+from .errors import InvalidConfig
+from .units import REQUIRED, Step, enum, flag, register, run_steps, steps, text, texts
+
+__all__ = [
+    "Lowercase",
+    "Uppercase",
+    "Strip",
+    "CollapseWhitespace",
+    "StripPunct",
+    "RemoveDigits",
+    "StripArticles",
+    "FloatCast",
+    "NormalizeNumbers",
+    "RegexReplace",
+    "RegexRemove",
+    "UnicodeNormalize",
+    "StripLatex",
+    "RemoveOuterBraces",
+    "Replace",
+    "PerToken",
+    "RejectEmpty",
+    "RemoveSpans",
+]
+
+
+class Normalizer(Step):
+    kind: ClassVar[str] = "normalizer"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class Lowercase(Normalizer):
+    """Lowercase the text.
+
+    ``method=python``: Python's ``str.lower`` (full Unicode case mapping; "İ" becomes two characters).
+    ``method=numpy_fixed_width``: as ``numpy.char.lower`` on a one-element array, whose fixed width is the
+    input's length: the lowered text is cut to the input's length (so "İ" becomes "i"). lm_eval's
+    ``ignore_case`` behaves like this.
+
+    >>> Lowercase().apply("ÉCOLE")
+    'école'
+    >>> len(Lowercase().apply("İ")), len(Lowercase(method="numpy_fixed_width").apply("İ"))
+    (2, 1)
+    """
+
+    name: ClassVar[str] = "lowercase"
+    summary: ClassVar[str] = "lowercase the text"
+    idempotent: ClassVar[bool] = True
+    method: str = enum("python", ("python", "numpy_fixed_width"), "which lowercasing")
+
+    def apply(self, text: str) -> str:
+        low = text.lower()
+        if self.method == "numpy_fixed_width" and len(low) > len(text):
+            low = low[: len(text)]
+        return low
+
+    def describe(self):
+        if self.method == "python":
+            return "lowercase (Python str.lower, full Unicode mapping)"
+        return "lowercase as numpy.char.lower does (result cut to the input's length)"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class Uppercase(Normalizer):
+    """Uppercase the text with Python's ``str.upper``.
+
+    >>> Uppercase().apply("abc")
+    'ABC'
+    """
+
+    name: ClassVar[str] = "uppercase"
+    summary: ClassVar[str] = "uppercase the text"
+
+    def apply(self, text: str) -> str:
+        return text.upper()
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class Strip(Normalizer):
+    """Remove characters from the edges.
+
+    ``chars=None`` removes Unicode whitespace (``str.strip()``); otherwise removes any of the given characters.
+    ``which`` is ``both``, ``left`` or ``right``.
+
+    >>> Strip().apply("  Paris \\n")
+    'Paris'
+    >>> Strip(chars="\\x00", which="right").apply("a\\x00\\x00")
+    'a'
+    """
+
+    name: ClassVar[str] = "strip"
+    summary: ClassVar[str] = "remove characters from the edges"
+    idempotent: ClassVar[bool] = True
+    which: str = enum("both", ("both", "left", "right"), "which edges")
+    chars: str | None = text(None, "characters to remove; none means Unicode whitespace", optional=True)
+
+    def apply(self, text: str) -> str:
+        if self.which == "both":
+            return text.strip(self.chars)
+        if self.which == "left":
+            return text.lstrip(self.chars)
+        return text.rstrip(self.chars)
+
+    def describe(self):
+        what = "whitespace" if self.chars is None else f"the characters {self.chars!r}"
+        edges = {"both": "both edges", "left": "the start", "right": "the end"}[self.which]
+        return f"remove {what} from {edges}"
+
+
+_ASCII_WS = re.compile(r"[ \t\n\r\x0b\x0c]+")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class CollapseWhitespace(Normalizer):
+    """Replace each run of whitespace by one space.
+
+    ``whitespace=unicode``: every character Python's ``str.split()`` splits on (includes NBSP, U+2003, ...).
+    ``whitespace=ascii``: only space, \\t, \\n, \\r, \\x0b, \\x0c. ``strip_edges`` also removes leading and
+    trailing whitespace (``" ".join(text.split())`` is ``whitespace=unicode, strip_edges=true``).
+
+    >>> CollapseWhitespace().apply(" a \\u00a0 b ")
+    'a b'
+    >>> CollapseWhitespace(whitespace="ascii").apply("a\\u00a0 b")
+    'a\\xa0 b'
+    """
+
+    name: ClassVar[str] = "collapse_whitespace"
+    summary: ClassVar[str] = "collapse runs of whitespace to one space"
+    idempotent: ClassVar[bool] = True
+    whitespace: str = enum("unicode", ("unicode", "ascii"), "which characters count as whitespace")
+    strip_edges: bool = flag(True, "also remove whitespace at both edges")
+
+    def apply(self, text: str) -> str:
+        if self.whitespace == "unicode":
+            if self.strip_edges:
+                return " ".join(text.split())
+            parts = re.split(r"(\s+)", text)
+            return "".join(" " if i % 2 else p for i, p in enumerate(parts))
+        out = _ASCII_WS.sub(" ", text)
+        return out.strip(" ") if self.strip_edges else out
+
+    def describe(self):
+        ws = "Unicode whitespace (str.split)" if self.whitespace == "unicode" else "ASCII whitespace"
+        return f"collapse runs of {ws} to one space" + (" and trim the edges" if self.strip_edges else "")
+
+
+@functools.lru_cache(maxsize=None)
+def _unicode_punct() -> frozenset:
+    return frozenset(
+        chr(i) for i in range(sys.maxunicode + 1) if unicodedata.category(chr(i)).startswith("P")
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def _delete_table(chars: str, replacement: str) -> dict:
+    if chars == "ascii":
+        cs = set(string.punctuation)
+    elif chars == "unicode":
+        cs = set(_unicode_punct())
+    elif chars == "ascii_and_unicode":
+        cs = set(_unicode_punct()) | set(string.punctuation)
+    elif chars == "ascii_digits":
+        cs = set(string.digits)
+    else:  # pragma: no cover - guarded by enum
+        raise InvalidConfig(chars)
+    return {ord(c): replacement for c in cs}
+
+
+_PUNCT_WORDS = {
+    "ascii": "ASCII punctuation (string.punctuation, 32 characters)",
+    "unicode": "Unicode punctuation (categories P*)",
+    "ascii_and_unicode": "Unicode punctuation (categories P*) and ASCII string.punctuation",
+}
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class StripPunct(Normalizer):
+    """Delete punctuation characters (or replace each by ``replacement``).
+
+    ``chars=ascii``: Python's ``string.punctuation`` (includes symbols such as ``$ + < = > ^ ` | ~``, excludes
+    Unicode quotes and dashes). ``chars=unicode``: characters whose Unicode category starts with P (includes
+    ``“ ” ’ — …``, excludes ``$ + < = > ^ ` | ~``). ``chars=ascii_and_unicode``: the union.
+
+    >>> StripPunct().apply("“Hi”, it's $5!")
+    '“Hi” its 5'
+    >>> StripPunct(chars="unicode").apply("“Hi”, it's $5!")
+    'Hi its $5'
+    """
+
+    name: ClassVar[str] = "strip_punct"
+    summary: ClassVar[str] = "delete punctuation"
+    idempotent: ClassVar[bool] = True
+    chars: str = enum("ascii", ("ascii", "unicode", "ascii_and_unicode"), "which characters count as punctuation")
+    replacement: str = text("", "what each punctuation character becomes")
+
+    def _validate(self):
+        if self.replacement and any(c in _delete_table(self.chars, "") for c in map(ord, self.replacement)):
+            raise InvalidConfig("strip_punct: the replacement may not itself contain punctuation")
+
+    def apply(self, text: str) -> str:
+        return text.translate(_delete_table(self.chars, self.replacement))
+
+    def describe(self):
+        verb = "delete" if not self.replacement else f"replace with {self.replacement!r}"
+        return f"{verb} {_PUNCT_WORDS[self.chars]}"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class RemoveDigits(Normalizer):
+    """Delete the ASCII digits 0-9 (lm_eval's ``ignore_numbers``).
+
+    >>> RemoveDigits().apply("route 66")
+    'route '
+    """
+
+    name: ClassVar[str] = "remove_digits"
+    summary: ClassVar[str] = "delete ASCII digits 0-9"
+    idempotent: ClassVar[bool] = True
+
+    def apply(self, text: str) -> str:
+        return text.translate(_delete_table("ascii_digits", ""))
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class StripArticles(Normalizer):
+    """Replace whole-word articles by ``replacement`` (a space by default, as the SQuAD/HELM scripts do).
+
+    Words are matched case-sensitively with Python ``re``'s Unicode ``\\b`` boundaries, so "the" inside
+    "theory" is kept and "The" is kept unless lowercased first.
+
+    >>> StripArticles().apply("the cat and a theory")
+    '  cat and   theory'
+    """
+
+    name: ClassVar[str] = "strip_articles"
+    summary: ClassVar[str] = "remove the articles a/an/the as whole words"
+    articles: tuple = texts(("a", "an", "the"), "the words removed")
+    replacement: str = text(" ", "what each article becomes")
+    ignore_case: bool = flag(False, "match articles case-insensitively")
+
+    def _validate(self):
+        if not self.articles or any(not a for a in self.articles):
+            raise InvalidConfig("strip_articles: 'articles' must be a non-empty list of non-empty words")
+
+    @functools.cached_property
+    def _pattern(self):
+        alt = "|".join(re.escape(a) for a in self.articles)
+        return re.compile(r"\b(" + alt + r")\b", re.IGNORECASE if self.ignore_case else 0)
+
+    def apply(self, text: str) -> str:
+        return self._pattern.sub(self.replacement.replace("\\", "\\\\"), text)
+
+    def describe(self):
+        words = "/".join(self.articles)
+        case = ", any case" if self.ignore_case else " (case-sensitive)"
+        return f"replace the whole words {words}{case} with {self.replacement!r}"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class FloatCast(Normalizer):
+    """If the whole text parses as a Python float, replace it by ``str(float(text))``.
+
+    Python's parser accepts surrounding whitespace, underscores between digits, exponents, "inf" and "nan" in
+    any case, and non-ASCII decimal digits. So "1" -> "1.0", "01" -> "1.0", "1e3" -> "1000.0", "1_0" -> "10.0".
+
+    >>> FloatCast().apply("01"), FloatCast().apply("1e3"), FloatCast().apply("one")
+    ('1.0', '1000.0', 'one')
+    """
+
+    name: ClassVar[str] = "float_cast"
+    summary: ClassVar[str] = "rewrite a text that parses as a Python float as str(float(text))"
+    idempotent: ClassVar[bool] = True
+
+    def apply(self, text: str) -> str:
+        try:
+            return str(float(text))
+        except (ValueError, OverflowError):
+            return text
+
+
+_NUMBER = re.compile(r"(?<![\w.,])([+-]?)(\d{1,3}(?:,\d{3})+|\d+)((?:\.\d+)?)(?![\w,]|\.\d)", re.ASCII)
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class NormalizeNumbers(Normalizer):
+    """Rewrite each ASCII number in the text: thousands separators, trailing zeros, leading plus.
+
+    A number is an optional sign, digits (optionally grouped in threes by commas) and an optional decimal part,
+    not glued to letters, digits or other separators. ``thousands``: remove grouping commas ("1,000" -> "1000").
+    ``trailing_zeros``: drop zeros after the decimal point, and the point if nothing is left ("3.0" -> "3",
+    "2.50" -> "2.5"). ``plus``: drop a leading "+" ("+5" -> "5").
+
+    >>> NormalizeNumbers().apply("+1,000.50 and 3.0")
+    '1000.5 and 3'
+    """
+
+    name: ClassVar[str] = "normalize_numbers"
+    summary: ClassVar[str] = "rewrite numbers: thousands separators, trailing zeros, leading plus"
+    idempotent: ClassVar[bool] = True
+    thousands: bool = flag(True, "remove thousands separators")
+    trailing_zeros: bool = flag(True, "drop trailing decimal zeros")
+    plus: bool = flag(True, "drop a leading plus sign")
+
+    def _sub(self, m):
+        sign, whole, frac = m.group(1), m.group(2), m.group(3)
+        if self.plus and sign == "+":
+            sign = ""
+        if self.thousands:
+            whole = whole.replace(",", "")
+        if self.trailing_zeros and frac:
+            frac = frac.rstrip("0")
+            if frac == ".":
+                frac = ""
+        return sign + whole + frac
+
+    def apply(self, text: str) -> str:
+        return _NUMBER.sub(self._sub, text)
+
+    def describe(self):
+        parts = []
+        if self.thousands:
+            parts.append('remove thousands separators ("1,000" -> "1000")')
+        if self.trailing_zeros:
+            parts.append('drop trailing decimal zeros ("3.0" -> "3")')
+        if self.plus:
+            parts.append('drop a leading "+"')
+        return "in every number: " + ("; ".join(parts) if parts else "no change")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class RegexReplace(Normalizer):
+    """Replace every match of ``pattern`` (Python ``re`` syntax) by the literal ``replacement``; time-bounded.
+
+    >>> RegexReplace(pattern=",").apply("1,000,000")
+    '1000000'
+    """
+
+    name: ClassVar[str] = "regex_replace"
+    summary: ClassVar[str] = "replace every match of a regular expression"
+    pattern: str = text(REQUIRED, "the regular expression (Python re syntax)")
+    replacement: str = text("", "the literal replacement text")
+
+    @classmethod
+    def example(cls):
+        return cls(pattern=",")
+
+    def _validate(self):
+        _regex.compile_pattern(self.pattern, "regex_replace")
+
+    @functools.cached_property
+    def _compiled(self):
+        return _regex.compile_pattern(self.pattern, "regex_replace")
+
+    def apply(self, text: str) -> str:
+        return _regex.sub(self._compiled, self.replacement, text)
+
+    def describe(self):
+        if not self.replacement:
+            return f"delete every match of the regex {self.pattern!r}"
+        return f"replace every match of the regex {self.pattern!r} with {self.replacement!r}"
+
+
+def RegexRemove(pattern: str) -> RegexReplace:
+    r"""Delete every match of ``pattern``: ``RegexReplace(pattern, replacement="")``.
+
+    >>> print(RegexRemove(r"\$").id)
+    regex_replace(pattern="\\$", replacement="")
+    """
+    return RegexReplace(pattern=pattern, replacement="")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class UnicodeNormalize(Normalizer):
+    """Apply a Unicode normalization form (NFC, NFKC, NFD, NFKD) with ``unicodedata.normalize``.
+
+    >>> UnicodeNormalize(form="nfkc").apply("ﬁ ２")
+    'fi 2'
+    """
+
+    name: ClassVar[str] = "unicode_normalize"
+    summary: ClassVar[str] = "apply a Unicode normalization form"
+    idempotent: ClassVar[bool] = True
+    form: str = enum("nfkc", ("nfc", "nfkc", "nfd", "nfkd"), "the normalization form")
+
+    def apply(self, text: str) -> str:
+        return unicodedata.normalize(self.form.upper(), text)
+
+    def describe(self):
+        return f"apply Unicode normalization {self.form.upper()}"
+
+
+_DOLLARS = re.compile(r"\$\$(.*?)\$\$|\$(.*?)\$|\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+_TEXT_CMD = re.compile(r"\\(?:text|textbf|textit|mathrm|mathbf|mbox)\s*\{([^{}]*)\}")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class StripLatex(Normalizer):
+    """Remove LaTeX wrappers: math delimiters, text commands, braces.
+
+    ``dollars``: unwrap ``$$x$$``, ``$x$``, ``\\(x\\)`` and ``\\[x\\]``. ``text_commands``: ``\\text{x}``,
+    ``\\textbf{x}``, ``\\textit{x}``, ``\\mathrm{x}``, ``\\mathbf{x}``, ``\\mbox{x}`` become ``x`` (innermost first,
+    repeated). ``braces``: delete every remaining ``{`` and ``}``.
+
+    >>> StripLatex().apply("$\\\\text{42 cm}$")
+    '42 cm'
+    """
+
+    name: ClassVar[str] = "strip_latex"
+    summary: ClassVar[str] = "remove LaTeX math delimiters, text commands and braces"
+    idempotent: ClassVar[bool] = True
+    dollars: bool = flag(True, "unwrap $...$, $$...$$, \\(...\\), \\[...\\]")
+    text_commands: bool = flag(True, "unwrap \\text{} and similar commands")
+    braces: bool = flag(True, "delete remaining braces")
+
+    def apply(self, text: str) -> str:
+        if self.dollars:
+            prev = None
+            while prev != text:
+                prev = text
+                text = _DOLLARS.sub(lambda m: next(g for g in m.groups() if g is not None), text)
+        if self.text_commands:
+            prev = None
+            while prev != text:
+                prev = text
+                text = _TEXT_CMD.sub(lambda m: m.group(1), text)
+        if self.braces:
+            text = text.replace("{", "").replace("}", "")
+        return text
+
+    def describe(self):
+        parts = []
+        if self.dollars:
+            parts.append("unwrap $...$, $$...$$, \\(...\\), \\[...\\]")
+        if self.text_commands:
+            parts.append("unwrap \\text{...}-style commands")
+        if self.braces:
+            parts.append("delete braces")
+        return "; ".join(parts) or "no change"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class RemoveOuterBraces(Normalizer):
+    """Drop one leading ``{`` and one trailing ``}`` if present (after stripping whitespace if ``strip``).
+
+    >>> RemoveOuterBraces().apply("{x}}")
+    'x}'
+    """
+
+    name: ClassVar[str] = "remove_outer_braces"
+    summary: ClassVar[str] = "drop one leading { and one trailing }"
+    strip: bool = flag(False, "strip whitespace first")
+
+    def apply(self, text: str) -> str:
+        if self.strip:
+            text = text.strip()
+        if text.startswith("{"):
+            text = text[1:]
+        if text.endswith("}"):
+            text = text[:-1]
+        return text
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class Replace(Normalizer):
+    """Replace every occurrence of the literal text ``old`` by ``new`` (``str.replace``).
+
+    >>> Replace(old=" . ", new=".\\n").apply("a . b")
+    'a.\\nb'
+    """
+
+    name: ClassVar[str] = "replace"
+    summary: ClassVar[str] = "replace a literal text"
+    old: str = text(REQUIRED, "the text to replace")
+    new: str = text("", "its replacement")
+
+    @classmethod
+    def example(cls):
+        return cls(old=" . ", new=".\n")
+
+    def _validate(self):
+        if not self.old:
+            raise InvalidConfig("replace: parameter 'old' must be a non-empty string; got ''")
+
+    def apply(self, text: str) -> str:
+        return text.replace(self.old, self.new)
+
+    def describe(self):
+        return f"replace {self.old!r} with {self.new!r}"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class PerToken(Normalizer):
+    """Split the text, apply ``steps`` to each token, drop empty tokens if asked, join, and strip if asked.
+
+    ``split`` is a regular expression (Python ``re`` syntax) that separates tokens. A step that finds no answer
+    (returns nothing) makes the token empty.
+
+    >>> from evalmetrics.normalizers import Lowercase
+    >>> PerToken(split=" |-", steps=(Lowercase(),)).apply("Well-Known  Fact")
+    'well known fact'
+    """
+
+    name: ClassVar[str] = "per_token"
+    summary: ClassVar[str] = "apply steps to each token separately"
+    split: str = text(" ", "regular expression that separates tokens")
+    steps: tuple = steps("steps applied to each token")
+    drop_empty: bool = flag(True, "drop tokens that are empty after the steps")
+    join: str = text(" ", "text placed between tokens")
+    strip: bool = flag(True, "strip whitespace from the joined result")
+
+    def _validate(self):
+        if self.split == "":
+            raise InvalidConfig("per_token: parameter 'split' must be a non-empty regular expression")
+        _regex.compile_pattern(self.split, "per_token")
+
+    @functools.cached_property
+    def _compiled(self):
+        return _regex.compile_pattern(self.split, "per_token")
+
+    def apply(self, text: str) -> str:
+        out = []
+        for tok in _regex.split(self._compiled, text):
+            t = run_steps(self.steps, tok)
+            if t is None:
+                t = ""
+            if self.drop_empty and t == "":
+                continue
+            out.append(t)
+        joined = self.join.join(out)
+        return joined.strip() if self.strip else joined
+
+    def describe(self):
+        inner = "; ".join(s.describe() for s in self.steps) or "nothing"
+        return (
+            f"split on the regex {self.split!r}; for each token: {inner}; "
+            + ("drop empty tokens; " if self.drop_empty else "")
+            + f"join with {self.join!r}"
+            + ("; strip" if self.strip else "")
+        )
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class RejectEmpty(Normalizer):
+    """Treat an empty text as "no answer" (the sample scores 0), as HELM and lighteval do for empty predictions.
+
+    >>> RejectEmpty().apply("") is None, RejectEmpty().apply(" ")
+    (True, ' ')
+    """
+
+    name: ClassVar[str] = "reject_empty"
+    summary: ClassVar[str] = "an empty text means no answer (scores 0)"
+    idempotent: ClassVar[bool] = True
+
+    def apply(self, text: str) -> str | None:
+        return None if text == "" else text
+
+    def describe(self):
+        return "if the text is empty here, the sample scores 0"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class RemoveSpans(Normalizer):
+    """Remove every span from ``start`` to the next ``end`` tag, tags included (reasoning such as ``<think>``).
+
+    Repeats while both tags occur; a ``start`` with no ``end`` after it stops the removal (the rest is kept).
+    lighteval removes ``<think>...</think>`` from predictions this way before any metric.
+
+    >>> RemoveSpans().apply("<think>2+2=4</think> The answer is 4")
+    ' The answer is 4'
+    """
+
+    name: ClassVar[str] = "remove_spans"
+    summary: ClassVar[str] = "remove tagged spans such as <think>...</think>"
+    idempotent: ClassVar[bool] = True
+    start: str = text("<think>", "the opening tag")
+    end: str = text("</think>", "the closing tag")
+
+    def _validate(self):
+        if not self.start or not self.end:
+            raise InvalidConfig("remove_spans: 'start' and 'end' must be non-empty strings")
+
+    def apply(self, text: str) -> str:
+        s, e = self.start, self.end
+        while s in text and e in text:
+            i = text.find(s)
+            j = text.find(e, i)
+            if j == -1:
+                break
+            text = text[:i] + text[j + len(e) :]
+        return text
+
+    def describe(self):
+        return f"remove every span from {self.start!r} to the next {self.end!r}, tags included"

@@ -1,0 +1,78 @@
+"""Harness names -> explicit pipelines. DATA ONLY: each alias composes the shared steps and metrics.
+
+An alias is ``<harness>:<name>`` or ``<harness>@<version>:<name>``; the unversioned form resolves to the newest
+version that has the name. ``build(**config)`` takes the harness's own configuration keys with the harness's
+defaults.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from ..errors import InvalidConfig
+
+__all__ = ["Alias", "all_aliases", "HARNESS_VERSIONS"]
+
+# Newest first. The version that an unversioned alias resolves to is the first one here that has the name.
+HARNESS_VERSIONS: dict[str, tuple[str, ...]] = {
+    "lm_eval": ("0.4",),
+    "lighteval": ("0.13", "0.10"),
+    "helm": ("0.5",),
+    "squad": ("v2", "v1.1"),
+    "hf_evaluate": ("0.4",),
+}
+
+# The exact package versions the conformance suite proves each harness version against.
+VERIFIED_AGAINST: dict[tuple[str, str], str] = {
+    ("lm_eval", "0.4"): "lm-eval==0.4.13",
+    ("lighteval", "0.13"): "lighteval==0.13.0",
+    ("lighteval", "0.10"): "lighteval==0.13.0 (its ExactMatches/F1 with the v0.10 parameters)",
+    ("helm", "0.5"): "crfm-helm==0.5.16",
+    ("squad", "v1.1"): "SQuAD v1.1 official script",
+    ("squad", "v2"): "SQuAD v2.0 official script",
+    ("hf_evaluate", "0.4"): "lm-eval==0.4.13 (same algorithm as evaluate-metric/exact_match)",
+}
+
+
+@dataclass(frozen=True)
+class Alias:
+    """One harness name. ``build(**config)`` returns the metric; ``also`` lists other spellings of the name."""
+
+    harness: str
+    version: str
+    name: str
+    build: Callable[..., Any]
+    summary: str
+    also: tuple[str, ...] = ()
+    config_doc: dict = field(default_factory=dict)
+    # Multiple choice only: what the harness's built-in tasks put before each choice text in the texts the
+    # metric divides by (lighteval stores " Paris"; lm_eval passes "Paris" without its target delimiter).
+    choice_text_prefix: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.harness}@{self.version}:{self.name}"
+
+    def config_defaults(self) -> dict:
+        sig = inspect.signature(self.build)
+        return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
+
+    def make(self, **config):
+        allowed = self.config_defaults()
+        unknown = [k for k in config if k not in allowed]
+        if unknown:
+            keys = ", ".join(sorted(allowed)) or "none"
+            raise InvalidConfig(
+                f"{self.harness}:{self.name} does not take {', '.join(map(repr, unknown))}; its configuration keys: {keys}"
+            )
+        return self.build(**config)
+
+
+def all_aliases() -> list[Alias]:
+    from . import helm, lighteval, lm_eval, squad
+
+    out: list[Alias] = []
+    for mod in (lm_eval, lighteval, helm, squad):
+        out.extend(mod.ALIASES)
+    return out

@@ -1,0 +1,185 @@
+"""lighteval names as explicit pipelines: 0.13 names, and the 0.10-era names people still quote.
+
+lighteval's pipeline removes reasoning spans (``<think>...</think>``) from predictions before any metric
+(``remove_reasoning_tags=True`` by default in 0.13); the 0.13 aliases include that step.
+``ExactMatches`` scores an empty prediction 0 before anything else, then strips both sides if ``strip_strings``,
+then applies ``normalize_gold`` / ``normalize_pred``, then compares (full, prefix or suffix).
+"""
+from __future__ import annotations
+
+from ..errors import InvalidConfig
+from ..extractors import RegexExtract
+from ..metrics.match import F1, ExactMatch
+from ..normalizers import RejectEmpty, RemoveOuterBraces, RemoveSpans, Replace, Strip
+from . import Alias
+from ._steps import HYPHEN_TOKEN_NORMALIZE, LOWER_STRIP_ASCII_PUNCT
+
+_THINK = RemoveSpans(start="<think>", end="</think>")
+
+# lighteval.metrics.normalizations, by name -> our steps.
+NORMALIZERS = {
+    "helm_normalizer": HYPHEN_TOKEN_NORMALIZE,
+    "harness_triviaqa_normalizer": LOWER_STRIP_ASCII_PUNCT,
+    "remove_braces": (RemoveOuterBraces(strip=False),),
+    "remove_braces_and_strip": (RemoveOuterBraces(strip=True),),
+    "bigbench_normalizer": (Replace(old=" . ", new=".\n"),),
+    "gsm8k_normalizer": (
+        RegexExtract(pattern=r"#### (\-?[0-9\.\,]+)", match_index=0, fallback="[invalid]", strip=True),
+        Replace(old=",", new=""),
+    ),
+}
+
+
+def _norm(value, key):
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        try:
+            return NORMALIZERS[value]
+        except KeyError:
+            raise InvalidConfig(
+                f"lighteval: {key}={value!r} is not a normalizer evalmetrics reproduces; known: "
+                + ", ".join(sorted(NORMALIZERS))
+            ) from None
+    if isinstance(value, (list, tuple)):
+        return tuple(value)
+    raise InvalidConfig(f"lighteval: {key} must be a normalizer name or a list of evalmetrics steps; got {value!r}")
+
+
+def exact_matches(normalize_gold=None, normalize_pred=None, strip_strings=False, type_exact_match="full",
+                  reasoning_tags=True):
+    """lighteval's ``ExactMatches`` with its sample_params (names of lighteval normalizers)."""
+    if type_exact_match not in ("full", "prefix", "suffix"):
+        raise InvalidConfig(
+            f"lighteval: type_exact_match must be one of 'full', 'prefix', 'suffix'; got {type_exact_match!r}"
+        )
+    if not isinstance(strip_strings, bool):
+        raise InvalidConfig(f"lighteval: strip_strings must be true or false; got {strip_strings!r}")
+    strip = (Strip(),) if strip_strings else ()
+    pre = (_THINK,) if reasoning_tags else ()
+    return ExactMatch(
+        mode=type_exact_match,
+        pred=pre + (RejectEmpty(),) + strip + _norm(normalize_pred, "normalize_pred"),
+        ref=strip + _norm(normalize_gold, "normalize_gold"),
+    )
+
+
+def f1_score(normalize_gold=None, normalize_pred=None, strip_strings=False, reasoning_tags=True):
+    """lighteval's ``F1_score``: sets of whitespace tokens, nltk f_measure; ``strip_strings`` has no effect."""
+    pre = (_THINK,) if reasoning_tags else ()
+    return F1(
+        bag="set", formula="harmonic", empty="zero",
+        pred=pre + _norm(normalize_pred, "normalize_pred"),
+        ref=_norm(normalize_gold, "normalize_gold"),
+    )
+
+
+def _v13_em(normalize_gold=None, normalize_pred=None, strip_strings=True, type_exact_match="full"):
+    return exact_matches(normalize_gold, normalize_pred, strip_strings, type_exact_match)
+
+
+def _v13_f1(normalize_gold=None, normalize_pred=None, strip_strings=False):
+    return f1_score(normalize_gold, normalize_pred, strip_strings)
+
+
+def _v10(**params):
+    def build():
+        return exact_matches(reasoning_tags=False, **params)
+
+    return build
+
+
+ALIASES = [
+    Alias("lighteval", "0.13", "exact_match", _v13_em,
+          "lighteval Metrics.exact_match ('em'): remove <think> spans, empty output scores 0, strip both, equality "
+          "(case and punctuation sensitive)", also=("em",)),
+    Alias("lighteval", "0.13", "f1_score", _v13_f1,
+          "lighteval Metrics.f1_score ('f1'): remove <think> spans; F1 over sets of raw whitespace tokens (no "
+          "lowercasing), nltk f_measure", also=("f1",)),
+    Alias("lighteval", "0.10", "exact_match", _v10(strip_strings=True),
+          "lighteval 0.10 exact_match ('em'): empty output scores 0, strip both, equality", also=("em",)),
+    Alias("lighteval", "0.10", "quasi_exact_match",
+          _v10(normalize_gold="helm_normalizer", normalize_pred="helm_normalizer", strip_strings=True),
+          "lighteval 0.10 quasi_exact_match ('qem'): empty output scores 0, strip, then lighteval's helm_normalizer "
+          "(splits on hyphens, casts numbers through float after deleting punctuation) on both, equality",
+          also=("qem", "quasi_em")),
+    Alias("lighteval", "0.10", "prefix_exact_match", _v10(strip_strings=True, type_exact_match="prefix"),
+          "lighteval 0.10 prefix_exact_match ('pem'): empty output scores 0, strip both, output starts with gold",
+          also=("pem", "prefix_em")),
+    Alias("lighteval", "0.10", "prefix_quasi_exact_match",
+          _v10(normalize_gold="helm_normalizer", normalize_pred="helm_normalizer", type_exact_match="prefix"),
+          "lighteval 0.10 prefix_quasi_exact_match ('pqem'): empty output scores 0, helm_normalizer on both (no "
+          "strip), output starts with gold", also=("pqem", "quasi_prefix_exact_match")),
+    Alias("lighteval", "0.10", "perfect_exact_match", _v10(),
+          "lighteval 0.10 perfect_exact_match ('perfect_em'): empty output scores 0, equality without stripping",
+          also=("perfect_em",)),
+    Alias("lighteval", "0.10", "quasi_exact_match_triviaqa",
+          _v10(strip_strings=True, normalize_pred="harness_triviaqa_normalizer"),
+          "lighteval 0.10 quasi_exact_match_triviaqa: empty output scores 0, strip both, lowercase and delete ASCII "
+          "punctuation on the output only, equality"),
+    Alias("lighteval", "0.10", "quasi_exact_match_gsm8k",
+          _v10(strip_strings=True, normalize_gold="gsm8k_normalizer", normalize_pred="gsm8k_normalizer"),
+          "lighteval 0.10 quasi_exact_match_gsm8k: empty output scores 0, strip, first '#### N' with commas "
+          "removed on both ('[invalid]' if absent), equality"),
+    Alias("lighteval", "0.10", "f1_score_quasi",
+          lambda: f1_score("helm_normalizer", "helm_normalizer", reasoning_tags=False),
+          "lighteval 0.10 f1_score_quasi: helm_normalizer on both, F1 over token sets (nltk f_measure)",
+          also=("f1_quasi",)),
+]
+
+# ---- log-likelihood accuracy; texts = Doc.choices as stored (usually with a leading space)
+import re as _re  # noqa: E402
+
+from ..metrics.choice import LoglikelihoodMatch  # noqa: E402
+
+_LOGPROB_NORM = _re.compile(
+    r"^\s*(?:(LogProbCharNorm)\((?:\s*ignore_first_space\s*=\s*(True|False)\s*)?\)|(LogProbTokenNorm)\(\s*\)"
+    r"|(LogProbPMINorm)\(\s*\)|(None))\s*$"
+)
+
+
+def loglikelihood_acc(logprob_normalization=None):
+    """lighteval's ``LoglikelihoodAcc``; ``logprob_normalization`` as lighteval writes it, e.g.
+    ``"LogProbCharNorm(ignore_first_space=True)"``, or None."""
+    if logprob_normalization is None:
+        norm = "none"
+    else:
+        m = _LOGPROB_NORM.match(str(logprob_normalization))
+        if not m:
+            raise InvalidConfig(
+                "lighteval: logprob_normalization must be None, 'LogProbCharNorm()', "
+                "'LogProbCharNorm(ignore_first_space=True)', 'LogProbTokenNorm()' or 'LogProbPMINorm()'; "
+                f"got {logprob_normalization!r}"
+            )
+        if m.group(1):
+            norm = "char_nospace" if m.group(2) == "True" else "char"
+        elif m.group(3):
+            norm = "token"
+        elif m.group(4):
+            norm = "pmi"
+        else:
+            norm = "none"
+    return LoglikelihoodMatch(norm=norm, zero_length="error")
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "loglikelihood_acc", loglikelihood_acc,
+          "lighteval loglikelihood_acc ('acc'): argmax of the (optionally normalized) log-probabilities is gold",
+          also=("acc",), choice_text_prefix=" "),
+    Alias("lighteval", "0.10", "loglikelihood_acc_norm", lambda: loglikelihood_acc("LogProbCharNorm()"),
+          "lighteval 0.10 loglikelihood_acc_norm ('acc_norm'): log-probability / characters of Doc.choices "
+          "(leading space counted)", also=("acc_norm",), choice_text_prefix=" "),
+    Alias("lighteval", "0.10", "loglikelihood_acc_norm_nospace",
+          lambda: loglikelihood_acc("LogProbCharNorm(ignore_first_space=True)"),
+          "lighteval 0.10 loglikelihood_acc_norm_nospace: log-probability / characters, one leading space not "
+          "counted", also=("acc_norm_nospace",), choice_text_prefix=" "),
+    Alias("lighteval", "0.13", "acc_norm_token", lambda: loglikelihood_acc("LogProbTokenNorm()"),
+          "lighteval acc_norm_token (LogLikelihoodAccMetric with LogProbTokenNorm): log-probability / tokens",
+          choice_text_prefix=" "),
+    Alias("lighteval", "0.13", "acc_norm", lambda: loglikelihood_acc("LogProbCharNorm()"),
+          "lighteval acc_norm (LogLikelihoodAccMetric with LogProbCharNorm): log-probability / characters of "
+          "Doc.choices (leading space counted)", choice_text_prefix=" "),
+    Alias("lighteval", "0.13", "acc_norm_pmi", lambda: loglikelihood_acc("LogProbPMINorm()"),
+          "lighteval acc_norm_pmi: log-probability minus the unconditioned log-probability",
+          choice_text_prefix=" "),
+]

@@ -1,0 +1,126 @@
+"""lm-evaluation-harness (lm_eval 0.4.x) names as explicit pipelines. Data: compositions of shared steps."""
+from __future__ import annotations
+
+from ..errors import InvalidConfig
+from ..extractors import RegexExtract
+from ..metrics.match import ExactMatch
+from ..normalizers import Lowercase, RegexRemove, RemoveDigits, Strip, StripPunct
+from . import Alias
+
+_NUL = Strip(which="right", chars="\x00")
+
+
+def exact_match_steps(ignore_case=False, ignore_punctuation=False, ignore_numbers=False, regexes_to_ignore=None):
+    """The steps lm_eval's ``exact_match`` applies to both prediction and reference, in its order.
+
+    Regexes (list order), then lowercase, then ASCII punctuation, then ASCII digits. lm_eval holds the strings in
+    one-element numpy arrays between steps: reading an element drops trailing NULs (so NULs are stripped before
+    each later regex and at the end) and ``numpy.char.lower`` cuts its result to the array's width.
+    """
+    if regexes_to_ignore is not None and (
+        isinstance(regexes_to_ignore, str) or not all(isinstance(r, str) for r in regexes_to_ignore)
+    ):
+        raise InvalidConfig(f"lm_eval:exact_match: regexes_to_ignore must be a list of strings; got {regexes_to_ignore!r}")
+    for k, v in (("ignore_case", ignore_case), ("ignore_punctuation", ignore_punctuation), ("ignore_numbers", ignore_numbers)):
+        if not isinstance(v, bool):
+            raise InvalidConfig(f"lm_eval:exact_match: {k} must be true or false; got {v!r}")
+    out = []
+    for i, pattern in enumerate(regexes_to_ignore or ()):
+        if i:
+            out.append(_NUL)
+        out.append(RegexRemove(pattern))
+    if ignore_case:
+        out.append(Lowercase(method="numpy_fixed_width"))
+    if ignore_punctuation:
+        out.append(StripPunct(chars="ascii"))
+    if ignore_numbers:
+        out.append(RemoveDigits())
+    # With regexes_to_ignore=[] and no option set, lm_eval compares plain Python lists: no numpy, no NUL rule.
+    if regexes_to_ignore is None or regexes_to_ignore or ignore_case or ignore_punctuation or ignore_numbers:
+        out.append(_NUL)
+    return tuple(out)
+
+
+def exact_match(ignore_case=False, ignore_punctuation=False, ignore_numbers=False, regexes_to_ignore=None):
+    return ExactMatch(normalize=exact_match_steps(ignore_case, ignore_punctuation, ignore_numbers, regexes_to_ignore))
+
+
+def regex_filter(regex_pattern=r"#### (\-?[0-9\.\,]+)", group_select=0, fallback="[invalid]"):
+    """lm_eval's ``regex`` filter: findall, pick ``group_select`` from the match list, strip; else ``fallback``."""
+    return RegexExtract(pattern=regex_pattern, match_index=group_select, fallback=fallback, strip=True)
+
+
+_GSM8K_EM = dict(ignore_case=True, ignore_punctuation=False, regexes_to_ignore=[",", "\\$", "(?s).*#### ", "\\.$"])
+
+
+def _task(extract_steps, **em_options):
+    def build():
+        return ExactMatch(extract=extract_steps, normalize=exact_match_steps(**em_options))
+
+    return build
+
+
+_STRICT = regex_filter(r"#### (\-?[0-9\.\,]+)", 0)
+_FLEX = regex_filter(r"(-?[$0-9.,]{2,})|(-?[0-9]+)", -1)
+_COT_STRICT = regex_filter(r"The answer is (\-?[0-9\.\,]+).", 0)
+_LLAMA_STRICT = regex_filter(r"The final answer is ((-?[$0-9.,]{2,})|(-?[0-9]+))", -1)
+_NQ_REGEX = ["\\b(?:The |the |An |A |The |a |an )"]
+
+ALIASES = [
+    Alias(
+        "lm_eval", "0.4", "exact_match", exact_match,
+        "lm_eval's exact_match: optional regex removal, lowercase, ASCII punctuation and digit deletion on both "
+        "sides, then plain equality (no stripping)",
+        also=("em", "exact"),
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k/strict-match", _task((_STRICT,), **_GSM8K_EM),
+        "gsm8k strict-match: first '#### N' in the output, then exact_match with gsm8k's options on both sides",
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k/flexible-extract", _task((_FLEX,), **_GSM8K_EM),
+        "gsm8k flexible-extract: last number-like span in the output, then exact_match with gsm8k's options",
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k-cot/strict-match", _task((_COT_STRICT,), **_GSM8K_EM),
+        "gsm8k-cot strict-match: first 'The answer is N' (any character after N), then gsm8k's exact_match",
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k-cot/flexible-extract", _task((_FLEX,), **_GSM8K_EM),
+        "gsm8k-cot flexible-extract: last number-like span, then gsm8k's exact_match",
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k-cot-llama/strict-match", _task((_LLAMA_STRICT,), **_GSM8K_EM),
+        "gsm8k-cot-llama strict-match: last 'The final answer is N', then gsm8k's exact_match",
+    ),
+    Alias(
+        "lm_eval", "0.4", "gsm8k-cot-llama/flexible-extract", _task((_FLEX,), **_GSM8K_EM),
+        "gsm8k-cot-llama flexible-extract: last number-like span, then gsm8k's exact_match",
+    ),
+    Alias(
+        "lm_eval", "0.4", "triviaqa", _task((Strip(),), ignore_case=True, ignore_punctuation=True),
+        "triviaqa: strip the output, then exact_match ignoring case and ASCII punctuation; any alias matching",
+    ),
+    Alias(
+        "lm_eval", "0.4", "nq_open",
+        _task((Strip(),), ignore_case=True, ignore_punctuation=True, regexes_to_ignore=_NQ_REGEX),
+        "nq_open: strip the output, remove leading articles (case-sensitive, before lowercasing), then "
+        "exact_match ignoring case and ASCII punctuation; any answer matching",
+    ),
+]
+
+# ---- multiple choice (output_type: multiple_choice); texts = doc_to_choice strings without the delimiter
+from ..metrics.choice import LoglikelihoodMatch  # noqa: E402
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "acc", lambda: LoglikelihoodMatch(norm="none", zero_length="ieee"),
+          "lm_eval acc (multiple_choice): argmax of the summed log-probabilities is gold"),
+    Alias("lm_eval", "0.4", "acc_norm", lambda: LoglikelihoodMatch(norm="char", zero_length="ieee"),
+          "lm_eval acc_norm: argmax of log-probability / characters of the choice text (without the target "
+          "delimiter) is gold"),
+    Alias("lm_eval", "0.4", "acc_bytes", lambda: LoglikelihoodMatch(norm="byte", zero_length="ieee"),
+          "lm_eval acc_bytes: argmax of log-probability / UTF-8 bytes of the choice text is gold"),
+    Alias("lm_eval", "0.4", "acc_mutual_info",
+          lambda: LoglikelihoodMatch(norm="pmi", zero_length="ieee", multi_gold="error"),
+          "lm_eval acc_mutual_info: argmax of log p(choice|context) - log p(choice) is gold; one gold only"),
+]

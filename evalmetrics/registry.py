@@ -1,0 +1,124 @@
+"""Name resolution: canonical IDs, harness aliases, and the catalog of everything shipped."""
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from dataclasses import dataclass
+
+from . import ids
+from .errors import InvalidConfig, ParseError, UnknownMetric
+from .units import UNITS
+
+__all__ = ["get", "catalog", "resolve_alias", "aliases", "CatalogEntry"]
+
+_ALIAS_RE = re.compile(r"^(?P<harness>[a-z_]+)(?:@(?P<version>[A-Za-z0-9.]+))?:(?P<name>.+)$")
+
+
+@functools.lru_cache(maxsize=None)
+def _alias_table():
+    from .presets import HARNESS_VERSIONS, all_aliases
+
+    table = {}
+    for a in all_aliases():
+        if a.key in table:
+            raise RuntimeError(f"alias {a.key} defined twice")
+        table[a.key] = a
+    # Unversioned names resolve to the newest version that has the name.
+    for harness, versions in HARNESS_VERSIONS.items():
+        for v in reversed(versions):
+            for a in list(table.values()):
+                if a.harness == harness and a.version == v:
+                    table[f"{harness}:{a.name}"] = a
+    return table
+
+
+def aliases() -> dict:
+    """Every alias key (versioned and unversioned) -> Alias."""
+    return dict(_alias_table())
+
+
+def resolve_alias(name: str):
+    """The Alias for ``name``, or None if ``name`` is not an alias."""
+    return _alias_table().get(name)
+
+
+def _ensure_units():
+    from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
+    from .metrics import choice  # noqa: F401
+
+
+def _suggest(name: str, n: int = 5) -> list[str]:
+    _ensure_units()
+    pool = list(_alias_table()) + list(UNITS)
+    base = name.split("(")[0].strip()
+    found = difflib.get_close_matches(base, pool, n=n, cutoff=0.6)
+    if ":" not in base:
+        found += [k for k in pool if k.endswith(":" + base) and k not in found][: n]
+    return found[:n]
+
+
+def get(name, **config):
+    """Resolve a canonical ID or a harness alias to a unit.
+
+    ``config`` holds the harness's own configuration keys (e.g. lm_eval's ``ignore_case``); they apply to
+    aliases only.
+
+    >>> import evalmetrics as em
+    >>> em.get("helm:quasi_exact_match").score("The Eiffel Tower.", "eiffel tower")
+    1.0
+    """
+    from .units import Unit
+
+    if isinstance(name, Unit):
+        if config:
+            raise InvalidConfig("configuration keywords apply to harness aliases, not to unit objects")
+        return name
+    if not isinstance(name, str):
+        raise UnknownMetric(repr(name))
+    alias = _alias_table().get(name)
+    if alias is not None:
+        return alias.make(**config)
+    if _ALIAS_RE.match(name) and "(" not in name:
+        raise UnknownMetric(name, _suggest(name))
+    if config:
+        raise InvalidConfig(
+            f"configuration keywords ({', '.join(config)}) apply to harness aliases; {name!r} is a canonical ID"
+        )
+    _ensure_units()
+    try:
+        node = ids.parse(name)
+    except ParseError:
+        if "(" not in name and "[" not in name:
+            raise UnknownMetric(name, _suggest(name)) from None
+        raise
+    if isinstance(node, (ids.Word, ids.Call)):
+        return ids.build(node, name, UNITS.get)
+    raise UnknownMetric(name, _suggest(name))
+
+
+@dataclass(frozen=True)
+class CatalogEntry:
+    """One catalog row: ``name`` (an alias key or a unit name), ``kind``, the canonical ``id``, a ``summary``."""
+
+    name: str
+    kind: str
+    id: str
+    summary: str
+
+
+def catalog(harness: str | None = None) -> list[CatalogEntry]:
+    """Every shipped unit (at its defaults) and every alias (versioned keys), sorted by name."""
+    _ensure_units()
+    out = []
+    if harness is None:
+        for uname, cls in sorted(UNITS.items()):
+            obj = cls.example()
+            out.append(CatalogEntry(uname, cls.kind, obj.id, cls.summary))
+    for key, a in sorted(_alias_table().items()):
+        if "@" not in key:
+            continue
+        if harness is not None and a.harness != harness:
+            continue
+        out.append(CatalogEntry(key, "alias", a.make().id, a.summary))
+    return out

@@ -1,0 +1,90 @@
+"""The Result of scoring a set of samples: per-sample values, their aggregate, and how it was aggregated."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["Result", "mean_and_stderr"]
+
+
+def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
+    """Mean and its standard error, ``sqrt(sum((x - mean)^2) / (n - 1)) / sqrt(n)`` (NaN for n < 2).
+
+    This is the closed form lm_eval reports for ``mean`` aggregations.
+    """
+    n = len(values)
+    if n == 0:
+        return float("nan"), float("nan")
+    mu = math.fsum(values) / n
+    if n < 2:
+        return mu, float("nan")
+    var = math.fsum((float(x) - mu) ** 2 for x in values) / (n - 1)
+    return mu, math.sqrt(var) / math.sqrt(n)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Scores of ``n`` samples under one metric.
+
+    ``score`` is the aggregate (``aggregation`` says how: "mean" unless stated), ``stderr`` its standard error
+    (``stderr_method`` says how), ``per_sample`` the value of each sample in input order, ``metric_id`` the
+    canonical ID of what was computed, ``n_timeouts`` how many samples hit a time or size bound (each scored 0;
+    their indices are in ``timeout_indices``). ``provenance`` holds run facts (evalmetrics version, ...).
+    """
+
+    score: float
+    per_sample: np.ndarray
+    n: int
+    stderr: float
+    metric_id: str
+    n_timeouts: int = 0
+    timeout_indices: tuple = ()
+    aggregation: str = "mean"
+    stderr_method: str = "sample standard deviation (ddof=1) / sqrt(n)"
+    provenance: dict = field(default_factory=dict)
+
+    def ci(self, level: float = 0.95, *, method: str = "bootstrap", n_boot: int = 1000, seed: int = 0):
+        """Confidence interval of ``score``: ``bootstrap`` (percentile, seeded) or ``normal`` (score ± z·stderr)."""
+        if not 0 < level < 1:
+            from .errors import InvalidConfig
+
+            raise InvalidConfig(f"ci: level must be in (0, 1); got {level!r}")
+        if self.n == 0:
+            return (float("nan"), float("nan"))
+        if method == "normal":
+            from statistics import NormalDist
+
+            z = NormalDist().inv_cdf(0.5 + level / 2)
+            return (self.score - z * self.stderr, self.score + z * self.stderr)
+        if method != "bootstrap":
+            from .errors import InvalidConfig
+
+            raise InvalidConfig(f"ci: method must be 'bootstrap' or 'normal'; got {method!r}")
+        rng = np.random.default_rng(seed)
+        vals = np.asarray(self.per_sample, dtype=np.float64)
+        means = np.empty(n_boot)
+        for b in range(n_boot):
+            means[b] = vals[rng.integers(0, self.n, self.n)].mean()
+        lo, hi = np.quantile(means, [(1 - level) / 2, 1 - (1 - level) / 2])
+        return (float(lo), float(hi))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "metric_id": self.metric_id,
+            "score": self.score,
+            "stderr": self.stderr,
+            "n": self.n,
+            "n_timeouts": self.n_timeouts,
+            "aggregation": self.aggregation,
+            "stderr_method": self.stderr_method,
+            "provenance": dict(self.provenance),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Result(score={self.score:.6g}, stderr={self.stderr:.3g}, n={self.n}, "
+            f"n_timeouts={self.n_timeouts}, metric_id={self.metric_id!r})"
+        )

@@ -1,0 +1,68 @@
+"""Hypothesis strategies that build every unit the catalog can build, from the units' declared fields."""
+from __future__ import annotations
+
+import dataclasses
+
+from hypothesis import strategies as st
+
+from evalmetrics.units import UNITS, Step
+
+# Valid regular expressions for pattern-like fields (free text there must compile).
+REGEXES = [",", "\\$", "(?s).*#### ", "\\.$", "#### (\\-?[0-9\\.\\,]+)", "(-?[$0-9.,]{2,})|(-?[0-9]+)",
+           "\\b(?:The |the |An |A |a |an )", " |-", "\\s+", "[a-z]+", "(a)(b)?", "x*"]
+PATTERN_FIELDS = {("regex_replace", "pattern"), ("regex_extract", "pattern"), ("per_token", "split")}
+
+TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
+    ["", " ", "a", "The", "the cat", "1,000", "3.0", "+5", "\\boxed{1}", "$x$", "<think>", "</think>", "\x00"]
+)
+
+
+def _field_strategy(unit_name, f, depth):
+    meta = f.metadata
+    kind = meta["kind"]
+    if (unit_name, f.name) in PATTERN_FIELDS:
+        return st.sampled_from(REGEXES)
+    if kind == "enum":
+        return st.sampled_from(meta["choices"])
+    if kind == "bool":
+        return st.booleans()
+    if kind == "int":
+        lo = meta.get("minimum")
+        return st.integers(min_value=lo if lo is not None else -3, max_value=5)
+    if kind == "float":
+        return st.floats(min_value=-10, max_value=10, allow_nan=False)
+    if kind == "str":
+        s = TEXT.filter(bool) if unit_name in ("replace", "split_take", "remove_spans") else TEXT
+        return st.none() | s if meta.get("optional") else s
+    if kind == "strs":
+        return st.lists(st.from_regex(r"[a-z]{1,4}", fullmatch=True), min_size=1, max_size=3).map(tuple)
+    if kind == "steps":
+        if depth >= 2:
+            return st.just(())
+        return st.lists(step_strategy(depth + 1), max_size=3).map(tuple)
+    if kind == "unit":
+        return st.none()
+    raise AssertionError(f"no strategy for field kind {kind!r} ({unit_name}.{f.name})")
+
+
+def unit_strategy(cls, depth=0):
+    fields = {f.name: _field_strategy(cls.name, f, depth) for f in dataclasses.fields(cls) if f.metadata.get("id", True)}
+    return st.fixed_dictionaries(fields).map(lambda kw: _try(cls, kw)).filter(lambda u: u is not None)
+
+
+def _try(cls, kw):
+    """Configurations the unit rejects (InvalidConfig) are not part of what the catalog can build."""
+    from evalmetrics.errors import InvalidConfig
+
+    try:
+        return cls(**kw)
+    except InvalidConfig:
+        return None
+
+
+def step_strategy(depth=0):
+    return st.one_of([unit_strategy(c, depth) for n, c in sorted(UNITS.items()) if issubclass(c, Step)])
+
+
+def any_unit():
+    return st.one_of([unit_strategy(c) for n, c in sorted(UNITS.items())])

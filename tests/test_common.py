@@ -1,0 +1,125 @@
+"""Registry-wide invariants, checked over every unit class and every alias (sklearn test_common style)."""
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import evalmetrics as em
+from evalmetrics.registry import aliases
+from evalmetrics.units import UNITS, Step
+from strategies import TEXT, any_unit, step_strategy, unit_strategy
+
+ALL_UNIT_CLASSES = sorted(UNITS.items())
+ALL_ALIASES = sorted(k for k in aliases())
+
+
+def test_every_unit_class_is_exported_documented_and_has_summary():
+    exported = {getattr(em, n) for n in em.__all__ if n != "LogprobScorer"}
+    for name, cls in ALL_UNIT_CLASSES:
+        assert cls in exported, f"{cls.__name__} is not exported from evalmetrics"
+        assert cls.summary, f"{name} has no summary"
+        assert cls.__doc__ and ">>>" in cls.__doc__, f"{name} has no doctest example"
+        assert cls.kind in ("normalizer", "extractor", "metric"), name
+
+
+@pytest.mark.parametrize("name,cls", ALL_UNIT_CLASSES, ids=[n for n, _ in ALL_UNIT_CLASSES])
+def test_example_instance_round_trips(name, cls):
+    u = cls.example()
+    assert em.get(u.id) == u
+    assert em.get(u.id).id == u.id
+    assert pickle.loads(pickle.dumps(u)) == u
+    assert hash(pickle.loads(pickle.dumps(u))) == hash(u)
+
+
+@given(any_unit())
+def test_round_trip_over_everything_the_catalog_can_build(u):
+    again = em.get(u.id)
+    assert again == u
+    assert again.id == u.id
+    assert hash(again) == hash(u)
+    assert pickle.loads(pickle.dumps(u)) == u
+
+
+@given(any_unit(), any_unit())
+def test_ids_are_distinct_exactly_when_configurations_differ(a, b):
+    assert (a.id == b.id) == (a == b)
+
+
+@given(step_strategy(), TEXT)
+def test_steps_return_text_or_no_answer(step, text):
+    try:
+        out = step.apply(text)
+    except em.EvalMetricsError:
+        return
+    assert out is None or isinstance(out, str)
+
+
+IDEMPOTENT = [(n, c) for n, c in ALL_UNIT_CLASSES if issubclass(c, Step) and c.idempotent]
+
+
+@pytest.mark.parametrize("name,cls", IDEMPOTENT, ids=[n for n, _ in IDEMPOTENT])
+@settings(max_examples=150)
+@given(data=st.data())
+def test_declared_idempotence_holds(name, cls, data):
+    step = data.draw(unit_strategy(cls))
+    text = data.draw(TEXT)
+    once = step.apply(text)
+    if once is None:
+        return
+    assert step.apply(once) == once
+
+
+def test_idempotence_check_can_fail():
+    """Meta-test: the idempotence property is not vacuous. A non-idempotent step must be caught by it."""
+    step = em.Replace(old="ab", new="a")  # "abb" -> "ab" -> "a"
+    once = step.apply("abb")
+    assert step.apply(once) != once
+    assert not type(step).idempotent
+
+
+def test_round_trip_check_can_fail():
+    """Meta-test: two configurations that differ must render different IDs (so equality of IDs is informative)."""
+    a, b = em.Strip(which="left"), em.Strip(which="right")
+    assert a.id != b.id and em.get(a.id) != b
+
+
+@pytest.mark.parametrize("key", ALL_ALIASES)
+def test_every_alias_builds_round_trips_and_is_in_the_catalog(key):
+    m = em.get(key)
+    assert isinstance(m, em.Metric)
+    assert em.get(m.id) == m
+    assert pickle.loads(pickle.dumps(m)) == m
+    if "@" in key:
+        assert key in {e.name for e in em.catalog()}
+
+
+def test_catalog_lists_every_unit_and_versioned_alias():
+    names = {e.name for e in em.catalog()}
+    for n, _ in ALL_UNIT_CLASSES:
+        assert n in names
+    for k in ALL_ALIASES:
+        if "@" in k:
+            assert k in names
+    assert len([k for k in ALL_ALIASES if "@" in k]) == len([e for e in em.catalog() if e.kind == "alias"])
+
+
+def test_ids_are_stable_across_processes_and_hash_seeds():
+    code = "import evalmetrics as em; print('\\n'.join(e.id for e in em.catalog()))"
+    outs = []
+    for seed in ("0", "12345"):
+        env = {"PYTHONHASHSEED": seed, "PATH": ""}
+        outs.append(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout)
+    assert outs[0] == outs[1]
+    assert outs[0] == "\n".join(e.id for e in em.catalog()) + "\n"
+
+
+def test_units_are_frozen():
+    u = em.Strip()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        u.which = "left"
