@@ -17,6 +17,8 @@ from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber,
 from .metrics.base import Metric
 from .metrics.choice import Choices, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
+from .metrics.drop import DropMatch
+from .metrics.sets import SetMatch
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
@@ -47,7 +49,7 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "LoglikelihoodMatch", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "LoglikelihoodMatch", "Choices",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",

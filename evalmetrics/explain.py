@@ -98,7 +98,7 @@ class Explanation:
 
 def _metric_steps(metric) -> list[str]:
     out = []
-    pairs = metric.steps() if hasattr(metric, "steps") else []
+    pairs = metric.pipeline() if hasattr(metric, "pipeline") else []
     for side, step in pairs:
         out.append(f"{side}: {step.describe()}")
     out.append(metric.describe())

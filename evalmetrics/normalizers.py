@@ -7,7 +7,7 @@ the metric that holds it: see ``ExactMatch(normalize=..., normalize_pred=..., no
 >>> StripPunct().apply(Lowercase().apply("Hello, World!"))
 'hello world'
 >>> StripPunct().id
-'strip_punct(chars=ascii, replacement="")'
+'strip_punct(chars=ascii, replacement="", except_numbers=false)'
 """
 from __future__ import annotations
 
@@ -218,17 +218,29 @@ class StripPunct(Normalizer):
     idempotent: ClassVar[bool] = True
     chars: str = enum("ascii", ("ascii", "unicode", "ascii_and_unicode"), "which characters count as punctuation")
     replacement: str = text("", "what each punctuation character becomes")
+    except_numbers: bool = flag(False, "leave a text that parses as a Python float unchanged (DROP)")
 
     def _validate(self):
         if self.replacement and any(c in _delete_table(self.chars, "") for c in map(ord, self.replacement)):
             raise InvalidConfig("strip_punct: the replacement may not itself contain punctuation")
 
     def apply(self, text: str) -> str:
+        if self.except_numbers and _parses_as_float(text):
+            return text
         return text.translate(_delete_table(self.chars, self.replacement))
 
     def describe(self):
         verb = "delete" if not self.replacement else f"replace with {self.replacement!r}"
-        return f"{verb} {_PUNCT_WORDS[self.chars]}"
+        extra = ", unless the whole text parses as a Python float" if self.except_numbers else ""
+        return f"{verb} {_PUNCT_WORDS[self.chars]}{extra}"
+
+
+def _parses_as_float(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except (ValueError, OverflowError):
+        return False
 
 
 @register

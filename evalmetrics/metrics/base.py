@@ -87,7 +87,7 @@ class Metric(Unit):
             provenance={"evalmetrics": __version__, **prov},
         )
 
-    def steps(self) -> list[tuple[str, Any]]:
+    def pipeline(self) -> list[tuple[str, Any]]:
         """The pipeline as (side, step) pairs, for explanations."""
         return []
 
@@ -95,8 +95,12 @@ class Metric(Unit):
 class GenerativeMetric(Metric):
     """A metric over (prediction text, reference text or texts) pairs."""
 
-    def _score_refs(self, prediction: str, refs: tuple[str, ...], cache: dict | None) -> float:
+    def _score_refs(self, prediction: str, refs: tuple, cache: dict | None) -> float:
         raise NotImplementedError
+
+    def _check_refs(self, value, index: int | None) -> tuple:
+        """Validate one sample's references (a string or a non-empty list of strings)."""
+        return check_references(value, index)
 
     def score(self, prediction: str, references) -> float:
         """Score one sample. ``references``: a string or a non-empty sequence of strings.
@@ -104,7 +108,7 @@ class GenerativeMetric(Metric):
         Raises ``Timeout`` if a bound is hit (``compute`` instead scores such a sample 0 and counts it).
         """
         p = check_text(prediction, None, "prediction")
-        refs = check_references(references, None)
+        refs = self._check_refs(references, None)
         return float(self._score_refs(p, refs, None))
 
     def compute(self, predictions: Iterable[str], references: Iterable, *, progress: bool | None = None) -> Result:
@@ -132,7 +136,7 @@ class GenerativeMetric(Metric):
             it = progress_range(n, desc=self.name)
         for i in it:
             p = check_text(preds[i], i, "prediction")
-            r = check_references(refs_all[i], i)
+            r = self._check_refs(refs_all[i], i)
             try:
                 values[i] = self._score_refs(p, r, cache)
             except Timeout:

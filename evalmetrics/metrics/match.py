@@ -39,8 +39,30 @@ def _describe_sides(metric) -> list[tuple[str, object]]:
     return [("prediction", s) for s in metric.pred] + [("reference", s) for s in metric.ref]
 
 
+COMBINE = ("max", "mean", "max_nonempty")
+_COMBINE_WORDS = {
+    "max": "best score over the references",
+    "mean": "mean score over the references",
+    "max_nonempty": "best score over the references that are non-empty after processing (all empty: one empty "
+    "reference)",
+}
+
+
 class _Pipelined(GenerativeMetric):
     id_merge: ClassVar[tuple] = ("normalize", "pred", "ref")
+
+    def _refs(self, refs, cache):
+        """Processed references under the ``combine`` rule (None entries: a step found no usable reference)."""
+        out = [self._ref_norm(r, cache) for r in refs]
+        if self.combine == "max_nonempty":
+            kept = [r for r in out if r != ""]
+            return kept or [""]
+        return out
+
+    def _combine(self, scores):
+        if self.combine == "mean":
+            return sum(scores) / len(scores)
+        return max(scores)
 
     def _ref_norm(self, ref: str, cache: dict | None):
         if cache is None:
@@ -51,7 +73,7 @@ class _Pipelined(GenerativeMetric):
             v = cache[ref] = run_steps(self.ref, ref)
             return v
 
-    def steps(self):
+    def pipeline(self):
         return _describe_sides(self)
 
 
@@ -81,7 +103,7 @@ class ExactMatch(_Pipelined):
     >>> m.score("Yes, Elmendorf", "yes")
     1.0
     >>> m.id
-    'exact_match(mode=prefix, normalize=[lowercase(method=python), strip_punct(chars=ascii, replacement="")], combine=max)'
+    'exact_match(mode=prefix, normalize=[lowercase(method=python), strip_punct(chars=ascii, replacement="", except_numbers=false)], combine=max)'
     """
 
     name: ClassVar[str] = "exact_match"
@@ -89,7 +111,7 @@ class ExactMatch(_Pipelined):
     mode: str = enum("full", ("full", "prefix", "suffix", "contains"), "how prediction and reference must match")
     pred: tuple = steps("steps applied to the prediction, in order")
     ref: tuple = steps("steps applied to each reference, in order")
-    combine: str = enum("max", ("max", "mean"), "how scores against several references combine")
+    combine: str = enum("max", COMBINE, "how scores against several references combine")
 
     def __init__(
         self,
@@ -131,16 +153,15 @@ class ExactMatch(_Pipelined):
         if p is None:
             return 0.0
         scores = []
-        for ref in refs:
-            r = self._ref_norm(ref, cache)
+        for r in self._refs(refs, cache):
             s = 0.0 if r is None else self._match(p, r)
-            if s == 1.0 and self.combine == "max":
+            if s == 1.0 and self.combine != "mean":
                 return 1.0
             scores.append(s)
-        return max(scores) if self.combine == "max" else sum(scores) / len(scores)
+        return self._combine(scores)
 
     def describe(self):
-        return f"exact match: {_MODE_WORDS[self.mode]}; several references: {self.combine}"
+        return f"exact match: {_MODE_WORDS[self.mode]}; several references: {_COMBINE_WORDS[self.combine]}"
 
 
 def _f1_value(p_toks, r_toks, bag, formula, empty):
@@ -195,7 +216,7 @@ class F1(_Pipelined):
     empty: str = enum("zero", ("zero", "equal"), "score when either side has no tokens")
     pred: tuple = steps("steps applied to the prediction, in order")
     ref: tuple = steps("steps applied to each reference, in order")
-    combine: str = enum("max", ("max", "mean"), "how scores against several references combine")
+    combine: str = enum("max", COMBINE, "how scores against several references combine")
 
     def __init__(
         self,
@@ -229,11 +250,11 @@ class F1(_Pipelined):
         if p is None:
             return 0.0
         p_toks = p.split()
-        scores = []
-        for ref in refs:
-            r = self._ref_norm(ref, cache)
-            scores.append(0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty))
-        return max(scores) if self.combine == "max" else sum(scores) / len(scores)
+        scores = [
+            0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty)
+            for r in self._refs(refs, cache)
+        ]
+        return self._combine(scores)
 
     def describe(self):
         return (
@@ -241,5 +262,5 @@ class F1(_Pipelined):
             + ("2PR/(P+R)" if self.formula == "ratio" else "1/(0.5/P + 0.5/R)")
             + "; if either side has no tokens: "
             + ("0" if self.empty == "zero" else "1 if both are empty, else 0")
-            + f"; several references: {self.combine}"
+            + f"; several references: {_COMBINE_WORDS[self.combine]}"
         )

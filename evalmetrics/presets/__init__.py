@@ -76,3 +76,18 @@ def all_aliases() -> list[Alias]:
     for mod in (lm_eval, lighteval, helm, squad):
         out.extend(mod.ALIASES)
     return out
+
+
+def load_verified() -> dict:
+    """The conformance record: alias key -> {"n": inputs checked, "mismatches": 0, "package": ...}.
+
+    Written by ``tests/conformance/record.py`` from a conformance run; CI re-runs the same checks.
+    """
+    import json
+    import os
+
+    path = os.path.join(os.path.dirname(__file__), "verified.json")
+    if not os.path.exists(path):
+        return {}
+    with open(path, encoding="utf-8") as f:
+        return json.load(f)

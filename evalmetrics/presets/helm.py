@@ -5,8 +5,9 @@ prediction side with that strip.
 """
 from __future__ import annotations
 
-from ..extractors import RegexExtract, SplitTake
+from ..extractors import FirstLine, RegexExtract, SplitTake
 from ..metrics.match import F1, ExactMatch
+from ..metrics.sets import SetMatch
 from ..normalizers import RejectEmpty, Replace, Strip
 from . import Alias
 from ._steps import SQUAD_NORMALIZE, SQUAD_NORMALIZE_KEEP_ARTICLES
@@ -42,6 +43,13 @@ def _final_number():
     return ExactMatch(pred=(_S, _FINAL_NUMBER, _NO_COMMA, _EMPTY0, _S), ref=(_FINAL_NUMBER, _NO_COMMA, _S))
 
 
+def _set(kind):
+    def build():
+        return SetMatch(score=kind, pred=(_S, FirstLine()), ref=())
+
+    return build
+
+
 ALIASES = [
     Alias("helm", "0.5", "exact_match", _em(),
           "HELM exact_match: empty output scores 0; otherwise stripped output equals stripped reference",
@@ -64,4 +72,11 @@ ALIASES = [
           "HELM exact_match_indicator: text after the last indicator (default a space) on both, then exact_match"),
     Alias("helm", "0.5", "final_number_exact_match", _final_number,
           "HELM final_number_exact_match: last number-like span (commas removed) on both, then exact_match"),
+    Alias("helm", "0.5", "exact_set_match", _set("exact"),
+          "HELM exact_set_match: the output's first line and the reference read as sets (after the last ' is ', "
+          "split on ' and ', periods deleted, 'Nothing.' = empty); 1 if equal"),
+    Alias("helm", "0.5", "iou_set_match", _set("iou"),
+          "HELM iou_set_match: the same sets; intersection over union (empty gold: 1 if both empty)"),
+    Alias("helm", "0.5", "f1_set_match", _set("f1"),
+          "HELM f1_set_match: the same sets; 2|P∩G|/(|P|+|G|) (empty gold: 1 if both empty)"),
 ]

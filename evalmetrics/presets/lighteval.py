@@ -183,3 +183,15 @@ ALIASES += [
           "lighteval acc_norm_pmi: log-probability minus the unconditioned log-probability",
           choice_text_prefix=" "),
 ]
+
+# ---- drop (Metrics.drop); lighteval aggregates these per-sample values with max across samples, not the mean
+from ..metrics.drop import DropMatch  # noqa: E402
+
+ALIASES += [
+    Alias("lighteval", "0.13", "drop/em", lambda: DropMatch(value="em", count_check=False),
+          "lighteval Metrics.drop em: DROP-normalized prediction's span set equals an answer's span set (no span "
+          "count check); best over answers. lighteval's corpus value is the max over samples"),
+    Alias("lighteval", "0.13", "drop/f1", lambda: DropMatch(value="f1"),
+          "lighteval Metrics.drop f1: DROP's numeracy-aware F1, rounded to 2 decimals; best over answers. "
+          "lighteval's corpus value is the max over samples"),
+]

@@ -124,3 +124,13 @@ ALIASES += [
           lambda: LoglikelihoodMatch(norm="pmi", zero_length="ieee", multi_gold="error"),
           "lm_eval acc_mutual_info: argmax of log p(choice|context) - log p(choice) is gold; one gold only"),
 ]
+
+# ---- drop (per-sample em / f1; answers: the answer plus validated answers, each a list of spans)
+from ..metrics.drop import DropMatch  # noqa: E402
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "drop/em", lambda: DropMatch(value="em", count_check=True),
+          "lm_eval drop em: DROP-normalized prediction equals an answer's spans (one span), best over answers"),
+    Alias("lm_eval", "0.4", "drop/f1", lambda: DropMatch(value="f1"),
+          "lm_eval drop f1: DROP's numeracy-aware bag-of-words F1, rounded to 2 decimals, best over answers"),
+]

@@ -18,6 +18,14 @@ def _f1_v1():
     return F1(bag="multiset", formula="ratio", empty="zero", normalize=SQUAD_NORMALIZE)
 
 
+def _em_v2():
+    return ExactMatch(normalize=SQUAD_NORMALIZE, combine="max_nonempty")
+
+
+def _f1_v2():
+    return F1(bag="multiset", formula="ratio", empty="equal", normalize=SQUAD_NORMALIZE, combine="max_nonempty")
+
+
 ALIASES = [
     Alias("squad", "v1.1", "exact_match", _em,
           "SQuAD v1.1 EM: lower, delete ASCII punctuation, articles to spaces, collapse whitespace; equality; "
@@ -28,4 +36,14 @@ ALIASES = [
     Alias("hf_evaluate", "0.4", "exact_match", _lm_eval_exact_match,
           "HF evaluate exact_match: the same algorithm and options as lm_eval's exact_match",
           also=("em",)),
+    Alias("squad", "v2", "exact_match", _em_v2,
+          "SQuAD v2.0 EM: v1.1's normalization; answers that normalize to empty are dropped (none left: the "
+          "answer is ''); equality; best over answers", also=("em", "exact")),
+    Alias("squad", "v2", "f1", _f1_v2,
+          "SQuAD v2.0 F1: as v1.1 but no tokens on either side scores 1 if both are empty; answers that normalize "
+          "to empty are dropped (none left: '')", also=("f1_score",)),
+    Alias("lm_eval", "0.4", "squadv2/exact", _em_v2,
+          "lm_eval squadv2 'exact' per sample: SQuAD v2.0 EM (lm_eval reports the corpus mean x100)"),
+    Alias("lm_eval", "0.4", "squadv2/f1", _f1_v2,
+          "lm_eval squadv2 'f1' per sample: SQuAD v2.0 F1 (lm_eval reports the corpus mean x100)"),
 ]

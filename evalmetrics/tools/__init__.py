@@ -1,0 +1,1 @@
+"""Maintenance tools (docs generation)."""
