@@ -15,13 +15,14 @@ from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, T
 from .explain import Explanation, explain, trace
 from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
 from .metrics.base import Metric
-from .metrics.choice import Choices, LoglikelihoodMatch
+from .metrics.choice import Choices, GreedyMatch, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
 from .metrics.drop import DropMatch
 from .metrics.sets import SetMatch
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
+    ListLiteralRender,
     Lowercase,
     NormalizeNumbers,
     PerToken,
@@ -49,11 +50,11 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "LoglikelihoodMatch", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "LoglikelihoodMatch", "GreedyMatch", "Choices",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
-    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender",
     # extractors
     "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
     # scoring (loads torch on first use)

@@ -140,26 +140,46 @@ def cmd_score(args):
     return 0
 
 
-def _meanings(args):
+def _data_kind(path, fmt):
+    """'multiple_choice' if the file's rows are choice log-prob records, else 'generate_until'."""
+    from .io import read_rows
+
+    for row in read_rows(path, fmt):
+        return "multiple_choice" if "logprobs" in row else "generate_until"
+    raise InvalidInput(f"{path} has no rows", field="data")
+
+
+def _meanings(args, path):
     from . import explain, get
 
     if args.metrics:
-        return [(m, get(m)) for m in args.metrics]
+        return [(m, get(m)) for m in args.metrics], []
     e = explain(args.name)
-    return [(alias, get(alias)) for alias, _ in e.meanings]
+    kind = _data_kind(path, args.format)
+    keep, skipped = [], []
+    for alias, _ in e.meanings:
+        m = get(alias)
+        (keep if m.request_type == kind else skipped).append((alias, m))
+    return keep, [f"{a} scores {m.request_type} records, not this file's rows" for a, m in skipped]
 
 
 def cmd_diff(args):
+    from . import get
     from .explain import trace
     from .units import run_steps
 
-    meanings = _meanings(args)
+    path = args.data or _bundled(DEFAULT_DATA)
+    meanings, skipped = _meanings(args, path)
     if len(meanings) < 1:
-        raise InvalidInput("nothing to compare", field="metrics")
+        raise InvalidInput("no meaning of this name scores this kind of data", field="metrics")
+    # Names that resolve to the same canonical ID are one meaning: score it once, list every name.
+    by_id = {}
+    for name, m in meanings:
+        by_id.setdefault(m.id, []).append(name)
+    meanings = [(" = ".join(names), get(names[0])) for names in by_id.values()]
     kinds = {m.request_type for _, m in meanings}
     if len(kinds) > 1:
         raise InvalidInput("cannot compare generative and multiple-choice metrics on one file", field="metrics")
-    path = args.data or _bundled(DEFAULT_DATA)
     mc = kinds == {"multiple_choice"}
     if mc:
         samples = _load_choices(path, args.format, args.limit)
@@ -199,7 +219,7 @@ def cmd_diff(args):
                 examples.append(ex)
             pairs.append({"a": names[a], "b": names[b], "flips": int(len(idx)), "examples": examples})
     out = {"data": path, "n": rows[0]["n"], "bootstrap_seed": args.seed, "n_boot": args.n_boot,
-           "scores": rows, "pairs": pairs}
+           "scores": rows, "pairs": pairs, "skipped": skipped}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
@@ -219,10 +239,12 @@ def _print_diff(out):
     print("\ncanonical IDs:")
     for r in out["scores"]:
         print(f"  {r['name']}:\n    {r['id']}")
+    for note in out.get("skipped", ()):
+        print(f"(not shown: {note})")
     print("\nsamples whose verdict flips, per pair:")
     for p in out["pairs"]:
-        print(f"  {p['a']} vs {p['b']}: {p['flips']}")
-    shown = [p for p in out["pairs"] if p["examples"]]
+        print(f"  {p['flips']:>5}  {p['a']}  vs  {p['b']}")
+    shown = [p for p in out["pairs"] if p["examples"]][: out.get("max_pairs_shown", 6)]
     if shown:
         print("\nfirst flipping samples:")
     for p in shown:

@@ -132,10 +132,14 @@ def _score_probe(metric, probe, prefix: str = ""):
 def _find_example(metrics: dict, prefixes: dict | None = None) -> dict | None:
     prefixes = prefixes or {}
     kinds = {m.request_type for m in metrics.values()}
+    if len(kinds) > 1:  # compare within the larger family; the others are a different kind of metric
+        fams = {}
+        for a, m in metrics.items():
+            fams.setdefault(m.request_type, {})[a] = m
+        metrics = max(fams.values(), key=len)
+        kinds = {next(iter(metrics.values())).request_type}
     if kinds == {"multiple_choice"}:
         probes = _choice_probes()
-    elif "multiple_choice" in kinds:
-        return None
     else:
         probes = PROBES
     best = None
@@ -210,6 +214,12 @@ def explain(name: str) -> Explanation:
         metrics = {k: a.make() for k, a in sorted(hits.items())}
         if len({m.id for m in metrics.values()}) > 1:
             exp.example = _find_example(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
+        kinds = {m.request_type for m in metrics.values()}
+        if len(kinds) > 1:
+            exp.notes.append(
+                "these meanings score different kinds of model output: "
+                + "; ".join(f"{a}: {m.request_type}" for a, m in metrics.items())
+            )
         from .presets import HARNESS_VERSIONS
 
         for d in details:

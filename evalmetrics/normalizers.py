@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from . import _regex
-from .errors import InvalidConfig
+from .errors import InvalidConfig, InvalidInput
 from .units import REQUIRED, Step, enum, flag, register, run_steps, steps, text, texts
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "PerToken",
     "RejectEmpty",
     "RemoveSpans",
+    "ListLiteralRender",
 ]
 
 
@@ -55,8 +56,9 @@ class Lowercase(Normalizer):
     """Lowercase the text.
 
     ``method=python``: Python's ``str.lower`` (full Unicode case mapping; "İ" becomes two characters).
-    ``method=numpy_fixed_width``: as ``numpy.char.lower`` on a one-element array, whose fixed width is the
-    input's length: the lowered text is cut to the input's length (so "İ" becomes "i"). lm_eval's
+    ``method=numpy_fixed_width``: as ``numpy.char.lower`` on an array of fixed width: the lowered text is cut to
+    the longest input's length (so "İ" alone becomes "i"). A metric lowers one sample's references together, as
+    lm_eval does for a multiple-target task, so a longer sibling reference leaves room. lm_eval's
     ``ignore_case`` behaves like this.
 
     >>> Lowercase().apply("ÉCOLE")
@@ -71,10 +73,21 @@ class Lowercase(Normalizer):
     method: str = enum("python", ("python", "numpy_fixed_width"), "which lowercasing")
 
     def apply(self, text: str) -> str:
+        return self._lower(text, len(text))
+
+    def _lower(self, text: str, width: int) -> str:
         low = text.lower()
-        if self.method == "numpy_fixed_width" and len(low) > len(text):
-            low = low[: len(text)]
+        if self.method == "numpy_fixed_width" and len(low) > width:
+            low = low[:width]
         return low
+
+    @property
+    def batch_dependent(self) -> bool:
+        return self.method == "numpy_fixed_width"
+
+    def apply_batch(self, texts: list) -> list:
+        width = max((len(t) for t in texts if t is not None), default=0)
+        return [None if t is None else self._lower(t, width) for t in texts]
 
     def describe(self):
         if self.method == "python":
@@ -641,3 +654,39 @@ class RemoveSpans(Normalizer):
 
     def describe(self):
         return f"remove every span from {self.start!r} to the next {self.end!r}, tags included"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class ListLiteralRender(Normalizer):
+    """lm_eval's target rendering: a text that looks like a Python list literal is parsed and written back.
+
+    If the text starts with ``[`` and ends with ``]`` and ``ast.literal_eval`` accepts it, the result is
+    ``str()`` of the parsed value (``"[1,2]"`` becomes ``"[1, 2]"``); otherwise the text is unchanged. lm_eval
+    applies this to every ``doc_to_target`` template output, so an alias of an lm_eval task applies it to
+    references. ``ast.literal_eval`` builds literals only (no code runs); inputs on which lm_eval itself crashes
+    (e.g. an unhashable dict key) raise ``InvalidInput``.
+
+    >>> ListLiteralRender().apply("[1,2]"), ListLiteralRender().apply("[x]")
+    ('[1, 2]', '[x]')
+    """
+
+    name: ClassVar[str] = "list_literal_render"
+    summary: ClassVar[str] = "re-render a text that parses as a Python list literal (lm_eval targets)"
+
+    def apply(self, text: str) -> str:
+        if len(text) < 2 or text[0] != "[" or text[-1] != "]":
+            return text
+        import ast
+
+        try:
+            return str(ast.literal_eval(text))
+        except (SyntaxError, ValueError):
+            return text
+        except (TypeError, MemoryError, RecursionError) as e:
+            raise InvalidInput(
+                f"lm_eval's target rendering fails on this text ({type(e).__name__}: {e})", field="references"
+            ) from None
+
+    def describe(self):
+        return "if the text is a Python list literal, replace it by str() of the parsed list (lm_eval target rendering)"

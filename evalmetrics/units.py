@@ -209,8 +209,24 @@ class Step(Unit):
     def apply(self, text: str) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    @property
+    def batch_dependent(self) -> bool:
+        """True if the output for one text depends on the other texts processed with it (see apply_batch)."""
+        return False
+
+    def apply_batch(self, texts: list) -> list:
+        """Apply to the texts of one sample's reference set together (``None`` entries stay ``None``)."""
+        return [None if t is None else self.apply(t) for t in texts]
+
     def __call__(self, text: str) -> str | None:
         return self.apply(text)
+
+
+def run_steps_batch(steps_: tuple, texts: list) -> list:
+    """Apply steps in order to several texts processed together (batch-dependent steps see them all)."""
+    for s in steps_:
+        texts = s.apply_batch(texts)
+    return texts
 
 
 def run_steps(steps_: tuple, text: str | None) -> str | None:

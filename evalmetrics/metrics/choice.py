@@ -11,7 +11,7 @@ from ..errors import InvalidInput, Timeout
 from ..units import enum, register
 from .base import Metric
 
-__all__ = ["Choices", "LoglikelihoodMatch"]
+__all__ = ["Choices", "LoglikelihoodMatch", "GreedyMatch"]
 
 
 def _floats(values, field: str, n: int | None = None) -> tuple[float, ...]:
@@ -213,3 +213,33 @@ class LoglikelihoodMatch(Metric):
         if self.norm in ("char", "char_nospace", "token", "byte"):
             extra = "; a zero length " + ("is an error" if self.zero_length == "error" else "divides as IEEE floats")
         return f"pick the choice with the highest {_NORM_WORDS[self.norm]} (ties: first); 1 if it is gold" + extra
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class GreedyMatch(Metric):
+    """1.0 if a gold choice's continuation is exactly what greedy decoding produces (``is_greedy``), else 0.0.
+
+    This is lm_eval's ``exact_match`` on multiple-choice tasks and its ``acc`` on ``loglikelihood`` tasks (one
+    continuation, gold 0). With several gold indices: 1 if any of them is greedy.
+
+    >>> from evalmetrics import Choices
+    >>> GreedyMatch().score(Choices(logprobs=[-3.0, -0.2], gold=1, is_greedy=[False, True]))
+    1.0
+    """
+
+    name: ClassVar[str] = "greedy_match"
+    summary: ClassVar[str] = "1 if a gold continuation is the model's greedy decoding"
+    request_type: ClassVar[str] = "multiple_choice"
+
+    def score(self, choices: Choices) -> float:
+        if not isinstance(choices, Choices):
+            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+        if choices.is_greedy is None:
+            raise InvalidInput("greedy_match needs is_greedy", field="is_greedy")
+        return 1.0 if any(choices.is_greedy[g] for g in choices.golds) else 0.0
+
+    compute = LoglikelihoodMatch.compute
+
+    def describe(self):
+        return "1 if a gold choice's continuation is the model's greedy decoding"

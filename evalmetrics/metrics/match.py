@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from ..errors import InvalidConfig
-from ..units import enum, register, run_steps, steps
+from ..units import enum, register, run_steps, run_steps_batch, steps
 from .base import GenerativeMetric
 
 __all__ = ["ExactMatch", "F1"]
@@ -53,11 +53,23 @@ class _Pipelined(GenerativeMetric):
 
     def _refs(self, refs, cache):
         """Processed references under the ``combine`` rule (None entries: a step found no usable reference)."""
-        out = [self._ref_norm(r, cache) for r in refs]
+        if len(refs) > 1 and self._ref_batch_dependent:
+            out = run_steps_batch(self.ref, list(refs))
+        else:
+            out = [self._ref_norm(r, cache) for r in refs]
         if self.combine == "max_nonempty":
             kept = [r for r in out if r != ""]
             return kept or [""]
         return out
+
+    @property
+    def _ref_batch_dependent(self) -> bool:
+        try:
+            return self.__dict__["_rbd"]
+        except KeyError:
+            v = any(s.batch_dependent for s in self.ref)
+            object.__setattr__(self, "_rbd", v)
+            return v
 
     def _combine(self, scores):
         if self.combine == "mean":

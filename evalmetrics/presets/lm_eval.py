@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from ..errors import InvalidConfig
-from ..extractors import RegexExtract
+from ..extractors import RegexExtract, SplitTake
 from ..metrics.match import ExactMatch
-from ..normalizers import Lowercase, RegexRemove, RemoveDigits, Strip, StripPunct
+from ..normalizers import ListLiteralRender, Lowercase, RegexRemove, RemoveDigits, Strip, StripPunct
 from . import Alias
 
 _NUL = Strip(which="right", chars="\x00")
@@ -53,9 +53,14 @@ def regex_filter(regex_pattern=r"#### (\-?[0-9\.\,]+)", group_select=0, fallback
 _GSM8K_EM = dict(ignore_case=True, ignore_punctuation=False, regexes_to_ignore=[",", "\\$", "(?s).*#### ", "\\.$"])
 
 
-def _task(extract_steps, **em_options):
+# How each task's doc_to_target template renders the reference (then lm_eval's list-literal rule).
+_TARGET_AS_IS = (ListLiteralRender(),)  # "{{answer}}"
+_TARGET_AFTER_HASHES = (SplitTake(sep="####", index=-1), Strip(), ListLiteralRender())  # answer.split('####')[-1].strip()
+
+
+def _task(extract_steps, target=_TARGET_AS_IS, **em_options):
     def build():
-        return ExactMatch(extract=extract_steps, normalize=exact_match_steps(**em_options))
+        return ExactMatch(extract=extract_steps, extract_ref=target, normalize=exact_match_steps(**em_options))
 
     return build
 
@@ -82,35 +87,35 @@ ALIASES = [
         "gsm8k flexible-extract: last number-like span in the output, then exact_match with gsm8k's options",
     ),
     Alias(
-        "lm_eval", "0.4", "gsm8k-cot/strict-match", _task((_COT_STRICT,), **_GSM8K_EM),
+        "lm_eval", "0.4", "gsm8k-cot/strict-match", _task((_COT_STRICT,), _TARGET_AFTER_HASHES, **_GSM8K_EM),
         "gsm8k-cot strict-match: first 'The answer is N' (any character after N), then gsm8k's exact_match",
     ),
     Alias(
-        "lm_eval", "0.4", "gsm8k-cot/flexible-extract", _task((_FLEX,), **_GSM8K_EM),
+        "lm_eval", "0.4", "gsm8k-cot/flexible-extract", _task((_FLEX,), _TARGET_AFTER_HASHES, **_GSM8K_EM),
         "gsm8k-cot flexible-extract: last number-like span, then gsm8k's exact_match",
     ),
     Alias(
-        "lm_eval", "0.4", "gsm8k-cot-llama/strict-match", _task((_LLAMA_STRICT,), **_GSM8K_EM),
+        "lm_eval", "0.4", "gsm8k-cot-llama/strict-match", _task((_LLAMA_STRICT,), _TARGET_AFTER_HASHES, **_GSM8K_EM),
         "gsm8k-cot-llama strict-match: last 'The final answer is N', then gsm8k's exact_match",
     ),
     Alias(
-        "lm_eval", "0.4", "gsm8k-cot-llama/flexible-extract", _task((_FLEX,), **_GSM8K_EM),
+        "lm_eval", "0.4", "gsm8k-cot-llama/flexible-extract", _task((_FLEX,), _TARGET_AFTER_HASHES, **_GSM8K_EM),
         "gsm8k-cot-llama flexible-extract: last number-like span, then gsm8k's exact_match",
     ),
     Alias(
-        "lm_eval", "0.4", "triviaqa", _task((Strip(),), ignore_case=True, ignore_punctuation=True),
+        "lm_eval", "0.4", "triviaqa", _task((Strip(),), (), ignore_case=True, ignore_punctuation=True),
         "triviaqa: strip the output, then exact_match ignoring case and ASCII punctuation; any alias matching",
     ),
     Alias(
         "lm_eval", "0.4", "nq_open",
-        _task((Strip(),), ignore_case=True, ignore_punctuation=True, regexes_to_ignore=_NQ_REGEX),
+        _task((Strip(),), (), ignore_case=True, ignore_punctuation=True, regexes_to_ignore=_NQ_REGEX),
         "nq_open: strip the output, remove leading articles (case-sensitive, before lowercasing), then "
         "exact_match ignoring case and ASCII punctuation; any answer matching",
     ),
 ]
 
 # ---- multiple choice (output_type: multiple_choice); texts = doc_to_choice strings without the delimiter
-from ..metrics.choice import LoglikelihoodMatch  # noqa: E402
+from ..metrics.choice import GreedyMatch, LoglikelihoodMatch  # noqa: E402
 
 ALIASES += [
     Alias("lm_eval", "0.4", "acc", lambda: LoglikelihoodMatch(norm="none", zero_length="ieee"),
@@ -123,6 +128,12 @@ ALIASES += [
     Alias("lm_eval", "0.4", "acc_mutual_info",
           lambda: LoglikelihoodMatch(norm="pmi", zero_length="ieee", multi_gold="error"),
           "lm_eval acc_mutual_info: argmax of log p(choice|context) - log p(choice) is gold; one gold only"),
+    Alias("lm_eval", "0.4", "multiple_choice/exact_match", GreedyMatch,
+          "lm_eval exact_match on a multiple_choice task: the gold choice's continuation is the greedy decoding "
+          "(not a string comparison)", also=("exact_match",)),
+    Alias("lm_eval", "0.4", "loglikelihood/acc", GreedyMatch,
+          "lm_eval acc on a loglikelihood task (e.g. lambada): the target continuation is the greedy decoding; "
+          "pass Choices(logprobs=[ll], gold=0, is_greedy=[g])"),
 ]
 
 # ---- drop (per-sample em / f1; answers: the answer plus validated answers, each a list of spans)

@@ -1,0 +1,23 @@
+"""Copy a conformance run's per-alias counts into the package's verification record.
+
+    python tests/conformance/record.py [tests/conformance/last_run.json]
+
+Writes evalmetrics/presets/verified.json (read by docs/rosetta.md and explain). Refuses a run with any mismatch.
+"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "last_run.json")
+DST = os.path.join(HERE, "..", "..", "evalmetrics", "presets", "verified.json")
+
+run = json.load(open(SRC, encoding="utf-8"))
+bad = {k: v["mismatches"] for k, v in run.items() if v["mismatches"]}
+if bad:
+    sys.exit(f"refusing to record a run with mismatches: {bad}")
+out = {k: {"n": v["n"], "mismatches": 0, "package": v["package"]} for k, v in sorted(run.items())}
+with open(DST, "w", encoding="utf-8") as f:
+    json.dump(out, f, indent=1, sort_keys=True)
+    f.write("\n")
+print(f"recorded {len(out)} aliases, {sum(v['n'] for v in out.values())} inputs -> {os.path.normpath(DST)}")

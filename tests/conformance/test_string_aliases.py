@@ -1,0 +1,338 @@
+"""Every string alias against the real package: lm_eval, lighteval, HELM, SQuAD (see conftest for the record)."""
+from __future__ import annotations
+
+import functools
+
+import pytest
+from hypothesis import strategies as st
+
+pytest.importorskip("lm_eval")
+pytest.importorskip("lighteval")
+pytest.importorskip("helm")
+
+import evalmetrics as em  # noqa: E402
+import oracles as O  # noqa: E402
+from _diff import ATOMS, check, multi, mutated, pair, phrase, sep, text  # noqa: E402
+
+LM = "lm-eval==0.4.13"
+LE = "lighteval==0.13.0"
+HELM = "crfm-helm==0.5.16"
+
+# ---------------------------------------------------------------------------------------------- hand-picked
+
+HARD = [
+    (" Paris", "Paris"), ("paris", "Paris"), ("Paris.", "Paris"), ("Eiffel Tower", "the Eiffel Tower"),
+    ("1.0", "1"), ("well known", "well-known"), ("Yes, Elmendorf", "Yes"), ("1.5", "15"), ("01", "1"),
+    ("1e3", "1000"), ("", ""), (" ", ""), ("", " "), ("a\x00", "a"), ("a ", "a"), ("İ", "i"), ("İx", "ix"),
+    ("“Paris”", "Paris"), ("The answer is 1,072.", "1072"), ("$1,072.00", "1072"), ("theory", "the ory"),
+    ("-5", "5"), ("nan", "NaN"), ("inf", "infinity"), ("١٢", "12"), ("1_000", "1000"), ("THE cat", "cat"),
+    ("<think>4</think>5", "5"), ("<think>4", "4"), ("x" * 3000, "x" * 3000), ("Москва", "москва"),
+    ("日本。", "日本"), ("well\u00a0known", "well known"), ("a\u200bb", "ab"), ("1 000", "1000"),
+]
+HARD_MULTI = [(p, [r]) for p, r in HARD] + [
+    ("Paris", ["paris", "City of Light"]), ("", [""]), ("x", ["", "x"]), ("İ", ["i", "İİİİ"]),
+    ("the cat", ["a cat", "the dog"]), (" ", [" ", ""]), ("İ", ["İ", "xx"]), ("İx", ["İx", "abcdef"]),
+]
+
+
+# ---------------------------------------------------------------------------------------------- lm_eval
+
+LM_EM_CONFIGS = [
+    {},
+    {"ignore_case": True},
+    {"ignore_punctuation": True},
+    {"ignore_numbers": True},
+    {"ignore_case": True, "ignore_punctuation": True},
+    {"ignore_case": True, "ignore_punctuation": True, "ignore_numbers": True},
+    {"regexes_to_ignore": []},
+    {"regexes_to_ignore": [",", "\\$", "(?s).*#### ", "\\.$"], "ignore_case": True},
+    {"regexes_to_ignore": ["\\b(?:The |the |An |A |The |a |an )"], "ignore_case": True, "ignore_punctuation": True},
+    {"regexes_to_ignore": ["\\s+", "\x00"]},
+    {"regexes_to_ignore": ["x*"], "ignore_case": True},
+]
+
+
+@pytest.mark.parametrize("alias", ["lm_eval:exact_match", "hf_evaluate:exact_match"])
+def test_lm_eval_exact_match(alias):
+    def ours(x):
+        (p, r), cfg = x
+        return em.get(alias, **cfg).score(p, r)
+
+    def oracle(x):
+        (p, r), cfg = x
+        return O.lm_eval_exact_match(p, r, **cfg)
+
+    hand = [((p, r), cfg) for p, r in HARD for cfg in LM_EM_CONFIGS]
+    check(alias, LM, ours, oracle, st.tuples(pair(), st.sampled_from(LM_EM_CONFIGS)), hand)
+
+
+# Task pipelines run through the real task (its YAML, filters and process_results), reused across inputs.
+
+
+class Task:
+    """A real lm_eval ConfigurableTask built once; ``score(raw_doc, generation)`` runs filters + process_results."""
+
+    def __init__(self, name, seed_doc):
+        import datasets
+        from lm_eval.api.task import ConfigurableTask
+
+        cfg = dict(O._lm_task_config(name))
+        splits = {cfg.get(k) for k in ("training_split", "validation_split", "test_split", "fewshot_split")} - {None}
+        cfg["custom_dataset"] = lambda **_: datasets.DatasetDict({s: datasets.Dataset.from_list([seed_doc]) for s in splits})
+        cfg.pop("dataset_path", None)
+        cfg.pop("dataset_name", None)
+        datasets.disable_progress_bars()
+        self.t = ConfigurableTask(config=cfg)
+        self.name = name
+
+    def score(self, doc, generation):
+        from lm_eval.api.instance import Instance
+
+        inst = Instance(request_type=self.t.OUTPUT_TYPE, doc=doc, arguments=("", {}), idx=0,
+                        metadata=(self.name, 0, 1))
+        inst.resps = [generation]
+        for f in self.t._filters:
+            f.apply([inst])
+        return {k: {m: float(v) for m, v in self.t.process_results(doc, [r]).items()}
+                for k, r in inst.filtered_resps.items()}
+
+
+@functools.cache
+def task(name):
+    seeds = {
+        "triviaqa": {"question": "q", "answer": {"aliases": ["a", "b"], "normalized_aliases": ["a"]}},
+        "nq_open": {"question": "q", "answer": ["a", "b"]},
+    }
+    return Task(name, seeds.get(name, {"question": "q", "answer": "r\n#### 1"}))
+
+
+NUMBER = st.sampled_from(["72", "1,072", "1072", "-5", "3.5", "1,000,000", "0", "18", "$5", "10.", "007"])
+
+
+@st.composite
+def gsm8k_pair(draw):
+    n = draw(NUMBER)
+    gold = draw(phrase(5)) + "\n#### " + n
+    end = draw(st.sampled_from([
+        f"#### {n}", f"The answer is {n}.", f"The answer is {n}", f"The final answer is {n}.",
+        f"The final answer is ${n}", f"so {n}", f"#### {draw(NUMBER)}", "", f"{n}.\n\nQuestion:", f"{n}",
+    ]))
+    pred = draw(st.sampled_from(["", draw(phrase(4)) + draw(sep)])) + end + draw(st.sampled_from(["", "\n", " ok", "."]))
+    if draw(st.integers(0, 5)) == 0:
+        pred = draw(text)
+    if draw(st.integers(0, 7)) == 0:
+        gold = draw(text)
+    return pred, gold
+
+
+GSM8K = [
+    ("lm_eval:gsm8k/strict-match", "gsm8k", "strict-match"),
+    ("lm_eval:gsm8k/flexible-extract", "gsm8k", "flexible-extract"),
+    ("lm_eval:gsm8k-cot/strict-match", "gsm8k_cot", "strict-match"),
+    ("lm_eval:gsm8k-cot/flexible-extract", "gsm8k_cot", "flexible-extract"),
+    ("lm_eval:gsm8k-cot-llama/strict-match", "gsm8k_cot_llama", "strict-match"),
+    ("lm_eval:gsm8k-cot-llama/flexible-extract", "gsm8k_cot_llama", "flexible-extract"),
+]
+
+
+@pytest.mark.parametrize("alias,task_name,pipeline", GSM8K, ids=[g[0] for g in GSM8K])
+def test_lm_eval_gsm8k_pipelines(alias, task_name, pipeline):
+    m = em.get(alias)
+
+    def ours(x):
+        return m.score(x[0], x[1])
+
+    def oracle(x):
+        return task(task_name).score({"question": "q", "answer": x[1]}, x[0])[pipeline]["exact_match"]
+
+    hand = [(p, r) for p, r in HARD] + [("#### 1,072", "x\n#### 1072"), ("The answer is 1072", "x\n#### 1072"),
+                                          ("The answer is 1072.", "x\n#### 1072"), ("$1,072.00", "#### 1072"),
+                                          ("[1, 2]", "[1,2]"), ("[]", "[]"), ("x", "[{[]: 1}]"), ("[1]", "[1][0]"),
+                                          ("[1, 2]", "#### [1,2]"), ("['a']", "[\"a\"]")]
+    check(alias, LM, ours, oracle, st.one_of(gsm8k_pair(), pair()), hand)
+
+
+@pytest.mark.parametrize("alias,task_name", [("lm_eval:triviaqa", "triviaqa"), ("lm_eval:nq_open", "nq_open")])
+def test_lm_eval_multi_target_tasks(alias, task_name):
+    m = em.get(alias)
+
+    def doc(refs):
+        if task_name == "triviaqa":
+            return {"question": "q", "answer": {"aliases": list(refs), "normalized_aliases": list(refs)}}
+        return {"question": "q", "answer": list(refs)}
+
+    def ours(x):
+        return m.score(x[0], x[1])
+
+    def oracle(x):
+        return task(task_name).score(doc(x[1]), x[0])["remove_whitespace"]["exact_match"]
+
+    check(alias, LM, ours, oracle, multi(), HARD_MULTI)
+
+
+@st.composite
+def drop_case(draw):
+    def answer():
+        k = draw(st.integers(1, 3)) if draw(st.integers(0, 3)) == 0 else 1
+        return [draw(text) for _ in range(k)]
+
+    golds = [answer() for _ in range(draw(st.integers(1, 3)))]
+    base = draw(st.sampled_from(golds))[0]
+    pred = draw(st.one_of(st.just(base), mutated(base), text))
+    return pred, golds
+
+
+@pytest.mark.parametrize("alias,value", [("lm_eval:drop/em", "em"), ("lm_eval:drop/f1", "f1")])
+def test_lm_eval_drop(alias, value):
+    m = em.get(alias)
+    hand = [(p, [[r]]) for p, r in HARD] + [("1.5 yards", [["1.5"], ["yards"]]), ("-5", [["5"]]),
+                                            ("0.975", [["0.975 x", "y"]]), ("", [[""]]), ("a", [[" "], ["a"]])]
+    check(alias, LM, lambda x: m.score(x[0], x[1]), lambda x: O.lm_eval_drop(x[0], x[1])[value], drop_case(), hand)
+
+
+@pytest.mark.parametrize("alias,value", [("lm_eval:squadv2/exact", 0), ("lm_eval:squadv2/f1", 1),
+                                         ("squad@v2:exact_match", 0), ("squad@v2:f1", 1)])
+def test_squad_v2(alias, value):
+    m = em.get(alias)
+    check(alias, "SQuAD v2.0 official functions (transformers 4.57.6 squad_metrics)",
+          lambda x: m.score(x[0], x[1]), lambda x: O.squad_v2_raw_scores(x[1], x[0])[value], multi(), HARD_MULTI)
+
+
+@pytest.mark.parametrize("alias,fn", [("squad@v1.1:exact_match", "exact"), ("squad@v1.1:f1", "f1")])
+def test_squad_v1(alias, fn):
+    m = em.get(alias)
+    one = O.squad_v1_exact if fn == "exact" else O.squad_v1_f1
+
+    def oracle(x):
+        return max(one(g, x[0]) for g in x[1])  # metric_max_over_ground_truths
+
+    check(alias, "SQuAD v1.1 official normalize_answer/f1 (lm-eval qasper copy)",
+          lambda x: m.score(x[0], x[1]), oracle, multi(), HARD_MULTI)
+
+
+# ---------------------------------------------------------------------------------------------- lighteval
+
+LE_EM_CONFIGS = [
+    {},
+    {"normalize_gold": "helm_normalizer", "normalize_pred": "helm_normalizer"},
+    {"type_exact_match": "prefix"},
+    {"type_exact_match": "suffix", "strip_strings": False},
+    {"strip_strings": False},
+    {"normalize_pred": "harness_triviaqa_normalizer"},
+    {"normalize_gold": "gsm8k_normalizer", "normalize_pred": "gsm8k_normalizer"},
+    {"normalize_gold": "remove_braces", "normalize_pred": "remove_braces_and_strip"},
+    {"normalize_gold": "bigbench_normalizer", "normalize_pred": "bigbench_normalizer"},
+]
+
+
+def _think(pred):
+    from lighteval.utils.utils import remove_reasoning_tags
+
+    return remove_reasoning_tags(pred, [("<think>", "</think>")])
+
+
+def _only(d):
+    (v,) = d.values()
+    return v
+
+
+@pytest.mark.parametrize("alias,member,configs", [
+    ("lighteval@0.13:exact_match", "exact_match", LE_EM_CONFIGS),
+    ("lighteval@0.13:f1_score", "f1_score", [{}, {"normalize_gold": "helm_normalizer", "normalize_pred": "helm_normalizer"},
+                                              {"normalize_pred": "harness_triviaqa_normalizer"}]),
+])
+def test_lighteval_013(alias, member, configs):
+    def ours(x):
+        (p, refs), cfg = x
+        return em.get(alias, **cfg).score(p, refs)
+
+    def oracle(x):
+        (p, refs), cfg = x
+        # lighteval's pipeline removes reasoning tags before metrics (remove_reasoning_tags=True by default).
+        return _only(O.lighteval_metric(member, refs, [p], sample_params=cfg or None, text_post_processed=[_think(p)]))
+
+    hand = [((p, r), cfg) for p, r in HARD_MULTI for cfg in configs]
+    check(alias, LE, ours, oracle, st.tuples(multi(), st.sampled_from(configs)), hand)
+
+
+LE_010 = {
+    "lighteval@0.10:exact_match": ("exact_match", {"strip_strings": True}),
+    "lighteval@0.10:quasi_exact_match": ("exact_match", {"normalize_gold": "helm_normalizer",
+                                                         "normalize_pred": "helm_normalizer", "strip_strings": True}),
+    "lighteval@0.10:prefix_exact_match": ("exact_match", {"strip_strings": True, "type_exact_match": "prefix"}),
+    "lighteval@0.10:prefix_quasi_exact_match": ("exact_match", {"normalize_gold": "helm_normalizer",
+                                                                "normalize_pred": "helm_normalizer",
+                                                                "strip_strings": False, "type_exact_match": "prefix"}),
+    "lighteval@0.10:perfect_exact_match": ("exact_match", {"strip_strings": False}),
+    "lighteval@0.10:quasi_exact_match_triviaqa": ("exact_match", {"strip_strings": True,
+                                                                  "normalize_pred": "harness_triviaqa_normalizer"}),
+    "lighteval@0.10:quasi_exact_match_gsm8k": ("exact_match", {"strip_strings": True,
+                                                               "normalize_gold": "gsm8k_normalizer",
+                                                               "normalize_pred": "gsm8k_normalizer"}),
+    "lighteval@0.10:f1_score_quasi": ("f1_score", {"normalize_gold": "helm_normalizer",
+                                                   "normalize_pred": "helm_normalizer"}),
+}
+
+
+@pytest.mark.parametrize("alias", sorted(LE_010))
+def test_lighteval_010_names(alias):
+    """The 0.10-era names, as 0.13's ExactMatches / F1_score with the v0.10 parameters (no reasoning stripping)."""
+    member, params = LE_010[alias]
+    m = em.get(alias)
+    check(alias, LE + " (0.10 parameters)", lambda x: m.score(x[0], x[1]),
+          lambda x: _only(O.lighteval_metric(member, x[1], [x[0]], sample_params=params)),
+          st.one_of(multi(), gsm8k_pair().map(lambda pg: (pg[0], [pg[1]]))), HARD_MULTI)
+
+
+@pytest.mark.parametrize("alias,value", [("lighteval@0.13:drop/em", "em"), ("lighteval@0.13:drop/f1", "f1")])
+def test_lighteval_drop(alias, value):
+    m = em.get(alias)
+    check(alias, LE, lambda x: m.score(x[0], x[1]), lambda x: O.lighteval_drop([x[0]], x[1])[value], drop_case(),
+          [(p, [[r]]) for p, r in HARD])
+
+
+# ---------------------------------------------------------------------------------------------- HELM
+
+HELM_NAMES = ["exact_match", "quasi_exact_match", "quasi_leave_articles_exact_match", "prefix_exact_match",
+              "quasi_prefix_exact_match", "f1_score", "exact_match_indicator", "final_number_exact_match",
+              "exact_set_match", "iou_set_match", "f1_set_match"]
+
+
+@st.composite
+def set_pair(draw):
+    items = st.lists(st.sampled_from(["A", "B", "C", "the cat", "1.5", "x.y", ""]), min_size=0, max_size=3)
+    def say(xs):
+        if not xs and draw(st.booleans()):
+            return "Nothing."
+        return draw(st.sampled_from(["The answer is ", "It is ", "", "is "])) + " and ".join(xs) + draw(
+            st.sampled_from([".", "", "\nmore", ". "]))
+    return say(draw(items)), [say(draw(items))]
+
+
+@pytest.mark.parametrize("name", HELM_NAMES)
+def test_helm(name):
+    alias = f"helm@0.5:{name}"
+    m = em.get(alias)
+    strategy = st.one_of(multi(3), set_pair()) if "set" in name else multi(3)
+    check(alias, HELM, lambda x: m.score(x[0], x[1]),
+          lambda x: O.helm_reference_metric(name, x[1], [x[0]])[name], strategy, HARD_MULTI)
+
+
+COVERED = (["lm_eval:exact_match", "hf_evaluate:exact_match"] + [g[0] for g in GSM8K]
+           + ["lm_eval:triviaqa", "lm_eval:nq_open", "lm_eval:drop/em", "lm_eval:drop/f1", "lm_eval:squadv2/exact",
+              "lm_eval:squadv2/f1", "squad@v2:exact_match", "squad@v2:f1", "squad@v1.1:exact_match", "squad@v1.1:f1",
+              "lighteval@0.13:exact_match", "lighteval@0.13:f1_score", "lighteval@0.13:drop/em",
+              "lighteval@0.13:drop/f1"]
+           + sorted(LE_010) + [f"helm@0.5:{n}" for n in HELM_NAMES])
+
+
+def test_the_runner_detects_a_wrong_metric():
+    """Meta-test: feeding the runner a metric that is not the harness's must produce mismatches."""
+    from conftest import RESULTS
+
+    wrong = em.get("helm:quasi_exact_match")
+    with pytest.raises(AssertionError, match="mismatches"):
+        check("meta:wrong", "-", lambda x: wrong.score(x[0], x[1]),
+              lambda x: _only(O.lighteval_metric("exact_match", x[1], [x[0]], sample_params=LE_010[
+                  "lighteval@0.10:quasi_exact_match"][1])), multi(), HARD_MULTI, n=200)
+    assert RESULTS.pop("meta:wrong")["mismatches"] > 0
