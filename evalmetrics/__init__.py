@@ -15,13 +15,15 @@ from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, T
 from .explain import Explanation, explain, trace
 from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
 from .metrics.base import Metric
-from .metrics.choice import Choices, GreedyMatch, LoglikelihoodMatch
+from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
+from .metrics.sampling import MajorityVote, MeanOverSamples, PassAtK
 from .metrics.drop import DropMatch
 from .metrics.sets import SetMatch
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
+    IfNonEmpty,
     ListLiteralRender,
     Lowercase,
     NormalizeNumbers,
@@ -50,11 +52,11 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "LoglikelihoodMatch", "GreedyMatch", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "MeanOverSamples", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
-    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty",
     # extractors
     "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
     # scoring (loads torch on first use)

@@ -106,7 +106,7 @@ def _metric_steps(metric) -> list[str]:
 
 
 def _meaning(alias_key: str, alias) -> Meaning:
-    m = alias.make()
+    m = alias.make_example()
     resolved = alias.key
     return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m))
 
@@ -178,7 +178,7 @@ def _matching_aliases(query: str):
             continue
         if q == a.name.lower() or q in (x.lower() for x in a.also):
             newest = table.get(f"{a.harness}:{a.name}")
-            if newest is not a and a.make().id not in {h.make().id for h in hits.values()}:
+            if newest is not a and a.make_example().id not in {h.make_example().id for h in hits.values()}:
                 hits[key] = a
     return hits
 
@@ -211,7 +211,7 @@ def explain(name: str) -> Explanation:
     if hits:
         details = [_meaning(k, a) for k, a in sorted(hits.items())]
         exp = Explanation(name, [(d.alias, d.id) for d in details], details)
-        metrics = {k: a.make() for k, a in sorted(hits.items())}
+        metrics = {k: a.make_example() for k, a in sorted(hits.items())}
         if len({m.id for m in metrics.values()}) > 1:
             exp.example = _find_example(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
         kinds = {m.request_type for m in metrics.values()}

@@ -43,6 +43,7 @@ __all__ = [
     "RejectEmpty",
     "RemoveSpans",
     "ListLiteralRender",
+    "IfNonEmpty",
 ]
 
 
@@ -690,3 +691,25 @@ class ListLiteralRender(Normalizer):
 
     def describe(self):
         return "if the text is a Python list literal, replace it by str() of the parsed list (lm_eval target rendering)"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class IfNonEmpty(Normalizer):
+    """Apply ``steps`` only to a non-empty text; an empty text stays empty (lighteval's sampling preprocess).
+
+    >>> from evalmetrics.extractors import Gsm8kAnswer
+    >>> IfNonEmpty(steps=(Gsm8kAnswer(),)).apply(""), IfNonEmpty(steps=(Gsm8kAnswer(),)).apply("x")
+    ('', '[invalid]')
+    """
+
+    name: ClassVar[str] = "if_nonempty"
+    summary: ClassVar[str] = "apply steps unless the text is empty"
+    steps: tuple = steps("steps applied to a non-empty text")
+
+    def apply(self, text: str) -> str | None:
+        return text if text == "" else run_steps(self.steps, text)
+
+    def describe(self):
+        inner = "; ".join(s.describe() for s in self.steps) or "nothing"
+        return f"unless the text is empty: {inner}"

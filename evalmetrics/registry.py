@@ -45,7 +45,7 @@ def resolve_alias(name: str):
 
 def _ensure_units():
     from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
-    from .metrics import choice  # noqa: F401
+    from .metrics import choice, drop, sampling, sets  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:
@@ -120,5 +120,5 @@ def catalog(harness: str | None = None) -> list[CatalogEntry]:
             continue
         if harness is not None and a.harness != harness:
             continue
-        out.append(CatalogEntry(key, "alias", a.make().id, a.summary))
+        out.append(CatalogEntry(key, "alias", a.make_example().id, a.summary))
     return out

@@ -13,15 +13,18 @@ __all__ = ["Result", "mean_and_stderr"]
 def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
     """Mean and its standard error, ``sqrt(sum((x - mean)^2) / (n - 1)) / sqrt(n)`` (NaN for n < 2).
 
-    This is the closed form lm_eval reports for ``mean`` aggregations.
+    Sums run left to right in float64, exactly as lm_eval's ``mean`` and ``mean_stderr`` (and HELM's running
+    sums) compute them, so corpus scores agree with those harnesses to the last bit. (lighteval's ``np.mean``
+    sums pairwise: identical for 0/1 scores, possibly not in the last bit for fractional ones.)
     """
     n = len(values)
     if n == 0:
         return float("nan"), float("nan")
-    mu = math.fsum(values) / n
+    xs = values.tolist()
+    mu = sum(xs) / n
     if n < 2:
         return mu, float("nan")
-    var = math.fsum((float(x) - mu) ** 2 for x in values) / (n - 1)
+    var = sum([(x - mu) ** 2 for x in xs]) / (n - 1)
     return mu, math.sqrt(var) / math.sqrt(n)
 
 
@@ -43,7 +46,7 @@ class Result:
     n_timeouts: int = 0
     timeout_indices: tuple = ()
     aggregation: str = "mean"
-    stderr_method: str = "sample standard deviation (ddof=1) / sqrt(n)"
+    stderr_method: str = "sample standard deviation (ddof=1) / sqrt(n), summed left to right as lm_eval does"
     provenance: dict = field(default_factory=dict)
 
     def ci(self, level: float = 0.95, *, method: str = "bootstrap", n_boot: int = 1000, seed: int = 0):

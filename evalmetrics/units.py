@@ -58,8 +58,9 @@ def flag(default: bool, doc: str = ""):
     return field(default=default, metadata=_meta("bool", doc))
 
 
-def integer(default: int, doc: str = "", minimum: int | None = None):
-    return field(default=default, metadata=_meta("int", doc, minimum=minimum))
+def integer(default: int | None, doc: str = "", minimum: int | None = None):
+    """An integer field; ``default=None`` makes None an allowed value ("not set")."""
+    return field(default=default, metadata=_meta("int", doc, minimum=minimum, optional=default is None))
 
 
 def number(default: float, doc: str = ""):
@@ -161,6 +162,8 @@ def _check(unit: str, fname: str, value: Any, meta) -> Any:
             _bad(unit, fname, "True or False", value)
         return value
     if kind == "int":
+        if value is None and meta.get("optional"):
+            return None
         if isinstance(value, bool) or not isinstance(value, int):
             _bad(unit, fname, "an integer", value)
         if meta.get("minimum") is not None and value < meta["minimum"]:

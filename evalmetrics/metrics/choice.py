@@ -8,10 +8,10 @@ from typing import ClassVar, Iterable, Sequence
 import numpy as np
 
 from ..errors import InvalidInput, Timeout
-from ..units import enum, register
+from ..units import enum, integer, register
 from .base import Metric
 
-__all__ = ["Choices", "LoglikelihoodMatch", "GreedyMatch"]
+__all__ = ["Choices", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank"]
 
 
 def _floats(values, field: str, n: int | None = None) -> tuple[float, ...]:
@@ -243,3 +243,53 @@ class GreedyMatch(Metric):
 
     def describe(self):
         return "1 if a gold choice's continuation is the model's greedy decoding"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class ChoiceRank(Metric):
+    """Rank-based scores over choice log-probabilities: reciprocal rank of the best gold, or recall@k.
+
+    ``score_kind=mrr``: rank r of a gold = its position in the log-probabilities sorted from highest (equal
+    values share the best position); the value is 1/(min over golds of r + 1). ``score_kind=recall``: 1 if a
+    gold is among the k highest (k=1: numpy argmax, ties to the first index; k>1: the last k of numpy's default
+    ``argsort``, reversed). ``norm=char`` divides each log-probability by the characters of its text first.
+
+    >>> from evalmetrics import Choices
+    >>> ChoiceRank(score_kind="mrr").score(Choices(logprobs=[-1.0, -3.0, -2.0], gold=2))
+    0.5
+    """
+
+    name: ClassVar[str] = "choice_rank"
+    summary: ClassVar[str] = "reciprocal rank of the gold choice, or recall@k"
+    request_type: ClassVar[str] = "multiple_choice"
+    score_kind: str = enum("mrr", ("mrr", "recall"), "mean reciprocal rank or recall@k")
+    k: int = integer(1, "depth for recall", minimum=1)
+    norm: str = enum("none", ("none", "char"), "divide log-probabilities by characters first")
+
+    def score(self, choices: Choices) -> float:
+        if not isinstance(choices, Choices):
+            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+        lps = list(choices.logprobs)
+        if self.norm == "char":
+            if choices.texts is None:
+                raise InvalidInput("norm=char needs the choice texts", field="texts")
+            if any(len(t) == 0 for t in choices.texts):
+                raise InvalidInput("a choice text is empty, so norm=char divides by zero", field="texts")
+            lps = [lp / len(t) for lp, t in zip(lps, choices.texts)]
+        golds = choices.golds
+        if self.score_kind == "mrr":
+            ranked = sorted(lps, reverse=True)
+            return 1.0 / (min(ranked.index(lps[g]) for g in golds) + 1)
+        if self.k == 1:
+            return 1.0 if int(np.argmax(lps)) in golds else 0.0
+        top = np.array(lps).argsort()[::-1][: self.k]
+        return 1.0 if any(int(ix) in golds for ix in top) else 0.0
+
+    compute = LoglikelihoodMatch.compute
+
+    def describe(self):
+        base = "log-probability" + (" per character" if self.norm == "char" else "")
+        if self.score_kind == "mrr":
+            return f"1 / (1 + rank of the best gold by {base}; equal values share a rank)"
+        return f"1 if a gold is among the {self.k} highest by {base}"

@@ -49,6 +49,12 @@ class Alias:
     # Multiple choice only: what the harness's built-in tasks put before each choice text in the texts the
     # metric divides by (lighteval stores " Paris"; lm_eval passes "Paris" without its target delimiter).
     choice_text_prefix: str = ""
+    # For aliases whose harness has no usable default for some key (lighteval's maj_at_n needs n): the
+    # configuration used when the alias is shown without one (catalog, docs, explain).
+    example: dict = field(default_factory=dict)
+
+    def make_example(self):
+        return self.make(**self.example)
 
     @property
     def key(self) -> str:

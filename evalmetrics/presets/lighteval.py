@@ -130,7 +130,7 @@ ALIASES = [
 # ---- log-likelihood accuracy; texts = Doc.choices as stored (usually with a leading space)
 import re as _re  # noqa: E402
 
-from ..metrics.choice import LoglikelihoodMatch  # noqa: E402
+from ..metrics.choice import ChoiceRank, LoglikelihoodMatch  # noqa: E402
 
 _LOGPROB_NORM = _re.compile(
     r"^\s*(?:(LogProbCharNorm)\((?:\s*ignore_first_space\s*=\s*(True|False)\s*)?\)|(LogProbTokenNorm)\(\s*\)"
@@ -194,4 +194,79 @@ ALIASES += [
     Alias("lighteval", "0.13", "drop/f1", lambda: DropMatch(value="f1"),
           "lighteval Metrics.drop f1: DROP's numeracy-aware F1, rounded to 2 decimals; best over answers. "
           "lighteval's corpus value is the max over samples"),
+]
+
+# ---- sampling metrics: lighteval preprocesses gold and samples with SamplingMetric.preprocess
+from ..metrics.sampling import MajorityVote, MeanOverSamples, PassAtK  # noqa: E402
+from ..normalizers import IfNonEmpty  # noqa: E402
+
+
+def _preprocess(normalize, strip_strings):
+    """SamplingMetric.preprocess: an empty text stays empty; else strip (if asked), then the normalizer."""
+    inner = ((Strip(),) if strip_strings else ()) + _norm(normalize, "normalize")
+    return (IfNonEmpty(steps=inner),) if inner else ()
+
+
+def _scorer(mode, pre):
+    if mode not in ("full", "prefix", "suffix"):
+        raise InvalidConfig(f"lighteval: type_exact_match must be 'full', 'prefix' or 'suffix'; got {mode!r}")
+    return ExactMatch(mode=mode, pred=pre, ref=pre)
+
+
+def maj_at_n(n=None, normalize=None, strip_strings=False, type_exact_match="full"):
+    if n is None:
+        raise InvalidConfig("lighteval:maj_at_n needs n (lighteval raises 'You did not set the value of n')")
+    pre = _preprocess(normalize, strip_strings)
+    scorer = _scorer(type_exact_match, ())
+    # the samples are preprocessed before the vote; the gold is preprocessed the same way
+    # lighteval's pipeline removes reasoning spans from every sample first (final_text).
+    return MajorityVote(n=n, vote=(_THINK,) + pre, metric=ExactMatch(mode=scorer.mode, pred=(), ref=pre),
+                        references="exactly_one")
+
+
+def pass_at_k(k=None, n=None, normalize=None, strip_strings=True, type_exact_match="full"):
+    if k is None:
+        raise InvalidConfig("lighteval:pass_at_k needs k")
+    pre = _preprocess(normalize, strip_strings)
+    scorer = _scorer(type_exact_match, pre)
+    return PassAtK(k=k, n=n, metric=ExactMatch(mode=scorer.mode, pred=(_THINK,) + pre, ref=pre),
+                   references="exactly_one")
+
+
+def avg_at_n(n=None, type_exact_match="full"):
+    # AvgAtN scores model_response[i].text (the raw sample: no reasoning removal) against golds[0] raw; its
+    # strip/normalize parameters are never applied.
+    return MeanOverSamples(n=n, metric=_scorer(type_exact_match, ()), references="first")
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "maj_at_n", maj_at_n,
+          "lighteval maj_at_n ('maj@n'): remove <think> spans from samples; preprocess (empty stays empty; strip, normalize) the single gold and the "
+          "first n samples, majority vote (ties: first seen), exact match of the winner", also=("maj@n", "maj_at_k"), example={"n": 4}),
+    Alias("lighteval", "0.13", "pass_at_k", pass_at_k,
+          "lighteval pass_at_k ('pass@k'): remove <think> spans from samples; preprocess (strip by default) gold and first n samples, exact match "
+          "each, unbiased pass@k estimator", also=("pass@k",), example={"k": 1}),
+    Alias("lighteval", "0.13", "avg_at_n", avg_at_n,
+          "lighteval avg_at_n ('avg@n'): mean exact match of the first n raw samples against the first gold "
+          "(its strip_strings is never applied)", also=("avg@n",)),
+]
+
+
+def _mrr(length_normalization=False):
+    if not isinstance(length_normalization, bool):
+        raise InvalidConfig(f"lighteval:mrr: length_normalization must be true or false; got {length_normalization!r}")
+    return ChoiceRank(score_kind="mrr", norm="char" if length_normalization else "none")
+
+
+def _recall(recall_depth=1):
+    return ChoiceRank(score_kind="recall", k=recall_depth)
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "mrr", _mrr,
+          "lighteval mrr: 1 / (1 + rank of the best gold choice by log-probability; ties share a rank)",
+          also=("mean_reciprocal_rank",), choice_text_prefix=" "),
+    Alias("lighteval", "0.13", "recall_at_k", _recall,
+          "lighteval recall_at_k ('recall'): 1 if a gold is among the recall_depth highest log-probabilities "
+          "(default 1)", also=("recall@k", "recall"), choice_text_prefix=" "),
 ]

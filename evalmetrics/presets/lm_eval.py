@@ -145,3 +145,27 @@ ALIASES += [
     Alias("lm_eval", "0.4", "drop/f1", lambda: DropMatch(value="f1"),
           "lm_eval drop f1: DROP's numeracy-aware bag-of-words F1, rounded to 2 decimals, best over answers"),
 ]
+
+# ---- gsm8k-cot-self-consistency (repeats: 64): the vote is on the raw extracted strings, before EM normalization
+from ..metrics.sampling import MajorityVote, MeanOverSamples  # noqa: E402
+
+_SC_REGEX = regex_filter(r"The answer is (\-?[0-9\.\,]*[0-9]+)", 0)
+
+
+def _sc_em():
+    return ExactMatch(extract_ref=_TARGET_AFTER_HASHES, normalize=exact_match_steps(**_GSM8K_EM))
+
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "gsm8k-cot-self-consistency/score-first",
+          lambda: MeanOverSamples(n=1, metric=ExactMatch(extract=(_SC_REGEX,), extract_ref=_TARGET_AFTER_HASHES,
+                                                         normalize=exact_match_steps(**_GSM8K_EM))),
+          "gsm8k-cot-self-consistency score-first: the first sample's 'The answer is N', gsm8k's exact_match"),
+    Alias("lm_eval", "0.4", "gsm8k-cot-self-consistency/maj@64",
+          lambda: MajorityVote(n=None, vote=(_SC_REGEX,), metric=_sc_em()),
+          "gsm8k-cot-self-consistency maj@64: 'The answer is N' from every sample, majority vote on the raw "
+          "strings (ties: first seen), gsm8k's exact_match of the winner"),
+    Alias("lm_eval", "0.4", "gsm8k-cot-self-consistency/maj@8",
+          lambda: MajorityVote(n=8, strict_n=True, vote=(_SC_REGEX,), metric=_sc_em()),
+          "gsm8k-cot-self-consistency maj@8: the first 8 samples (fewer is an error), then as maj@64"),
+]

@@ -67,7 +67,7 @@ def metrics_md() -> str:
     for key, a in sorted(aliases().items()):
         if "@" not in key:
             continue
-        m = a.make()
+        m = a.make_example()
         cfg = a.config_defaults()
         out.append(f"### `{key}`\n\n{a.summary}.\n\n")
         if cfg:
@@ -91,7 +91,7 @@ def rosetta_md() -> str:
     for key, a in sorted(aliases().items()):
         if "@" not in key:
             continue
-        m = a.make()
+        m = a.make_example()
         v = ver.get(key)
         if v and v.get("mismatches") == 0:
             verified = f"against {VERIFIED_AGAINST.get((a.harness, a.version), a.harness)} on {v['n']:,} inputs"

@@ -174,4 +174,24 @@ def test_lm_eval_loglikelihood_acc():
           [(-1.0, True), (-1.0, False), (0.0, True)])
 
 
-COVERED = [a for a, _ in LM_MC] + sorted(NORMS) + ["lm_eval:loglikelihood/acc"]
+def lighteval_rank(d, cls, params):
+    from lighteval.metrics.metrics_sample import MRR, Recall
+    from lighteval.models.model_output import ModelResponse
+    from lighteval.tasks.requests import Doc
+
+    obj = MRR(**params) if cls == "mrr" else Recall(k=params.get("recall_depth", 1))
+    doc = Doc(query="", choices=list(d["texts"]), gold_index=d["gold"])
+    return float(obj.compute(doc=doc, model_response=ModelResponse(logprobs=list(d["logprobs"]))))
+
+
+@pytest.mark.parametrize("alias,cls,configs", [
+    ("lighteval@0.13:mrr", "mrr", [{}, {"length_normalization": True}]),
+    ("lighteval@0.13:recall_at_k", "recall", [{}, {"recall_depth": 2}, {"recall_depth": 3}]),
+])
+def test_lighteval_rank_metrics(alias, cls, configs):
+    check(alias, LE, lambda x: em.get(alias, **x[1]).score(choices(x[0])),
+          lambda x: lighteval_rank(x[0], cls, x[1]), st.tuples(mc(), st.sampled_from(configs)))
+
+
+COVERED = ([a for a, _ in LM_MC] + sorted(NORMS) + ["lm_eval:loglikelihood/acc", "lighteval@0.13:mrr",
+                                                    "lighteval@0.13:recall_at_k"])

@@ -85,14 +85,17 @@ class Task:
         self.t = ConfigurableTask(config=cfg)
         self.name = name
 
-    def score(self, doc, generation):
+    def score(self, doc, generation, pipeline=None):
+        """Run the task's filter pipelines (only ``pipeline`` if given: another pipeline's filter may raise)."""
         from lm_eval.api.instance import Instance
 
+        resps = [generation] if isinstance(generation, str) else list(generation)
         inst = Instance(request_type=self.t.OUTPUT_TYPE, doc=doc, arguments=("", {}), idx=0,
-                        metadata=(self.name, 0, 1))
-        inst.resps = [generation]
+                        metadata=(self.name, 0, len(resps)))
+        inst.resps = resps
         for f in self.t._filters:
-            f.apply([inst])
+            if pipeline is None or f.name == pipeline:
+                f.apply([inst])
         return {k: {m: float(v) for m, v in self.t.process_results(doc, [r]).items()}
                 for k, r in inst.filtered_resps.items()}
 
@@ -318,12 +321,69 @@ def test_helm(name):
           lambda x: O.helm_reference_metric(name, x[1], [x[0]])[name], strategy, HARD_MULTI)
 
 
-COVERED = (["lm_eval:exact_match", "hf_evaluate:exact_match"] + [g[0] for g in GSM8K]
-           + ["lm_eval:triviaqa", "lm_eval:nq_open", "lm_eval:drop/em", "lm_eval:drop/f1", "lm_eval:squadv2/exact",
-              "lm_eval:squadv2/f1", "squad@v2:exact_match", "squad@v2:f1", "squad@v1.1:exact_match", "squad@v1.1:f1",
-              "lighteval@0.13:exact_match", "lighteval@0.13:f1_score", "lighteval@0.13:drop/em",
-              "lighteval@0.13:drop/f1"]
-           + sorted(LE_010) + [f"helm@0.5:{n}" for n in HELM_NAMES])
+# ---------------------------------------------------------------------------------------------- sampling
+
+
+@st.composite
+def samples_case(draw, gsm=False):
+    gold = draw(gsm8k_pair())[1] if gsm else draw(text)
+    base = gold.split("####")[-1].strip() if gsm else gold
+    pool = [base, draw(text), draw(text)]
+    def sample():
+        b = draw(st.sampled_from(pool))
+        if gsm:
+            return draw(st.sampled_from(["", draw(phrase(3)) + " "])) + draw(st.sampled_from(
+                [f"The answer is {b}.", f"The answer is {b}", b, f"so {b}"]))
+        return draw(st.one_of(st.just(b), mutated(b)))
+    k = draw(st.integers(1, 12))
+    return [sample() for _ in range(k)], gold
+
+
+SC = [("lm_eval:gsm8k-cot-self-consistency/score-first", "score-first"),
+      ("lm_eval:gsm8k-cot-self-consistency/maj@64", "maj@64"),
+      ("lm_eval:gsm8k-cot-self-consistency/maj@8", "maj@8")]
+
+
+@pytest.mark.parametrize("alias,pipeline", SC, ids=[a for a, _ in SC])
+def test_lm_eval_self_consistency(alias, pipeline):
+    m = em.get(alias)
+
+    def oracle(x):
+        samples, gold = x
+        return task("gsm8k_cot_self_consistency").score({"question": "q", "answer": gold}, samples, pipeline)[
+            pipeline]["exact_match"]
+
+    hand = [(["The answer is 1,072.", "The answer is 1072.", "The answer is 1072."], "x #### 1072"),
+            (["The answer is 5"] * 3 + ["The answer is 6"] * 3, "#### 6"), ([""], "#### 1")]
+    check(alias, LM, lambda x: m.score(x[0], x[1]), oracle, samples_case(gsm=True), hand)
+
+
+LE_SAMPLING_CONFIGS = {
+    "maj_at_n": [{"n": 1}, {"n": 4}, {"n": 8, "strip_strings": True},
+                 {"n": 5, "normalize": "gsm8k_normalizer", "strip_strings": True},
+                 {"n": 3, "normalize": "helm_normalizer", "type_exact_match": "prefix"}],
+    "pass_at_k": [{"k": 1}, {"k": 1, "n": 4}, {"k": 2, "n": 8}, {"k": 5, "n": 3, "strip_strings": False},
+                  {"k": 1, "normalize": "harness_triviaqa_normalizer"}],
+    "avg_at_n": [{"n": 1}, {"n": 2}, {"n": 4}],
+}
+
+
+@pytest.mark.parametrize("member", sorted(LE_SAMPLING_CONFIGS))
+def test_lighteval_sampling(member):
+    alias = f"lighteval@0.13:{member}"
+    configs = LE_SAMPLING_CONFIGS[member]
+
+    def ours(x):
+        (samples, gold), cfg = x
+        return em.get(alias, **cfg).score(samples, gold)
+
+    def oracle(x):
+        (samples, gold), cfg = x
+        return _only(O.lighteval_metric(member, [gold], samples, sample_params=cfg,
+                                        text_post_processed=[_think(p) for p in samples]))
+
+    strategy = st.tuples(st.one_of(samples_case(), samples_case(gsm=True)), st.sampled_from(configs))
+    check(alias, LE, ours, oracle, strategy)
 
 
 def test_the_runner_detects_a_wrong_metric():
@@ -336,3 +396,12 @@ def test_the_runner_detects_a_wrong_metric():
               lambda x: _only(O.lighteval_metric("exact_match", x[1], [x[0]], sample_params=LE_010[
                   "lighteval@0.10:quasi_exact_match"][1])), multi(), HARD_MULTI, n=200)
     assert RESULTS.pop("meta:wrong")["mismatches"] > 0
+
+
+COVERED = (["lm_eval:exact_match", "hf_evaluate:exact_match"] + [g[0] for g in GSM8K]
+           + ["lm_eval:triviaqa", "lm_eval:nq_open", "lm_eval:drop/em", "lm_eval:drop/f1", "lm_eval:squadv2/exact",
+              "lm_eval:squadv2/f1", "squad@v2:exact_match", "squad@v2:f1", "squad@v1.1:exact_match", "squad@v1.1:f1",
+              "lighteval@0.13:exact_match", "lighteval@0.13:f1_score", "lighteval@0.13:drop/em",
+              "lighteval@0.13:drop/f1"]
+           + sorted(LE_010) + [f"helm@0.5:{n}" for n in HELM_NAMES] + [a for a, _ in SC]
+           + [f"lighteval@0.13:{m}" for m in LE_SAMPLING_CONFIGS])

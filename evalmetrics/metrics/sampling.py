@@ -1,0 +1,176 @@
+"""Metrics over several sampled outputs per question: majority vote, pass@k, mean over n samples."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+
+from ..errors import InvalidConfig, InvalidInput, Timeout
+from ..units import enum, flag, integer, register, run_steps, steps, unit_field
+from .base import GenerativeMetric, Metric, _check_sequence, check_references, check_text
+from .match import ExactMatch
+
+__all__ = ["MajorityVote", "PassAtK", "MeanOverSamples"]
+
+
+def _check_samples(value, index) -> tuple[str, ...]:
+    if isinstance(value, str) or value is None or not isinstance(value, (list, tuple)):
+        got = "None" if value is None else type(value).__name__
+        raise InvalidInput(f"expected a list of sampled outputs, got {got}", index=index, field="samples")
+    for j, s in enumerate(value):
+        if not isinstance(s, str):
+            got = "None" if s is None else type(s).__name__
+            raise InvalidInput(f"sample {j} is {got}, expected a string", index=index, field="samples")
+    return tuple(value)
+
+
+class _SamplingMetric(Metric):
+    """Base: ``score(samples, references)`` where ``samples`` is the list of outputs for one question."""
+
+    def _validate(self):
+        if self.metric is not None and not isinstance(self.metric, GenerativeMetric):
+            raise InvalidConfig(f"{self.name}: 'metric' must be a text metric (e.g. exact_match); got {self.metric!r}")
+
+    @property
+    def inner(self) -> GenerativeMetric:
+        return self.metric if self.metric is not None else ExactMatch()
+
+    def _one(self, samples, refs) -> float:
+        raise NotImplementedError
+
+    def score(self, samples: Sequence[str], references) -> float:
+        return float(self._one(_check_samples(samples, None), self._refs(check_references(references, None))))
+
+    def compute(self, samples, references, *, progress=None):
+        all_s = _check_sequence(samples, "samples")
+        all_r = _check_sequence(references, "references")
+        if len(all_s) != len(all_r):
+            raise InvalidInput(f"{len(all_s)} samples but {len(all_r)} references", field="references")
+        if not all_s:
+            raise InvalidInput("no samples to score", field="samples")
+        values = np.empty(len(all_s))
+        timeouts = []
+        for i in range(len(all_s)):
+            s, r = _check_samples(all_s[i], i), check_references(all_r[i], i)
+            try:
+                values[i] = self._one(s, self._refs(r))
+            except Timeout:
+                values[i] = 0.0
+                timeouts.append(i)
+            except InvalidInput as e:
+                if e.index is None:
+                    raise InvalidInput(e.reason, index=i, field=e.field) from None
+                raise
+        return self._result(values, timeouts)
+
+    def _first_n(self, samples):
+        n = self.n if self.n is not None else len(samples)
+        if getattr(self, "strict_n", False) and len(samples) < n:
+            raise InvalidInput(f"n={n} but only {len(samples)} samples were given", field="samples")
+        return samples[:n], n
+
+    def _refs(self, refs):
+        rule = self.references
+        if rule == "first":
+            return refs[:1]
+        if rule == "exactly_one" and len(refs) != 1:
+            raise InvalidInput(f"{len(refs)} references, but this metric takes exactly one", field="references")
+        return refs
+
+    def pipeline(self):
+        return [("each sample", s) for s in getattr(self, "vote", ())] + self.inner.pipeline()
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MajorityVote(_SamplingMetric):
+    """Score the most frequent answer among the first ``n`` samples with ``metric``.
+
+    Each sample goes through ``vote`` steps first (e.g. answer extraction); the vote is on the resulting exact
+    strings ("1,072" and "1072" are different votes); ties go to the answer that occurs first. ``n=None`` uses
+    every sample. lm_eval's ``majority_vote`` filter and lighteval's ``maj_at_n`` are this metric.
+
+    >>> MajorityVote(n=3).score(["4", "5", "5", "4"], "5")
+    1.0
+    """
+
+    name: ClassVar[str] = "majority_vote"
+    summary: ClassVar[str] = "score the most frequent of the first n sampled answers"
+    request_type: ClassVar[str] = "generate_until"
+    n: int | None = integer(None, "how many samples vote (none: all)", minimum=1)
+    vote: tuple = steps("steps applied to each sample before voting")
+    metric: Any = unit_field(None, "the metric applied to the voted answer (none: exact_match)")
+    strict_n: bool = flag(False, "fewer than n samples is an error (lm_eval's take_first_k)")
+    references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
+
+    def _one(self, samples, refs):
+        firsts, _ = self._first_n(samples)
+        if not firsts:
+            raise InvalidInput("no samples to vote on", field="samples")
+        answers = [run_steps(self.vote, s) for s in firsts]
+        if any(a is None for a in answers):
+            answers = ["" if a is None else a for a in answers]
+        winner = Counter(answers).most_common(1)[0][0]
+        return self.inner.score(winner, refs)
+
+    def describe(self):
+        return f"majority vote over the first {self.n or 'all'} samples (ties: first seen), then the metric below"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class PassAtK(_SamplingMetric):
+    """Unbiased pass@k (Chen et al. 2021) from the first ``n`` samples, each scored by ``metric``.
+
+    With c samples scoring exactly 1: 1.0 if n - c < k, else 1 - prod_{i=n-c+1}^{n} (1 - k/i) (numpy float64).
+    ``n=None`` uses the number of samples given.
+
+    >>> PassAtK(k=1).score(["a", "b", "c", "a"], "a")
+    0.5
+    """
+
+    name: ClassVar[str] = "pass_at_k"
+    summary: ClassVar[str] = "unbiased pass@k over sampled answers"
+    k: int = integer(1, "k", minimum=1)
+    n: int | None = integer(None, "samples used (none: all given)", minimum=1)
+    metric: Any = unit_field(None, "the metric that scores each sample (none: exact_match)")
+    references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
+
+    def _one(self, samples, refs):
+        firsts, n = self._first_n(samples)
+        scores = [self.inner.score(s, refs) for s in firsts]
+        c = scores.count(1)
+        if n - c < self.k:
+            return 1.0
+        return float(1.0 - np.prod(1.0 - self.k / np.arange(n - c + 1, n + 1)))
+
+    def describe(self):
+        return f"pass@{self.k} (unbiased estimator) over the first {self.n or 'all'} samples"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MeanOverSamples(_SamplingMetric):
+    """The mean of ``metric`` over the first ``n`` samples (lighteval's ``avg_at_n``); n past the samples given
+    is an InvalidInput.
+
+    >>> MeanOverSamples(n=4).score(["a", "b", "a", "c"], "a")
+    0.5
+    """
+
+    name: ClassVar[str] = "mean_over_samples"
+    summary: ClassVar[str] = "mean score over the first n sampled answers"
+    n: int | None = integer(None, "samples averaged (none: all given)", minimum=1)
+    metric: Any = unit_field(None, "the metric that scores each sample (none: exact_match)")
+    references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
+
+    def _one(self, samples, refs):
+        n = self.n if self.n is not None else len(samples)
+        if n > len(samples):
+            raise InvalidInput(f"n={n} but only {len(samples)} samples were given", field="samples")
+        return float(np.mean([self.inner.score(s, refs) for s in samples[:n]]))
+
+    def describe(self):
+        return f"mean score over the first {self.n or 'all'} samples"
