@@ -29,6 +29,8 @@ PROBES: tuple[tuple[str, str], ...] = (
     ("well known author", "well-known author"),
     ("So the answer is\n#### 1,072", "Natalia sold 48 clips.\n#### 1072"),
     ("The final answer is 42.", "42"),
+    (" ", ""),
+    ("  ", " "),
 )
 
 
@@ -214,6 +216,8 @@ def explain(name: str) -> Explanation:
         metrics = {k: a.make_example() for k, a in sorted(hits.items())}
         if len({m.id for m in metrics.values()}) > 1:
             exp.example = _find_example(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
+        if len({m.id for m in metrics.values()}) == 1:
+            exp.notes.append("all these names compute the same thing: " + next(iter(metrics.values())).id)
         kinds = {m.request_type for m in metrics.values()}
         if len(kinds) > 1:
             exp.notes.append(

@@ -24,7 +24,8 @@ def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
     mu = sum(xs) / n
     if n < 2:
         return mu, float("nan")
-    var = sum([(x - mu) ** 2 for x in xs]) / (n - 1)
+    # (x - mu)**2 elementwise is the same correctly rounded operation in numpy; the sum stays left to right.
+    var = sum(np.square(values - mu).tolist()) / (n - 1)
     return mu, math.sqrt(var) / math.sqrt(n)
 
 

@@ -111,11 +111,7 @@ class GenerativeMetric(Metric):
         refs = self._check_refs(references, None)
         return float(self._score_refs(p, refs, None))
 
-    def compute(self, predictions: Iterable[str], references: Iterable, *, progress: bool | None = None) -> Result:
-        """Score every sample and aggregate (mean, with standard error).
-
-        ``references[i]`` is a string or a list of strings for sample ``i``. Lengths must match.
-        """
+    def _check_lengths(self, predictions, references):
         preds = _check_sequence(predictions, "predictions")
         refs_all = _check_sequence(references, "references")
         if len(preds) != len(refs_all):
@@ -125,12 +121,20 @@ class GenerativeMetric(Metric):
             )
         if len(preds) == 0:
             raise InvalidInput("no samples to score", field="predictions")
+        return preds, refs_all
+
+    def compute(self, predictions: Iterable[str], references: Iterable, *, progress: bool | None = None) -> Result:
+        """Score every sample and aggregate (mean, with standard error).
+
+        ``references[i]`` is a string or a list of strings for sample ``i``. Lengths must match.
+        """
+        preds, refs_all = self._check_lengths(predictions, references)
         n = len(preds)
         values = np.empty(n, dtype=np.float64)
         timeouts: list[int] = []
         cache: dict = {}
         it = range(n)
-        if progress or (progress is None and n >= 20000):
+        if progress or (progress is None and n >= 5000):
             from .._progress import progress_range
 
             it = progress_range(n, desc=self.name)

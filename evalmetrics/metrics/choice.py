@@ -135,7 +135,8 @@ class LoglikelihoodMatch(Metric):
     not counted); ``token`` (÷ ``token_counts``); ``byte`` (÷ UTF-8 bytes of ``texts``); ``pmi`` (minus
     ``unconditioned_logprobs``). Ties go to the first index (numpy argmax). ``zero_length``: what a zero
     divisor does: ``error`` raises InvalidInput (as lighteval's ZeroDivisionError), ``ieee`` divides as numpy
-    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does.
+    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does; with ``norm`` none or
+    pmi there is no divisor and it is always ``error`` (canonical form).
     ``multi_gold``: ``any`` (the pick is one of several golds) or ``error`` (several golds raise, as lm_eval's
     acc_mutual_info).
 
@@ -151,6 +152,11 @@ class LoglikelihoodMatch(Metric):
     norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi"), "log-prob normalization")
     zero_length: str = enum("error", ("error", "ieee"), "what a zero-length divisor does")
     multi_gold: str = enum("any", ("any", "error"), "what several gold indices mean")
+
+    def _validate(self):
+        # Canonical form: without a divisor, zero_length cannot matter; it is fixed so equal behavior, equal ID.
+        if self.norm in ("none", "pmi") and self.zero_length != "error":
+            object.__setattr__(self, "zero_length", "error")
 
     def normalized(self, c: Choices) -> np.ndarray:
         lp = np.asarray(c.logprobs, dtype=np.float64)

@@ -6,9 +6,14 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..errors import InvalidConfig
+import operator
+
+import numpy as np
+
+from ..errors import InvalidConfig, InvalidInput, Timeout
+from ..normalizers import Strip
 from ..units import enum, register, run_steps, run_steps_batch, steps
-from .base import GenerativeMetric
+from .base import GenerativeMetric, check_text
 
 __all__ = ["ExactMatch", "F1"]
 
@@ -88,6 +93,164 @@ class _Pipelined(GenerativeMetric):
     def pipeline(self):
         return _describe_sides(self)
 
+    # -- scoring: process both sides, then compare -------------------------------------------------------------
+
+    def _compare(self, p: str, rs: list) -> float:
+        """Score a processed prediction against processed references (None: no usable reference)."""
+        raise NotImplementedError
+
+    def _score_refs(self, prediction, refs, cache):
+        p = run_steps(self.pred, prediction)
+        if p is None:
+            return 0.0
+        return self._compare(p, self._refs(refs, cache))
+
+    def compute(self, predictions, references, *, progress=None):
+        """Score every sample and aggregate (mean, with standard error).
+
+        Each distinct prediction and reference text is processed once (memoized, with a bounded memo), so
+        repeated references, or repeated outputs across models, cost one pass through the steps.
+        """
+        preds, refs_all = self._check_lengths(predictions, references)
+        n = len(preds)
+        if (
+            not progress
+            and self.combine != "max_nonempty"
+            and set(map(type, preds)) == {str}
+            and set(map(type, refs_all)) == {str}
+        ):
+            return self._compute_columns(preds, refs_all)
+        values = np.empty(n, dtype=np.float64)
+        timeouts: list[int] = []
+        pmemo: dict = {}
+        rmemo: dict = {}
+        pred_steps, ref_steps = self.pred, self.ref
+        compare = self._compare
+        single_ok = self.combine != "max_nonempty"
+        it = range(n)
+        if progress or (progress is None and n >= 5000):
+            from .._progress import progress_range
+
+            it = progress_range(n, desc=self.name)
+        for i in it:
+            raw = preds[i]
+            if raw.__class__ is not str:
+                check_text(raw, i, "prediction")
+                raw = str(raw)
+            r = refs_all[i]
+            try:
+                try:
+                    p = pmemo[raw]
+                except KeyError:
+                    if len(pmemo) > _MEMO_MAX:
+                        pmemo.clear()
+                    p = pmemo[raw] = run_steps(pred_steps, raw)
+                if r.__class__ is str and single_ok:
+                    try:
+                        rr = rmemo[r]
+                    except KeyError:
+                        if len(rmemo) > _MEMO_MAX:
+                            rmemo.clear()
+                        rr = rmemo[r] = run_steps(ref_steps, r)
+                    rs = [rr]
+                else:
+                    if len(rmemo) > _MEMO_MAX:
+                        rmemo.clear()
+                    rs = self._refs(self._check_refs(r, i), rmemo)
+                values[i] = 0.0 if p is None else compare(p, rs)
+            except Timeout:
+                values[i] = 0.0
+                timeouts.append(i)
+            except InvalidInput as e:
+                if e.index is None:
+                    raise InvalidInput(e.reason, index=i, field=e.field) from None
+                raise
+        return self._result(values, timeouts)
+
+
+    def _compute_columns(self, preds, refs):
+        """Fast path (every prediction and reference a plain string): process each distinct text once, then
+        compare column-wise (each distinct processed pair once). Same results as the per-sample loop."""
+        n = len(preds)
+        if self.__class__ is ExactMatch and self.mode == "full" and _identity_here(self.pred, self.ref, preds, refs):
+            # The steps cannot change these texts (e.g. lm_eval's trailing-NUL rule on texts without NUL).
+            vals = np.fromiter(map(operator.eq, preds, refs), dtype=bool, count=n).astype(np.float64)
+            return self._result(vals, [])
+        pm = _process_distinct(self.pred, preds, _NONE_P, "prediction")
+        rm = _process_distinct(self.ref, refs, _NONE_R, "references")
+        P = list(map(pm.__getitem__, preds))
+        R = list(map(rm.__getitem__, refs))
+        if self.__class__ is ExactMatch and self.mode == "full":
+            # No answer and timeouts are sentinels that equal no text (timeouts are zeroed below).
+            vals = np.fromiter(map(operator.eq, P, R), dtype=bool, count=n).astype(np.float64)
+        else:
+            compare = self._compare
+            memo: dict = {}
+            out = []
+            append = out.append
+            for a, b in zip(P, R):
+                if a.__class__ is not str or b is _TIMEOUT:
+                    append(0.0)
+                    continue
+                key = (a, b)
+                v = memo.get(key)
+                if v is None:
+                    if len(memo) > _MEMO_MAX:
+                        memo.clear()
+                    v = memo[key] = compare(a, [None if b is _NONE_R else b])
+                append(v)
+            vals = np.array(out, dtype=np.float64)
+        timeouts = []
+        if any(v is _TIMEOUT for v in pm.values()) or any(v is _TIMEOUT for v in rm.values()):
+            timeouts = [i for i in range(n) if P[i] is _TIMEOUT or R[i] is _TIMEOUT]
+            vals[timeouts] = 0.0
+        return self._result(vals, timeouts)
+
+
+class _Sentinel:
+    __slots__ = ("label",)
+
+    def __init__(self, label):
+        self.label = label
+
+    def __repr__(self):
+        return self.label
+
+
+_NONE_P, _NONE_R, _TIMEOUT = _Sentinel("no-answer(prediction)"), _Sentinel("no-answer(reference)"), _Sentinel("timeout")
+
+
+def _identity_here(pred_steps, ref_steps, preds, refs) -> bool:
+    """True when every step is a strip of characters that occur in none of the texts (so all are no-ops)."""
+    chars = set()
+    for st in pred_steps + ref_steps:
+        if st.__class__ is not Strip or st.chars is None:
+            return False
+        chars.update(st.chars)
+    if not chars:
+        return True
+    for texts in (preds, refs):
+        joined = "".join(texts)
+        if any(c in joined for c in chars):
+            return False
+    return True
+
+
+def _process_distinct(steps_, texts, none, field) -> dict:
+    """Map each distinct text to its processed form (no answer -> ``none``; a Timeout -> ``_TIMEOUT``)."""
+    out = dict.fromkeys(texts)
+    for t in out:
+        try:
+            v = run_steps(steps_, t)
+        except Timeout:
+            v = _TIMEOUT
+        except InvalidInput as e:
+            raise InvalidInput(e.reason, index=texts.index(t), field=e.field or field) from None
+        out[t] = none if v is None else v
+    return out
+
+
+_MEMO_MAX = 200_000
 
 _MODE_WORDS = {
     "full": "prediction equals reference",
@@ -160,12 +323,17 @@ class ExactMatch(_Pipelined):
             return 1.0 if p.endswith(r) else 0.0
         return 1.0 if r in p else 0.0
 
-    def _score_refs(self, prediction, refs, cache):
-        p = run_steps(self.pred, prediction)
-        if p is None:
-            return 0.0
+    def _compare(self, p, rs):
+        m = self.mode
+        if len(rs) == 1:
+            r = rs[0]
+            if r is None:
+                return 0.0
+            if m == "full":
+                return 1.0 if p == r else 0.0
+            return self._match(p, r)
         scores = []
-        for r in self._refs(refs, cache):
+        for r in rs:
             s = 0.0 if r is None else self._match(p, r)
             if s == 1.0 and self.combine != "mean":
                 return 1.0
@@ -257,15 +425,9 @@ class F1(_Pipelined):
             ref=ref,
         )
 
-    def _score_refs(self, prediction, refs, cache):
-        p = run_steps(self.pred, prediction)
-        if p is None:
-            return 0.0
+    def _compare(self, p, rs):
         p_toks = p.split()
-        scores = [
-            0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty)
-            for r in self._refs(refs, cache)
-        ]
+        scores = [0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty) for r in rs]
         return self._combine(scores)
 
     def describe(self):

@@ -68,13 +68,10 @@ class SetMatch(_Pipelined):
     def _read(self, s):
         return read_set(s, self.start, self.separator, self.empty_marker, self.delete)
 
-    def _score_refs(self, prediction, refs, cache):
-        p = run_steps(self.pred, prediction)
-        if p is None:
-            return 0.0
+    def _compare(self, p, rs):
         ps = self._read(p)
         scores = []
-        for r in self._refs(refs, cache):
+        for r in rs:
             if r is None:
                 scores.append(0.0)
                 continue
