@@ -23,6 +23,7 @@ from .metrics.sets import SetMatch
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
+    MapText,
     IfNonEmpty,
     ListLiteralRender,
     Lowercase,
@@ -56,7 +57,7 @@ __all__ = [
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
-    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText",
     # extractors
     "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
     # scoring (loads torch on first use)

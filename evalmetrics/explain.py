@@ -201,9 +201,9 @@ def explain(name: str) -> Explanation:
     if alias is not None:
         mean = _meaning(name, alias)
         exp = Explanation(name, [(name, mean.id)], [mean])
-        if alias.key != name:
-            from .presets import HARNESS_VERSIONS
+        from .presets import HARNESS_VERSIONS
 
+        if alias.key != name and len(HARNESS_VERSIONS[alias.harness]) > 1:
             exp.notes.append(
                 f"{name} resolves to {alias.key}: the newest {alias.harness} version with this name "
                 f"(known versions: {', '.join(HARNESS_VERSIONS[alias.harness])})"

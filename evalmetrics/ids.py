@@ -79,6 +79,8 @@ def render_value(value: Any, meta: Any = None) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=True)
+    if isinstance(value, tuple) and kind == "pairs":
+        return "[" + ", ".join("[" + render_value(k) + ", " + render_value(v) + "]" for k, v in value) + "]"
     if isinstance(value, tuple):
         inner_kind = (meta or {}).get("item_kind")
         return "[" + ", ".join(render_value(v, {"kind": inner_kind}) for v in value) + "]"
@@ -329,6 +331,12 @@ def _convert(value, meta, text, pos, lookup):
     if kind == "strs":
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
             raise ParseError("expected a list of quoted strings", text, pos)
+        return value
+    if kind == "pairs":
+        if not isinstance(value, tuple) or not all(
+            isinstance(v, tuple) and len(v) == 2 and all(isinstance(x, str) for x in v) for v in value
+        ):
+            raise ParseError("expected a list of [key, value] string pairs", text, pos)
         return value
     if kind == "ints":
         if not isinstance(value, tuple):

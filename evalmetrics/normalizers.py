@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from . import _regex
 from .errors import InvalidConfig, InvalidInput
-from .units import REQUIRED, Step, enum, flag, register, run_steps, steps, text, texts
+from .units import REQUIRED, Step, enum, flag, pairs, register, run_steps, steps, text, texts
 
 __all__ = [
     "Lowercase",
@@ -44,6 +44,7 @@ __all__ = [
     "RemoveSpans",
     "ListLiteralRender",
     "IfNonEmpty",
+    "MapText",
 ]
 
 
@@ -713,3 +714,30 @@ class IfNonEmpty(Normalizer):
     def describe(self):
         inner = "; ".join(s.describe() for s in self.steps) or "nothing"
         return f"unless the text is empty: {inner}"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MapText(Normalizer):
+    """Replace the whole text by its value in ``mapping``; a text not in it becomes ``default`` (None: no answer).
+
+    lm_eval's ``map`` filter.
+
+    >>> MapText(mapping={"A": "yes", "B": "no"}).apply("A"), MapText(mapping={"A": "yes"}).apply("C")
+    ('yes', None)
+    """
+
+    name: ClassVar[str] = "map_text"
+    summary: ClassVar[str] = "replace the whole text through a lookup table"
+    mapping: tuple = pairs("the lookup table (text -> replacement)")
+    default: str | None = text(None, "the result for a text not in the table (none: no answer)", optional=True)
+
+    def apply(self, text: str) -> str | None:
+        for k, v in self.mapping:
+            if k == text:
+                return v
+        return self.default
+
+    def describe(self):
+        return f"replace the text through a {len(self.mapping)}-entry table; otherwise " + (
+            "no answer" if self.default is None else repr(self.default))

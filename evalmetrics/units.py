@@ -54,6 +54,11 @@ def texts(default: tuple = (), doc: str = ""):
     return field(default=tuple(default), metadata=_meta("strs", doc, item_kind="str"))
 
 
+def pairs(doc: str = ""):
+    """A mapping of text to text, stored as a tuple of (key, value) pairs in key order (canonical)."""
+    return field(default=(), metadata=_meta("pairs", doc))
+
+
 def flag(default: bool, doc: str = ""):
     return field(default=default, metadata=_meta("bool", doc))
 
@@ -157,6 +162,20 @@ def _check(unit: str, fname: str, value: Any, meta) -> Any:
         if not all(isinstance(v, str) for v in value):
             _bad(unit, fname, "a list of strings", value)
         return tuple(value)
+    if kind == "pairs":
+        if isinstance(value, dict):
+            value = tuple(value.items())
+        if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+            _bad(unit, fname, "a mapping of strings to strings", value)
+        out = []
+        for item in value:
+            if not (isinstance(item, (list, tuple)) and len(item) == 2 and all(isinstance(x, str) for x in item)):
+                _bad(unit, fname, "a mapping of strings to strings", value)
+            out.append((item[0], item[1]))
+        keys = [k for k, _ in out]
+        if len(set(keys)) != len(keys):
+            _bad(unit, fname, "a mapping without repeated keys", value)
+        return tuple(sorted(out))
     if kind == "bool":
         if not isinstance(value, bool):
             _bad(unit, fname, "True or False", value)

@@ -28,12 +28,15 @@ def _field_strategy(unit_name, f, depth):
         return st.booleans()
     if kind == "int":
         lo = meta.get("minimum")
-        return st.integers(min_value=lo if lo is not None else -3, max_value=5)
+        ints = st.integers(min_value=lo if lo is not None else -3, max_value=5)
+        return st.none() | ints if meta.get("optional") else ints
     if kind == "float":
         return st.floats(min_value=-10, max_value=10, allow_nan=False)
     if kind == "str":
         s = TEXT.filter(bool) if unit_name in ("replace", "split_take", "remove_spans") else TEXT
         return st.none() | s if meta.get("optional") else s
+    if kind == "pairs":
+        return st.dictionaries(TEXT, TEXT, max_size=3)
     if kind == "strs":
         return st.lists(st.from_regex(r"[a-z]{1,4}", fullmatch=True), min_size=1, max_size=3).map(tuple)
     if kind == "steps":
@@ -41,7 +44,9 @@ def _field_strategy(unit_name, f, depth):
             return st.just(())
         return st.lists(step_strategy(depth + 1), max_size=3).map(tuple)
     if kind == "unit":
-        return st.none()
+        from evalmetrics import ExactMatch, F1
+
+        return st.sampled_from([None, ExactMatch(), ExactMatch(mode="prefix"), F1()])
     raise AssertionError(f"no strategy for field kind {kind!r} ({unit_name}.{f.name})")
 
 

@@ -101,9 +101,10 @@ class _Pipelined(GenerativeMetric):
 
     def _score_refs(self, prediction, refs, cache):
         p = run_steps(self.pred, prediction)
+        rs = self._refs(refs, cache)  # references are processed (and validated) even when p has no answer
         if p is None:
             return 0.0
-        return self._compare(p, self._refs(refs, cache))
+        return self._compare(p, rs)
 
     def compute(self, predictions, references, *, progress=None):
         """Score every sample and aggregate (mean, with standard error).

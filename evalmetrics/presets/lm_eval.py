@@ -169,3 +169,27 @@ ALIASES += [
           lambda: MajorityVote(n=8, strict_n=True, vote=(_SC_REGEX,), metric=_sc_em()),
           "gsm8k-cot-self-consistency maj@8: the first 8 samples (fewer is an error), then as maj@64"),
 ]
+
+# ---- filters (text steps): lm_eval's filter names as aliases of the steps they are
+from ..normalizers import MapText, Uppercase  # noqa: E402
+
+
+def _map_filter(mapping_dict=None, default_value=None):
+    if mapping_dict is not None and not isinstance(mapping_dict, dict):
+        raise InvalidConfig(f"lm_eval:filter/map: mapping_dict must be a dict; got {mapping_dict!r}")
+    return MapText(mapping=mapping_dict or {}, default=default_value)
+
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "filter/regex", regex_filter,
+          "lm_eval regex filter: findall, pick group_select from the list of matches, strip; fallback if none",
+          also=("regex",)),
+    Alias("lm_eval", "0.4", "filter/remove_whitespace", lambda: Strip(),
+          "lm_eval remove_whitespace filter: strip whitespace from both ends (str.strip)"),
+    Alias("lm_eval", "0.4", "filter/lowercase", lambda: Lowercase(method="python"),
+          "lm_eval lowercase filter: str.lower"),
+    Alias("lm_eval", "0.4", "filter/uppercase", lambda: Uppercase(),
+          "lm_eval uppercase filter: str.upper"),
+    Alias("lm_eval", "0.4", "filter/map", _map_filter,
+          "lm_eval map filter: the whole response looked up in mapping_dict; default_value (None) otherwise"),
+]

@@ -16,7 +16,15 @@ run = json.load(open(SRC, encoding="utf-8"))
 bad = {k: v["mismatches"] for k, v in run.items() if v["mismatches"]}
 if bad:
     sys.exit(f"refusing to record a run with mismatches: {bad}")
-out = {k: {"n": v["n"], "mismatches": 0, "package": v["package"]} for k, v in sorted(run.items())}
+sys.path.insert(0, os.path.join(HERE, "..", ".."))
+from evalmetrics.registry import aliases  # noqa: E402
+
+table = aliases()
+unknown = sorted(k for k in run if k not in table)
+if unknown:
+    sys.exit(f"not aliases: {unknown}")
+# versioned keys (an unversioned key resolves to one versioned alias)
+out = {table[k].key: {"n": v["n"], "mismatches": 0, "package": v["package"]} for k, v in sorted(run.items())}
 with open(DST, "w", encoding="utf-8") as f:
     json.dump(out, f, indent=1, sort_keys=True)
     f.write("\n")

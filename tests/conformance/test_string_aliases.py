@@ -386,6 +386,39 @@ def test_lighteval_sampling(member):
     check(alias, LE, ours, oracle, strategy)
 
 
+# ---------------------------------------------------------------------------------------------- filters
+
+FILTERS = {
+    "lm_eval@0.4:filter/regex": ("regex", [{}, {"regex_pattern": "(-?[$0-9.,]{2,})|(-?[0-9]+)", "group_select": -1},
+                                            {"regex_pattern": "The answer is (\\-?[0-9\\.\\,]+).", "fallback": " x "},
+                                            {"regex_pattern": "(a?)(b?)c", "fallback": " none "},
+                                            {"regex_pattern": "[a-z]+", "group_select": 1}]),
+    "lm_eval@0.4:filter/remove_whitespace": ("remove_whitespace", [{}]),
+    "lm_eval@0.4:filter/lowercase": ("lowercase", [{}]),
+    "lm_eval@0.4:filter/uppercase": ("uppercase", [{}]),
+    "lm_eval@0.4:filter/map": ("map", [{"mapping_dict": {"A": "1", "B": "2", " A": "3"}},
+                                       {"mapping_dict": {"yes": "True"}, "default_value": "False"}, {}]),
+}
+
+
+@pytest.mark.parametrize("alias", sorted(FILTERS))
+def test_lm_eval_filters(alias):
+    name, configs = FILTERS[alias]
+
+    def ours(x):
+        resp, cfg = x
+        return em.get(alias, **cfg).apply(resp)
+
+    def oracle(x):
+        resp, cfg = x
+        return O.lm_eval_filter(name, [resp], **cfg)[0]
+
+    resp = st.one_of(text, st.sampled_from(["A", "B", " A", "yes", "c", "abc", "#### 5", "The answer is 7."]),
+                     gsm8k_pair().map(lambda pg: pg[0]))
+    check(alias, LM, ours, oracle, st.tuples(resp, st.sampled_from(configs)),
+          [(p, cfg) for p, _ in HARD for cfg in configs])
+
+
 def test_the_runner_detects_a_wrong_metric():
     """Meta-test: feeding the runner a metric that is not the harness's must produce mismatches."""
     from conftest import RESULTS
@@ -404,4 +437,4 @@ COVERED = (["lm_eval:exact_match", "hf_evaluate:exact_match"] + [g[0] for g in G
               "lighteval@0.13:exact_match", "lighteval@0.13:f1_score", "lighteval@0.13:drop/em",
               "lighteval@0.13:drop/f1"]
            + sorted(LE_010) + [f"helm@0.5:{n}" for n in HELM_NAMES] + [a for a, _ in SC]
-           + [f"lighteval@0.13:{m}" for m in LE_SAMPLING_CONFIGS])
+           + [f"lighteval@0.13:{m}" for m in LE_SAMPLING_CONFIGS] + sorted(FILTERS))
