@@ -219,7 +219,7 @@ def cmd_diff(args):
                 examples.append(ex)
             pairs.append({"a": names[a], "b": names[b], "flips": int(len(idx)), "examples": examples})
     out = {"data": path, "n": rows[0]["n"], "bootstrap_seed": args.seed, "n_boot": args.n_boot,
-           "scores": rows, "pairs": pairs, "skipped": skipped}
+           "scores": rows, "pairs": pairs, "skipped": skipped, "name": args.name}
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
@@ -228,6 +228,10 @@ def cmd_diff(args):
 
 
 def _print_diff(out):
+    scores = [r["score"] for r in out["scores"]]
+    if len(scores) > 1:
+        print(f"The same {out['n']} outputs score from {min(scores):.3f} to {max(scores):.3f} under "
+              f"{len(scores)} meanings{' of ' + repr(out['name']) if out.get('name') else ''}.")
     print(f"data: {out['data']}  (n={out['n']}; 95% bootstrap intervals, seed {out['bootstrap_seed']}, "
           f"{out['n_boot']} resamples)\n")
     w = max(len(r["name"]) for r in out["scores"])
@@ -242,8 +246,12 @@ def _print_diff(out):
     for note in out.get("skipped", ()):
         print(f"(not shown: {note})")
     print("\nsamples whose verdict flips, per pair:")
-    for p in out["pairs"]:
-        print(f"  {p['flips']:>5}  {p['a']}  vs  {p['b']}")
+    for p in sorted(out["pairs"], key=lambda p: -p["flips"]):
+        if p["flips"]:
+            print(f"  {p['flips']:>5}  {p['a']}  vs  {p['b']}")
+    same = [f"{p['a']} / {p['b']}" for p in out["pairs"] if not p["flips"]]
+    if same:
+        print("  no flips on this data: " + "; ".join(same))
     shown = [p for p in out["pairs"] if p["examples"]][: out.get("max_pairs_shown", 6)]
     if shown:
         print("\nfirst flipping samples:")

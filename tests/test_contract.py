@@ -88,8 +88,22 @@ def test_choices_and_loglikelihood_match():
     assert em.get(m.id) == m and pickle.loads(pickle.dumps(m)) == m
 
 
-def test_logprob_scorer_is_exported_lazily():
-    assert "LogprobScorer" in em.__all__
+def test_logprob_scorer_contract():
+    pytest.importorskip("transformers")
+    from evalmetrics.scoring.testing import bpe_tokenizer, random_gpt2
+
+    tok = bpe_tokenizer()
+    model = random_gpt2(vocab_size=len(tok))
+    scorer = em.LogprobScorer(model, tok, batch_size=32, device="cpu")
+    recs = scorer.score([("The capital of France is", " Paris"), ("The capital of France is", " Rome")])
+    assert len(recs) == 2
+    for r in recs:
+        assert isinstance(r.logprob, float) and r.logprob <= 0.0
+        assert isinstance(r.is_greedy, bool) and r.n_tokens >= 1
+    assert recs.provenance is not None
+    c = em.Choices(logprobs=[r.logprob for r in recs], gold=0, texts=["Paris", "Rome"],
+                   token_counts=[r.n_tokens for r in recs])
+    assert em.get("lm_eval:acc_norm").score(c) in (0.0, 1.0)
 
 
 def test_error_hierarchy():

@@ -14,13 +14,18 @@ from .base import Metric
 __all__ = ["Choices", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank"]
 
 
+def _seq(values, field: str, what: str) -> list:
+    """A list/tuple/1-D array as a list; anything else is an InvalidInput naming the field."""
+    if isinstance(values, np.ndarray) and values.ndim == 1:
+        return values.tolist()
+    if not isinstance(values, (list, tuple)):
+        got = "None" if values is None else type(values).__name__
+        raise InvalidInput(f"expected a list of {what}, got {got}", field=field)
+    return list(values)
+
+
 def _floats(values, field: str, n: int | None = None) -> tuple[float, ...]:
-    if values is None or isinstance(values, (str, bytes)):
-        raise InvalidInput(f"expected a list of numbers, got {type(values).__name__}", field=field)
-    try:
-        seq = list(values)
-    except TypeError:
-        raise InvalidInput(f"expected a list of numbers, got {type(values).__name__}", field=field) from None
+    seq = _seq(values, field, "numbers")
     out = []
     for j, v in enumerate(seq):
         if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
@@ -78,15 +83,15 @@ class Choices:
                 raise InvalidInput(f"gold index {g} is out of range for {n} choices", field="gold")
         object.__setattr__(self, "gold", golds[0] if isinstance(gold, (int, np.integer)) else golds)
         if self.texts is not None:
-            if isinstance(self.texts, str) or not all(isinstance(t, str) for t in self.texts):
+            t = tuple(_seq(self.texts, "texts", "strings"))
+            if not all(isinstance(x, str) for x in t):
                 raise InvalidInput("expected a list of strings", field="texts")
-            t = tuple(self.texts)
             if len(t) != n:
                 raise InvalidInput(f"has {len(t)} entries but there are {n} choices", field="texts")
             object.__setattr__(self, "texts", t)
         if self.token_counts is not None:
-            tc = self.token_counts
-            if isinstance(tc, (str, bytes)) or not all(
+            tc = _seq(self.token_counts, "token_counts", "non-negative integers")
+            if not all(
                 isinstance(x, (int, np.integer)) and not isinstance(x, bool) and x >= 0 for x in tc
             ):
                 raise InvalidInput("expected a list of non-negative integers", field="token_counts")
@@ -99,8 +104,8 @@ class Choices:
                 self, "unconditioned_logprobs", _floats(self.unconditioned_logprobs, "unconditioned_logprobs", n)
             )
         if self.is_greedy is not None:
-            g = self.is_greedy
-            if isinstance(g, (str, bytes)) or not all(isinstance(x, (bool, np.bool_)) for x in g):
+            g = _seq(self.is_greedy, "is_greedy", "booleans")
+            if not all(isinstance(x, (bool, np.bool_)) for x in g):
                 raise InvalidInput("expected a list of booleans", field="is_greedy")
             g = tuple(bool(x) for x in g)
             if len(g) != n:

@@ -1,0 +1,23 @@
+"""Log-probabilities of continuations under a causal LM: batched, shared-prefix, memory-bounded, reproducible.
+
+``LogprobScorer(model, tokenizer).score([(context, continuation), ...])`` returns one :class:`LogprobRecord`
+per request (summed log-prob, is-greedy flag, token count, optional per-token terms) in a list that carries the
+run's :class:`Provenance` and :class:`ScoringStats`. Tokenization follows lm-eval's HFLM by default.
+This package imports torch; ``import evalmetrics`` loads it only when ``LogprobScorer`` is first used.
+"""
+from __future__ import annotations
+
+from .records import LogprobRecord, Provenance, ScoreResults, ScoringStats
+from .scorer import LogprobScorer
+from .tokenization import CONVENTIONS, LIGHTEVAL, LM_EVAL
+
+__all__ = [
+    "LogprobScorer",
+    "LogprobRecord",
+    "ScoreResults",
+    "ScoringStats",
+    "Provenance",
+    "CONVENTIONS",
+    "LM_EVAL",
+    "LIGHTEVAL",
+]
