@@ -26,6 +26,72 @@ class _Settings:
 settings = _Settings()
 
 
+_META = set(".^$*+?{}[]\\|()")
+_ESCAPABLE = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ ")
+
+
+@functools.lru_cache(maxsize=4096)
+def literal_text(pattern: str) -> str | None:
+    """The text a pattern matches if it is a plain literal (characters and escaped punctuation), else None.
+
+    ``re.sub`` with a literal pattern and a literal replacement is ``str.replace`` (leftmost, non-overlapping), so
+    such patterns need no regex engine and no time bound (they run in linear time).
+    """
+    if not pattern:
+        return None
+    out = []
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 < len(pattern) and pattern[i + 1] in _ESCAPABLE:
+                out.append(pattern[i + 1])
+                i += 2
+                continue
+            return None
+        if c in _META:
+            return None
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def is_linear(pattern: str) -> bool:
+    """True if the pattern has no quantifier (``* + ? {``) outside character classes and no lookaround.
+
+    Such a pattern tries a bounded amount of work at each position, so matching runs in time linear in the
+    input and needs no timeout. Anything else runs under the timeout. (Conservative: a literal ``{`` counts as a
+    quantifier.)
+    """
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "[":  # skip a character class
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(" and pattern.startswith("(?", i):
+            k = i + 2
+            if k < n and (pattern[k] in "=!" or pattern.startswith("<=", k) or pattern.startswith("<!", k)):
+                return False  # lookaround
+            i = k
+            continue
+        if c in "*+?{":
+            return False
+        i += 1
+    return True
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str, owner: str = "regex"):
     try:
@@ -40,30 +106,34 @@ def _timeout(pattern: str, text: str):
     )
 
 
+def _timeout_for(compiled):
+    return None if is_linear(compiled.pattern) else settings.regex_timeout_s
+
+
 def sub(compiled, repl: str, text: str) -> str:
     try:
-        return compiled.sub(_literal(repl), text, timeout=settings.regex_timeout_s)
+        return compiled.sub(_literal(repl), text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
 def findall(compiled, text: str) -> list:
     try:
-        return compiled.findall(text, timeout=settings.regex_timeout_s)
+        return compiled.findall(text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
 def search(compiled, text: str):
     try:
-        return compiled.search(text, timeout=settings.regex_timeout_s)
+        return compiled.search(text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
 def split(compiled, text: str) -> list:
     try:
-        return compiled.split(text, timeout=settings.regex_timeout_s)
+        return compiled.split(text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 

@@ -409,7 +409,14 @@ class RegexReplace(Normalizer):
     def _compiled(self):
         return _regex.compile_pattern(self.pattern, "regex_replace")
 
+    @functools.cached_property
+    def _literal(self):
+        return _regex.literal_text(self.pattern)
+
     def apply(self, text: str) -> str:
+        lit = self._literal
+        if lit is not None:  # a plain literal pattern: exactly str.replace, linear time
+            return text.replace(lit, self.replacement)
         return _regex.sub(self._compiled, self.replacement, text)
 
     def describe(self):

@@ -216,3 +216,22 @@ def test_timeout_is_counted_not_silent(monkeypatch):
 
 def test_ascii_punctuation_is_string_punctuation():
     assert em.StripPunct().apply(string.punctuation) == ""
+
+
+@pytest.mark.parametrize("pattern", [",", "\\$", "\\.", "abc", "a\\ b", "\\,", "#### ", "\\\\", "\\-", "日本"])
+@pytest.mark.parametrize("text", ["", "a,b,,c", "$1,000.00$", "abcabc", "a b", "#### 5 #### 6", "\\\\", "-x-", "日本日本"])
+def test_literal_regex_fast_path_equals_re_sub(pattern, text):
+    import re
+
+    from evalmetrics import _regex
+
+    assert _regex.literal_text(pattern) is not None
+    assert em.RegexRemove(pattern).apply(text) == re.sub(pattern, "", text)
+    assert em.RegexReplace(pattern=pattern, replacement="\\1").apply(text) == re.sub(pattern, lambda m: "\\1", text)
+
+
+@pytest.mark.parametrize("pattern", ["\\.$", "(?s).*#### ", "a|b", "\\d", "x*", "", "(?i)a", "\\b"])
+def test_non_literal_patterns_use_the_bounded_engine(pattern):
+    from evalmetrics import _regex
+
+    assert _regex.literal_text(pattern) is None
