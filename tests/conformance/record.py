@@ -1,6 +1,8 @@
-"""Copy a conformance run's per-alias counts into the package's verification record.
+"""Copy conformance runs' per-alias counts into the package's verification record.
 
-    python tests/conformance/record.py [tests/conformance/last_run.json]
+    python tests/conformance/record.py [RUN.json ...]      (default: tests/conformance/last_run.json)
+
+Several files (e.g. the suite split over processes) are merged; an alias in several keeps the largest count.
 
 Writes evalmetrics/presets/verified.json (read by docs/rosetta.md and explain). Refuses a run with any mismatch.
 """
@@ -9,10 +11,14 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRC = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "last_run.json")
+SRCS = sys.argv[1:] or [os.path.join(HERE, "last_run.json")]
 DST = os.path.join(HERE, "..", "..", "evalmetrics", "presets", "verified.json")
 
-run = json.load(open(SRC, encoding="utf-8"))
+run: dict = {}
+for src in SRCS:
+    for k, v in json.load(open(src, encoding="utf-8")).items():
+        if k not in run or v["n"] > run[k]["n"] or v["mismatches"]:
+            run[k] = v
 bad = {k: v["mismatches"] for k, v in run.items() if v["mismatches"]}
 if bad:
     sys.exit(f"refusing to record a run with mismatches: {bad}")
