@@ -92,6 +92,17 @@ def _write_details_atomic(path, result, extra=None):
 
 
 def cmd_explain(args):
+    if args.lm_eval_task:
+        from .integrations.task_reader import explain_lm_eval_task, read_lm_eval_task
+
+        if args.json:
+            r = read_lm_eval_task(args.lm_eval_task)
+            print(json.dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
+        else:
+            print(explain_lm_eval_task(args.lm_eval_task))
+        return 0
+    if args.name is None:
+        raise InvalidInput("give a metric name, or --lm-eval-task PATH", field="name")
     from . import explain
 
     e = explain(args.name)
@@ -273,8 +284,10 @@ def build_parser():
     p = argparse.ArgumentParser(prog="evalmetrics", description="Explicit, reproducible evaluation metrics.")
     sub = p.add_subparsers(dest="cmd", required=True)
 
-    e = sub.add_parser("explain", help="what a metric name or canonical ID means, per harness")
-    e.add_argument("name")
+    e = sub.add_parser("explain", help="what a metric name or canonical ID means, per harness; or an lm_eval task")
+    e.add_argument("name", nargs="?")
+    e.add_argument("--lm-eval-task", metavar="PATH",
+                   help="an lm_eval task (or group) YAML: the canonical ID of each row it reports, with its steps")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_explain)
 

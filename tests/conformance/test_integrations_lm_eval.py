@@ -1,0 +1,465 @@
+"""evalmetrics metrics inside lm-eval 0.4.13's own pipeline, and lm_eval task configs read back as canonical IDs.
+
+One ``lm_eval.simple_evaluate`` run (the docs' example, executed as written) over the docs' local tasks: a generative
+task (filters, lm_eval's own exact_match, evalmetrics aliases, digest names, ``!function`` metrics), a multiple-choice
+task with ``EvalMetricsTask`` (a tiny random GPT-2 through lm_eval's HFLM gives the log-likelihoods), a list-target
+task, and two trap variants without the class. Every reported value is recomputed by evalmetrics from the logged
+samples, and every row's canonical ID (from ``explain_results``) is recomputed from the raw outputs and documents.
+
+Run in the harness environment:  bash tests/conformance/run.sh tests/conformance/test_integrations_lm_eval.py
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+
+import pytest
+
+pytest.importorskip("lm_eval", reason="needs the harness environment (tests/conformance/setup_envs.sh)")
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+import lm_eval  # noqa: E402
+from lm_eval.api import registry as lm_registry  # noqa: E402
+from lm_eval.api.model import LM  # noqa: E402
+
+import evalmetrics as em  # noqa: E402
+import evalmetrics.integrations.lm_eval as em_lm  # noqa: E402
+from evalmetrics.integrations import metric_name, resolve_name  # noqa: E402
+from evalmetrics.integrations.task_reader import read_lm_eval_task  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DOC = os.path.join(ROOT, "docs", "integrations.md")
+DATA = os.path.join(ROOT, "tests", "data", "lm_eval_tasks")
+TASKS_DIR = os.path.join(os.path.dirname(lm_eval.__file__), "tasks")
+
+CONTAINS = "exact_match(mode=contains, normalize=[lowercase(method=python)], combine=max)"
+PREFIX = "exact_match(mode=prefix, normalize=[strip(which=both, chars=none), lowercase(method=python)], combine=max)"
+EM_OPTS = {"ignore_case": True, "ignore_punctuation": True}
+
+
+def doc_blocks():
+    text = open(DOC, encoding="utf-8").read()
+    return [(lang, code.split("\n", 1)[0].strip(), code) for lang, code in re.findall(r"```(\w*)\n(.*?)```", text, re.S)]
+
+
+def doc_block(tag, containing):
+    (code,) = [c for _, t, c in doc_blocks() if t == tag and containing in c]
+    return code
+
+
+class ScriptedGeneration(LM):
+    """generate_until: the output stored with each question in qa.jsonl (found by its question in the prompt);
+    loglikelihood: a tiny random GPT-2 scored by lm_eval's own HFLM."""
+
+    def __init__(self, outputs, hflm):
+        super().__init__()
+        self.outputs = outputs
+        self.hflm = hflm
+
+    def generate_until(self, requests, disable_tqdm=False):
+        return [next(o for q, o in self.outputs.items() if q in r.arguments[0]) for r in requests]
+
+    def loglikelihood(self, requests, disable_tqdm=False):
+        return self.hflm.loglikelihood(requests, disable_tqdm=True)
+
+    def loglikelihood_rolling(self, requests, disable_tqdm=False):  # pragma: no cover - not used
+        raise NotImplementedError
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """The docs' tasks and run block, executed in a temporary folder; returns (results, printed table)."""
+    from lm_eval.models.huggingface import HFLM
+
+    from evalmetrics.scoring.testing import bpe_tokenizer, random_gpt2
+
+    d = tmp_path_factory.mktemp("lm_eval_run")
+    files = {t[len("# file: "):]: c for _, t, c in doc_blocks() if t.startswith("# file: my_tasks/")}
+    for name, code in files.items():
+        if name.endswith("lighteval_tasks.py"):
+            continue
+        os.makedirs(d / os.path.dirname(name), exist_ok=True)
+        (d / name).write_text(code, encoding="utf-8")
+    for f in ("qa.jsonl", "mc.jsonl"):
+        shutil.copy(os.path.join(DATA, f), d / "my_tasks" / f)
+    # Trap variants (not in the docs): the same tasks without EvalMetricsTask.
+    class_line = "class: !function evalmetrics.integrations.lm_eval.EvalMetricsTask\n"
+    multi = files["my_tasks/em_qa_multi.yaml"]
+    assert class_line in multi
+    (d / "my_tasks" / "em_qa_multi_plain.yaml").write_text(
+        multi.replace(class_line, "").replace("task: em_qa_multi", "task: em_qa_multi_plain"))
+    mc = files["my_tasks/em_mc.yaml"]
+    (d / "my_tasks" / "em_mc_plain.yaml").write_text(
+        mc.replace(class_line, "").replace("task: em_mc", "task: em_mc_plain")
+        .replace('  - metric: "lm_eval:acc_mutual_info"', "  - metric: acc_mutual_info"))
+
+    tok = bpe_tokenizer()
+    model = random_gpt2(len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+    with open(os.path.join(DATA, "qa.jsonl"), encoding="utf-8") as f:
+        outputs = {r["question"]: r["output"] for r in map(json.loads, f)}
+    lm = ScriptedGeneration(outputs, HFLM(pretrained=model, tokenizer=tok, backend="causal", batch_size=8))
+    tasks = ["em_qa", "em_mc", "em_qa_multi", "em_qa_multi_plain", "em_mc_plain"]
+    code = doc_block("# run: lm_eval", "simple_evaluate")
+    scope = {"model": lm, "tasks": tasks}
+    cwd = os.getcwd()
+    os.chdir(d)
+    buf = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(buf):
+            exec(compile(code, DOC, "exec"), scope)
+    finally:
+        os.chdir(cwd)
+    return scope["results"], buf.getvalue()
+
+
+def samples(results, task, filt):
+    out = [s for s in results["samples"][task] if s["filter"] == filt]
+    return sorted(out, key=lambda s: s["doc_id"])
+
+
+def rows(results, task):
+    """{(metric, filter): (value, stderr)} of a task's reported rows."""
+    out = {}
+    for key, v in results["results"][task].items():
+        if "," in key and "_stderr," not in key:
+            m, _, f = key.partition(",")
+            out[(m, f)] = (v, results["results"][task][f"{m}_stderr,{f}"])
+    return out
+
+
+def check_rows(results, task, metrics, inputs):
+    """Every reported row of ``task`` equals evalmetrics' computation on the logged samples, per sample and overall.
+
+    ``metrics``: {reported name: evalmetrics metric}; ``inputs(sample)``: the metric's arguments for one sample."""
+    got = rows(results, task)
+    assert {m for m, _ in got} == set(metrics), f"reported {sorted({m for m, _ in got})}"
+    checked = 0
+    for (name, filt), (value, stderr) in got.items():
+        ss = samples(results, task, filt)
+        m = metrics[name]
+        args = [inputs(s) for s in ss]
+        for s, a in zip(ss, args):
+            assert s[name] == m.score(*a), (task, name, filt, s["doc_id"], a)
+        r = m.compute(*zip(*args)) if len(args[0]) > 1 else m.compute([a[0] for a in args])
+        assert value == r.score, (task, name, filt)
+        assert stderr == pytest.approx(r.stderr, rel=1e-12, abs=1e-15), (task, name, filt)
+        checked += len(ss)
+    return checked
+
+
+# ---------------------------------------------------------------------------------------------- registration
+
+
+def test_registration_metadata_and_no_lm_eval_name_replaced(run):
+    results, _ = run
+    names = em_lm.register()
+    assert em_lm.register() == names  # idempotent
+    assert all("," not in n for n in names)
+    for n in ("lm_eval:acc_norm", "helm:quasi_exact_match", "greedy_match", metric_name("squad:f1"),
+              metric_name(CONTAINS), "lighteval@0.10:quasi_exact_match"):
+        m = em.get(em_lm.resolve(n))
+        assert lm_registry.get_metric(n) is em_lm._FUNCTIONS[n]
+        assert lm_registry.is_higher_better(n) is type(m).higher_is_better
+        assert lm_registry.get_metric_aggregation(n) is lm_registry.get_aggregation("mean")
+        assert em_lm.registered()[n].output_type == type(m).request_type
+    for n in names:
+        if em.integrations.DIGEST_RE.match(n):
+            assert resolve_name(n) == names[n]
+    import lm_eval.api.metrics as lm_metrics
+
+    for builtin in ("exact_match", "acc", "acc_norm", "f1", "bleu", "perplexity"):
+        assert lm_registry.get_metric(builtin).__module__ == lm_metrics.__name__, builtin
+    assert set(em_lm.skipped()) <= set(lm_registry.metric_registry.keys())
+    assert results["higher_is_better"]["em_qa"]["helm:quasi_exact_match"] is True
+
+
+def test_unknown_options_and_wrong_request_type_are_loud():
+    fn = em_lm.metric_function(metric_name("squad:f1"))
+    with pytest.raises(em.InvalidConfig, match="takes no options"):
+        fn(references=["a"], predictions=["a"], ignore_case=True)
+    acc = em_lm._FUNCTIONS["lm_eval:acc"]
+    with pytest.raises(em.InvalidConfig, match="EvalMetricsTask"):
+        acc(references=["a"], predictions=["a"])
+    with pytest.raises(em.InvalidInput, match="take_first"):
+        fn(references=["a"], predictions=[["a", "b"]])
+
+
+# ---------------------------------------------------------------------------------------------- reported values
+
+
+def test_generative_rows_equal_evalmetrics_on_logged_samples(run):
+    results, _ = run
+    lm_em = em.get("lm_eval:exact_match", **EM_OPTS)
+    metrics = {
+        "exact_match": lm_em,
+        "lm_eval:exact_match": lm_em,
+        "helm:quasi_exact_match": em.get("helm:quasi_exact_match"),
+        metric_name(CONTAINS): em.get(CONTAINS),
+        metric_name("squad:f1"): em.get("squad:f1"),  # via !function evalmetrics.integrations.lm_eval.em_...
+        metric_name(PREFIX): em.get(PREFIX),  # via !function utils.prefix_match
+    }
+    n = check_rows(results, "em_qa", metrics, lambda s: (s["filtered_resps"][0], s["target"]))
+    assert n == 2 * 6 * 14
+    got = rows(results, "em_qa")
+    # lm_eval's own exact_match and the evalmetrics alias agree sample by sample inside the same run.
+    for f in ("strict", "raw"):
+        for s in samples(results, "em_qa", f):
+            assert s["exact_match"] == s["lm_eval:exact_match"]
+    # The data exercises both outcomes, and the metrics disagree with each other.
+    assert 0 < got[("exact_match", "strict")][0] < 1
+    assert len({v for (m, f), (v, _) in got.items() if f == "strict"}) >= 4
+
+
+def choices_of(s):
+    doc = s["doc"]
+    n = len(doc["choices"])
+    lls = [float(r[0]) for r in s["filtered_resps"]]
+    greedy = [bool(r[1]) for r in s["filtered_resps"]]
+    return em.Choices(logprobs=lls[:n], gold=doc["gold"], texts=doc["choices"], is_greedy=greedy[:n],
+                      unconditioned_logprobs=lls[n:] if len(lls) == 2 * n else None)
+
+
+def test_choice_rows_equal_evalmetrics_on_logged_samples(run):
+    results, _ = run
+    metrics = {name: em.get(alias) for name, alias in [
+        ("acc", "lm_eval:acc"), ("acc_norm", "lm_eval:acc_norm"), ("lm_eval:acc", "lm_eval:acc"),
+        ("lm_eval:acc_norm", "lm_eval:acc_norm"), ("lm_eval:acc_mutual_info", "lm_eval:acc_mutual_info"),
+        ("lighteval:mrr", "lighteval:mrr"), ("lm_eval:multiple_choice/exact_match", "lm_eval:multiple_choice/exact_match"),
+    ]}
+    assert check_rows(results, "em_mc", metrics, lambda s: (choices_of(s),)) == 7 * 12
+    for s in samples(results, "em_mc", "none"):
+        n = len(s["doc"]["choices"])
+        # EvalMetricsTask asked for the unconditioned log-likelihoods itself, as lm_eval does for acc_mutual_info.
+        assert len(s["arguments"]) == 2 * n and all(a[0] == "" for a in s["arguments"][n:])
+        assert [a[1] for a in s["arguments"][n:]] == [a[1] for a in s["arguments"][:n]]
+        assert s["acc"] == s["lm_eval:acc"] and s["acc_norm"] == s["lm_eval:acc_norm"]
+    got = rows(results, "em_mc")
+    assert got[("acc", "none")][0] != got[("acc_norm", "none")][0]  # the data separates the norms
+
+
+def test_pmi_rows_equal_lm_eval_acc_mutual_info(run):
+    results, _ = run
+    ours = {s["doc_id"]: s["lm_eval:acc_mutual_info"] for s in samples(results, "em_mc", "none")}
+    theirs = {s["doc_id"]: s["acc_mutual_info"] for s in samples(results, "em_mc_plain", "none")}
+    assert ours == theirs
+
+
+def test_list_targets_with_and_without_the_class(run):
+    results, _ = run
+    f1 = em.get("squad:f1")
+    lm_em = em.get("lm_eval:exact_match", **EM_OPTS)
+    check_rows(results, "em_qa_multi", {"exact_match": lm_em, "squad:f1": f1},
+               lambda s: (s["filtered_resps"][0], s["target"]))
+    plain = {s["doc_id"]: s for s in samples(results, "em_qa_multi_plain", "strict")}
+    binarized = 0
+    for s in samples(results, "em_qa_multi", "strict"):
+        p = plain[s["doc_id"]]
+        pred, golds = s["filtered_resps"][0], s["target"]
+        assert isinstance(golds, list) and len(golds) >= 1
+        assert s["squad:f1"] == max(f1.score(pred, [g]) for g in golds)  # the class: every target at once
+        assert p["squad:f1"] == (1.0 if any(f1.score(pred, [g]) for g in golds) else 0.0)  # lm_eval: binarized
+        assert s["exact_match"] == p["exact_match"]
+        binarized += s["squad:f1"] != p["squad:f1"]
+    assert binarized >= 3
+
+
+def test_multiple_choice_without_the_class_drops_evalmetrics_rows(run):
+    results, _ = run
+    got = rows(results, "em_mc_plain")
+    assert ("acc", "none") in got and ("lighteval:mrr", "none") not in got
+    r = read_lm_eval_task(results["configs"]["em_mc_plain"]).get("lighteval:mrr")
+    assert not r.reproduced and "EvalMetricsTask" in r.reason
+    missing = [r for r in em_lm.explain_results(results) if r.task == "em_mc_plain" and r.value is None]
+    assert {r.metric for r in missing} == {"lm_eval:acc", "lm_eval:acc_norm", "lighteval:mrr",
+                                          "lm_eval:multiple_choice/exact_match"}
+    assert all("configured but not reported" in r.notes[0] and "EvalMetricsTask" in r.notes[0] for r in missing)
+    assert "| em_mc_plain | none | lighteval:mrr |  |  | configured but not reported" in em_lm.results_table(results)
+
+
+# ---------------------------------------------------------------------------------------------- which ID each row is
+
+
+def test_explain_results_ids_recompute_every_row_from_raw_outputs(run):
+    """Each row's canonical ID (read from the task config in the results) reproduces the reported value from the
+    raw model output and the document: filters, options and target rendering are all inside the ID."""
+    results, table = run
+    explained = em_lm.explain_results(results)
+    by_task = {}
+    for r in explained:
+        by_task.setdefault(r.task, []).append(r)
+    assert set(by_task) >= {"em_qa", "em_mc", "em_qa_multi", "em_qa_multi_plain", "em_mc_plain"}
+    checked = 0
+    for r in explained:
+        if r.value is None:  # configured, never reported (em_mc_plain): see the test above
+            continue
+        ss = samples(results, r.task, r.filter)
+        if r.task.startswith("em_mc"):
+            m = em.get(r.id)
+            value = m.compute([choices_of(s) for s in ss]).score
+        elif r.task.startswith("em_qa_multi"):  # "{{aliases}}" renders a list: the list reading, from the samples
+            if r.task == "em_qa_multi_plain" and r.metric == "squad:f1":
+                assert r.id is None and any("binarize" in n for n in r.notes)
+                continue
+            m = em.get(r.id)
+            value = m.compute([s["resps"][0][0] for s in ss], [s["doc"]["aliases"] for s in ss]).score
+        else:  # "{{answer}}" renders a text
+            m = em.get(r.id)
+            value = m.compute([s["resps"][0][0] for s in ss], [s["doc"]["answer"] for s in ss]).score
+        assert r.list_id is None  # the samples told which reading applies
+        assert value == r.value, (r.task, r.key, r.id)
+        checked += 1
+    assert checked == len([r for r in explained if r.value is not None]) - 1
+    for r in by_task["em_mc"]:
+        assert r.alias == (r.metric if ":" in r.metric else f"lm_eval:{r.metric}")
+    # The printed table names every row with what it computes.
+    assert table.startswith("| task | filter | metric | value | stderr | what it computes |")
+    assert "| em_mc | none | acc_norm | " in table and "lm_eval:acc_norm = `loglikelihood_match(norm=char" in table
+    assert f"| em_qa | strict | {metric_name(CONTAINS)} |" in table
+
+
+# ---------------------------------------------------------------------------------------------- the docs' other blocks
+
+
+def test_docs_register_block():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(compile(doc_block("# run: lm_eval", "registered()"), DOC, "exec"), {})
+    assert buf.getvalue().splitlines() == [CONTAINS, "True"]
+
+
+def test_docs_reader_block():
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exec(compile(doc_block("# run: lm_eval", "read_lm_eval_task"), DOC, "exec"), {})
+    lines = buf.getvalue().splitlines()
+    assert lines[0] == "lm_eval:gsm8k/strict-match"
+    assert lines[1] == em.get("lm_eval:gsm8k/strict-match").id
+    assert lines[2] == "lm_eval:triviaqa"
+    assert lines[3].startswith("lm_eval task hellaswag (multiple_choice)")
+    assert "= lm_eval:acc_norm" in "\n".join(lines[3:])
+
+
+# ---------------------------------------------------------------------------------------------- the reader on lm_eval's YAMLs
+
+
+def _installed(*parts):
+    return os.path.join(TASKS_DIR, *parts)
+
+
+INSTALLED = [
+    (("gsm8k", "gsm8k.yaml"), "exact_match", "strict-match", "lm_eval:gsm8k/strict-match", "id"),
+    (("gsm8k", "gsm8k.yaml"), "exact_match", "flexible-extract", "lm_eval:gsm8k/flexible-extract", "id"),
+    (("gsm8k", "gsm8k-cot.yaml"), "exact_match", "strict-match", "lm_eval:gsm8k-cot/strict-match", "id"),
+    (("gsm8k", "gsm8k-cot.yaml"), "exact_match", "flexible-extract", "lm_eval:gsm8k-cot/flexible-extract", "id"),
+    (("gsm8k", "gsm8k-cot-llama.yaml"), "exact_match", "strict-match", "lm_eval:gsm8k-cot-llama/strict-match", "id"),
+    (("gsm8k", "gsm8k-cot-self-consistency.yaml"), "exact_match", "maj@8",
+     "lm_eval:gsm8k-cot-self-consistency/maj@8", "id"),
+    (("triviaqa", "default.yaml"), "exact_match", "remove_whitespace", "lm_eval:triviaqa", "list_id"),
+    (("nq_open", "nq_open.yaml"), "exact_match", "remove_whitespace", "lm_eval:nq_open", "list_id"),
+    (("hellaswag", "hellaswag.yaml"), "acc", "none", "lm_eval:acc", "id"),
+    (("hellaswag", "hellaswag.yaml"), "acc_norm", "none", "lm_eval:acc_norm", "id"),
+    (("arc", "arc_easy.yaml"), "acc", "none", "lm_eval:acc", "id"),
+    (("arc", "arc_easy.yaml"), "acc_norm", "none", "lm_eval:acc_norm", "id"),
+    (("arc", "arc_challenge.yaml"), "acc_norm", "none", "lm_eval:acc_norm", "id"),
+    (("truthfulqa", "truthfulqa_mc1.yaml"), "acc", "none", "lm_eval:acc", "id"),
+    (("drop", "default.yaml"), "f1", "none", "lm_eval:drop/f1", "id"),
+    (("squadv2", "squadv2.yaml"), "exact", "none", "lm_eval:squadv2/exact", "id"),
+]
+
+
+@pytest.mark.parametrize("path, metric, filt, alias, attr", INSTALLED)
+def test_reader_on_installed_lm_eval_yamls(path, metric, filt, alias, attr):
+    r = read_lm_eval_task(_installed(*path)).get(metric, filt)
+    assert getattr(r, attr) == em.get(alias).id, r.lines()
+    assert (r.alias if attr == "id" else r.list_alias) == alias
+
+
+def test_reader_on_installed_groups_and_unreproduced_tasks():
+    g = read_lm_eval_task(_installed("mmlu", "default", "_mmlu.yaml"))
+    leaves = g.tasks()
+    assert len(leaves) == 57 and {t.get("acc").alias for t in leaves} == {"lm_eval:acc"}
+    for path, metric in [(("minerva_math", "minerva_math_algebra.yaml"), "exact_match"),
+                         (("minerva_math", "minerva_math_algebra.yaml"), "math_verify"),
+                         (("truthfulqa", "truthfulqa_mc2.yaml"), "acc")]:
+        r = read_lm_eval_task(_installed(*path)).get(metric)
+        assert not r.reproduced and r.reason
+    from evalmetrics.registry import resolve_alias
+
+    r = read_lm_eval_task(_installed("hendrycks_math", "hendrycks_math_algebra.yaml")).get("exact_match")
+    if resolve_alias("lm_eval:hendrycks_math") is not None:
+        assert r.alias == "lm_eval:hendrycks_math"
+    else:
+        assert not r.reproduced
+    # The copies under tests/data are the installed files, byte for byte.
+    copies = os.path.join(DATA, "lm_eval_0.4.13")
+    for dirpath, _, filenames in os.walk(copies):
+        for fn in filenames:
+            if fn == "LICENSE.md":
+                continue
+            rel = os.path.relpath(os.path.join(dirpath, fn), copies)
+            with open(os.path.join(dirpath, fn), "rb") as a, open(_installed(rel), "rb") as b:
+                assert a.read() == b.read(), rel
+
+
+READER_INPUTS = {
+    "gsm8k": [({"question": "q", "answer": "Natalia sold 48 clips.\n#### 1,072"}, g) for g in (
+        "#### 1072", "So #### 1,072.", "The answer is 1,072.", "$1,072", "#### -3", "1072 or 1073", "")],
+    "gsm8k_cot": [({"question": "q", "answer": "He had 5.\n#### 72"}, g) for g in (
+        "The answer is 72.", "The answer is 72", "The answer is $72.", "So 70 + 2 = 72", "The answer is 7,2.")],
+    "triviaqa": [({"question": "q", "answer": {"aliases": ["Paris", "City of Light"], "normalized_aliases": []}}, g)
+                 for g in (" Paris", "paris.", "city of light", "Lyon", "PARIS!", "")],
+    "nq_open": [({"question": "q", "answer": ["The Beatles", "Beatles"]}, g)
+                for g in (" the Beatles", "THE Beatles", "beatles.", "The Rolling Stones", "a Beatles")],
+}
+
+
+@pytest.mark.parametrize("task_name, path", [("gsm8k", ("gsm8k", "gsm8k.yaml")), ("gsm8k_cot", ("gsm8k", "gsm8k-cot.yaml")),
+                                             ("triviaqa", ("triviaqa", "default.yaml")), ("nq_open", ("nq_open", "nq_open.yaml"))])
+def test_reader_ids_score_like_the_real_task(task_name, path):
+    """The reading of the installed YAML, as an evalmetrics metric, scores like lm_eval's ConfigurableTask built from
+    that YAML (its filters and process_results), on the same documents and generations."""
+    from test_string_aliases import Task
+
+    reading = read_lm_eval_task(_installed(*path))
+    inputs = READER_INPUTS[task_name]
+    task = Task(task_name, inputs[0][0])
+    for doc, gen in inputs:
+        real = task.score(doc, gen)
+        for pipeline, values in real.items():
+            for metric, value in values.items():
+                row = reading.get(metric, pipeline)
+                if isinstance(doc["answer"], str):
+                    ours = em.get(row.id).score(gen, doc["answer"])
+                else:
+                    refs = doc["answer"]["aliases"] if isinstance(doc["answer"], dict) else doc["answer"]
+                    ours = em.get(row.list_id).score(gen, refs)
+                assert ours == value, (task_name, pipeline, metric, doc, gen)
+
+
+def test_reader_reads_any_installed_yaml():
+    """300 task and group YAMLs drawn (seeded) from the ~14,000 lm_eval ships: each reads without error (a file that
+    is not a mapping is an InvalidConfig), and every row is either reproduced with an ID or says why not."""
+    import random
+
+    files = sorted(os.path.join(dp, f) for dp, _, fn in os.walk(TASKS_DIR) for f in fn
+                   if f.endswith(".yaml") or f.endswith("_yaml"))
+    n_rows = n_reproduced = 0
+    for p in random.Random(0).sample(files, 300):
+        try:
+            reading = read_lm_eval_task(p)
+        except em.InvalidConfig as e:
+            assert "expected a mapping" in str(e) or "include" in str(e), (p, e)
+            continue
+        for t in reading.tasks():
+            for r in t.readings:
+                n_rows += 1
+                n_reproduced += r.reproduced
+                assert r.reproduced or r.reason, (p, r.key)
+                if r.id is not None:
+                    assert em.get(r.id).id == r.id, (p, r.key)
+    assert n_rows > 500 and n_reproduced > n_rows / 2

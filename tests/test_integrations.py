@@ -1,0 +1,342 @@
+"""Integrations without the harness packages: optional imports, digest names, the task reader, the docs' examples.
+
+The same adapters are proven inside the real lm_eval and lighteval in tests/conformance/test_integrations_*.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import evalmetrics as em
+from evalmetrics.integrations import DIGEST_RE, catalog_metric_ids, metric_name, resolve_name
+from evalmetrics.integrations.task_reader import explain_lm_eval_task, load_task_yaml, read_lm_eval_task
+from evalmetrics.registry import resolve_alias
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DATA = os.path.join(ROOT, "tests", "data", "lm_eval_tasks")
+COPIES = os.path.join(DATA, "lm_eval_0.4.13")
+DOC = os.path.join(ROOT, "docs", "integrations.md")
+
+
+def doc_blocks():
+    """[(language, first-line tag, code)] of docs/integrations.md."""
+    text = open(DOC, encoding="utf-8").read()
+    out = []
+    for lang, code in re.findall(r"```(\w*)\n(.*?)```", text, re.S):
+        first = code.split("\n", 1)[0]
+        out.append((lang, first.strip(), code))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- optional imports
+
+
+def test_import_evalmetrics_and_the_adapters_loads_no_harness():
+    code = (
+        "import sys, evalmetrics, evalmetrics.integrations, evalmetrics.integrations.lm_eval, "
+        "evalmetrics.integrations.lighteval, evalmetrics.integrations.task_reader; "
+        "print(','.join(m for m in ('lm_eval', 'lighteval', 'torch', 'transformers', 'datasets', 'yaml') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "", f"imported eagerly: {out}"
+
+
+@pytest.fixture
+def without(monkeypatch):
+    """Make a package unimportable (as if not installed), whatever this environment has."""
+
+    def hide(*names):
+        for n in names:
+            for k in list(sys.modules):
+                if k == n or k.startswith(n + "."):
+                    monkeypatch.delitem(sys.modules, k)
+            monkeypatch.setitem(sys.modules, n, None)
+
+    return hide
+
+
+def test_lm_eval_missing_is_a_clear_error(without):
+    import evalmetrics.integrations.lm_eval as em_lm
+
+    without("lm_eval")
+    for call in (em_lm.register, lambda: em_lm.metric_function("squad:f1"), lambda: em_lm.EvalMetricsTask):
+        with pytest.raises(em.InvalidConfig) as e:
+            call()
+        assert "pip install 'lm-eval==0.4.13'" in str(e.value)
+        assert isinstance(e.value, em.EvalMetricsError)
+
+
+def test_lighteval_missing_is_a_clear_error(without):
+    from evalmetrics.integrations.lighteval import to_lighteval
+
+    without("lighteval")
+    with pytest.raises(em.InvalidConfig, match=r"pip install 'lighteval==0.13.0'"):
+        to_lighteval("squad:f1")
+
+
+def test_yaml_missing_is_a_clear_error(without):
+    without("yaml")
+    with pytest.raises(em.InvalidConfig, match="pip install 'pyyaml'"):
+        read_lm_eval_task(os.path.join(COPIES, "gsm8k", "gsm8k.yaml"))
+
+
+# ---------------------------------------------------------------------------------------------- names
+
+
+def test_digest_names_are_fixed_comma_free_and_resolve_back():
+    assert metric_name("greedy_match") == "em_855059921c"
+    assert metric_name("squad:f1") == "em_de7f09accb"
+    contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
+    assert metric_name(contains) == metric_name(contains.id) == "em_c7e6aa102e"
+    assert resolve_name("em_c7e6aa102e") == contains.id
+    ids = catalog_metric_ids()
+    assert len(ids) > 40
+    digests = {}
+    for mid in set(ids.values()):
+        n = metric_name(mid)
+        assert DIGEST_RE.match(n) and "," not in n
+        assert digests.setdefault(n, mid) == mid, "digest collision"
+        assert resolve_name(n) == mid
+
+
+def test_digest_is_stable_across_processes_and_hash_seeds():
+    code = "from evalmetrics.integrations import metric_name; print(metric_name('helm:quasi_exact_match'))"
+    outs = set()
+    for seed in ("0", "1", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                                check=True).stdout.strip())
+    assert outs == {"em_229e11d31c"}
+
+
+def test_unknown_digest_and_non_metrics():
+    with pytest.raises(em.UnknownMetric, match="named in this process"):
+        resolve_name("em_0000000000")
+    with pytest.raises(em.InvalidConfig, match="not a metric"):
+        metric_name("lowercase")
+
+
+# ---------------------------------------------------------------------------------------------- task reader
+
+
+def _copy(*parts):
+    return os.path.join(COPIES, *parts)
+
+
+def _alias_id(key, **config):
+    return em.get(key, **config).id
+
+
+@pytest.mark.parametrize("path, row, alias, form", [
+    (("gsm8k", "gsm8k.yaml"), ("exact_match", "strict-match"), "lm_eval:gsm8k/strict-match", "text"),
+    (("gsm8k", "gsm8k.yaml"), ("exact_match", "flexible-extract"), "lm_eval:gsm8k/flexible-extract", "text"),
+    (("gsm8k", "gsm8k-cot.yaml"), ("exact_match", "strict-match"), "lm_eval:gsm8k-cot/strict-match", "text"),
+    (("gsm8k", "gsm8k-cot.yaml"), ("exact_match", "flexible-extract"), "lm_eval:gsm8k-cot/flexible-extract", "text"),
+    (("gsm8k", "gsm8k-cot-self-consistency.yaml"), ("exact_match", "score-first"),
+     "lm_eval:gsm8k-cot-self-consistency/score-first", "text"),
+    (("gsm8k", "gsm8k-cot-self-consistency.yaml"), ("exact_match", "maj@64"),
+     "lm_eval:gsm8k-cot-self-consistency/maj@64", "text"),
+    (("gsm8k", "gsm8k-cot-self-consistency.yaml"), ("exact_match", "maj@8"),
+     "lm_eval:gsm8k-cot-self-consistency/maj@8", "text"),
+    (("triviaqa", "default.yaml"), ("exact_match", "remove_whitespace"), "lm_eval:triviaqa", "list"),
+    (("nq_open", "nq_open.yaml"), ("exact_match", "remove_whitespace"), "lm_eval:nq_open", "list"),
+    (("hellaswag", "hellaswag.yaml"), ("acc", "none"), "lm_eval:acc", "text"),
+    (("hellaswag", "hellaswag.yaml"), ("acc_norm", "none"), "lm_eval:acc_norm", "text"),
+    (("arc", "arc_easy.yaml"), ("acc_norm", "none"), "lm_eval:acc_norm", "text"),
+    (("arc", "arc_challenge.yaml"), ("acc", "none"), "lm_eval:acc", "text"),
+    (("truthfulqa", "truthfulqa_mc1.yaml"), ("acc", "none"), "lm_eval:acc", "text"),
+    (("mmlu", "default", "mmlu_anatomy.yaml"), ("acc", "none"), "lm_eval:acc", "text"),
+    (("drop", "default.yaml"), ("em", "none"), "lm_eval:drop/em", "text"),
+    (("drop", "default.yaml"), ("f1", "none"), "lm_eval:drop/f1", "text"),
+    (("squadv2", "squadv2.yaml"), ("exact", "none"), "lm_eval:squadv2/exact", "text"),
+    (("squadv2", "squadv2.yaml"), ("f1", "none"), "lm_eval:squadv2/f1", "text"),
+])
+def test_reader_on_lm_eval_yaml_copies(path, row, alias, form):
+    r = read_lm_eval_task(_copy(*path)).get(*row)
+    got_id, got_alias = (r.id, r.alias) if form == "text" else (r.list_id, r.list_alias)
+    assert got_alias == alias, r.lines()
+    assert got_id == _alias_id(alias)
+    assert r.steps and r.references
+
+
+@pytest.mark.parametrize("path, row, why", [
+    (("truthfulqa", "truthfulqa_mc2.yaml"), ("acc", "none"), "truthfulqa/utils.py:process_results_mc2"),
+    (("minerva_math", "minerva_math_algebra.yaml"), ("exact_match", "none"), "minerva_math/utils.py"),
+    (("minerva_math", "minerva_math_algebra.yaml"), ("math_verify", "none"), "minerva_math/utils.py"),
+    (("squadv2", "squadv2.yaml"), ("best_f1", "none"), "squadv2/task.py:SQuAD2"),
+])
+def test_reader_says_not_reproduced(path, row, why):
+    r = read_lm_eval_task(_copy(*path)).get(*row)
+    assert not r.reproduced and r.id is None and why in r.reason
+
+
+def test_reader_hendrycks_math_follows_the_alias_table():
+    r = read_lm_eval_task(_copy("hendrycks_math", "hendrycks_math_algebra.yaml")).get("exact_match", "none")
+    alias = resolve_alias("lm_eval:hendrycks_math")
+    if alias is None:
+        assert not r.reproduced and "not shipped" in r.reason
+    else:
+        assert r.alias == "lm_eval:hendrycks_math" and r.id == alias.make_example().id
+
+
+def test_reader_group_mmlu_copies():
+    g = read_lm_eval_task(_copy("mmlu", "default", "_mmlu_stem.yaml"))
+    leaves = g.tasks()
+    assert sorted(t.task for t in leaves) == ["mmlu_abstract_algebra", "mmlu_anatomy", "mmlu_astronomy"]
+    assert {t.get("acc").alias for t in leaves} == {"lm_eval:acc"}
+    text = str(g)
+    assert "lm_eval group mmlu_stem: 3 tasks" in text and "weighted by task size" in text
+
+
+def test_reader_hooks_are_identified_by_source_not_by_name(tmp_path):
+    d = tmp_path / "drop"
+    d.mkdir()
+    (d / "default.yaml").write_text(open(_copy("drop", "default.yaml")).read())
+    (d / "utils.py").write_text("def process_results(doc, results):\n    return {'em': 1.0, 'f1': 1.0}\n")
+    r = read_lm_eval_task(d / "default.yaml")
+    assert not r.get("em").reproduced and "does not reproduce" in r.get("em").reason
+    assert "not a hook evalmetrics recognizes" in " ".join(r.notes)
+
+
+def test_reader_traps_and_errors(tmp_path):
+    # An unregistered name becomes a Hub metric in lm_eval; evalmetrics names without the class vanish in MC.
+    r = read_lm_eval_task({"task": "t", "output_type": "generate_until", "doc_to_target": "{{a}}",
+                           "metric_list": [{"metric": "rouge"}, {"metric": "bleu"}]})
+    assert "Hugging Face Hub" in r.get("rouge").reason
+    assert "corpus-level" in r.get("bleu").reason
+    r = read_lm_eval_task({"task": "t", "output_type": "multiple_choice", "metric_list": [{"metric": "lighteval:mrr"}]})
+    assert "EvalMetricsTask" in r.get("lighteval:mrr").reason
+    r = read_lm_eval_task({"task": "t", "output_type": "multiple_choice", "metric_list": [{"metric": "lighteval:mrr"}],
+                           "class": "evalmetrics.integrations.lm_eval.EvalMetricsTask"})
+    assert r.get("lighteval:mrr").alias == "lighteval:mrr"
+    # A graded metric over a list target is binarized by lm_eval: only the text reading is given.
+    r = read_lm_eval_task({"task": "t", "doc_to_target": "{{answers}}", "metric_list": [{"metric": "squad:f1"}]})
+    row = r.get("squad:f1")
+    assert row.id is not None and row.list_id is None and "binarized" in " ".join(row.notes)
+    # Options go to aliases; a canonical ID's digest takes none.
+    r = read_lm_eval_task({"task": "t", "doc_to_target": "{{a}}",
+                           "metric_list": [{"metric": "lm_eval:exact_match", "ignore_case": True},
+                                           {"metric": metric_name("squad:f1"), "ignore_case": True}]})
+    base = em.get("lm_eval:exact_match", ignore_case=True)
+    row = r.get("lm_eval:exact_match")
+    assert row.id == em.ExactMatch(pred=base.pred, ref=(em.ListLiteralRender(),) + base.ref).id  # "{{a}}": a text
+    assert row.list_id == base.id  # "{{a}}": a list, each item as is
+    assert "takes no options" in r.get(metric_name("squad:f1")).reason
+    # Other user code behind !function is not read (nor run).
+    (tmp_path / "utils.py").write_text("def custom(references, predictions):\n    return 1.0\n")
+    (tmp_path / "t.yaml").write_text("task: t\ndoc_to_target: '{{a}}'\nmetric_list:\n  - metric: !function utils.custom\n")
+    assert "user code" in read_lm_eval_task(tmp_path / "t.yaml").get("custom").reason
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("task: [unclosed\n")
+    with pytest.raises(em.InvalidConfig, match="not valid YAML"):
+        read_lm_eval_task(bad)
+    with pytest.raises(em.InvalidConfig, match="cannot read"):
+        read_lm_eval_task(tmp_path / "missing.yaml")
+    with pytest.raises(em.InvalidConfig):
+        read_lm_eval_task(42)
+
+
+def test_reader_composes_filters_options_and_target():
+    r = read_lm_eval_task(_copy("gsm8k", "gsm8k.yaml")).get("exact_match", "strict-match")
+    m = em.get(r.id)
+    # The composed pipeline scores like lm_eval's gsm8k strict-match (first '#### N', then gsm8k's options).
+    assert m.score("so... #### 1,072", "blah\n#### 1072") == 1.0
+    assert m.score("The answer is 1072.", "blah\n#### 1072") == 0.0
+
+
+def test_load_task_yaml_merges_includes_and_keeps_functions():
+    cfg = load_task_yaml(_copy("arc", "arc_challenge.yaml"))
+    assert cfg["task"] == "arc_challenge" and cfg["dataset_name"] == "ARC-Challenge" and cfg["output_type"]
+    hook = load_task_yaml(_copy("drop", "default.yaml"))["process_results"]
+    assert hook.spec == "utils.process_results" and hook.source().startswith("def process_results")
+
+
+def test_explain_lm_eval_task_text():
+    text = explain_lm_eval_task(_copy("gsm8k", "gsm8k.yaml"))
+    assert "exact_match,strict-match" in text and "= lm_eval:gsm8k/strict-match" in text
+    assert "1. prediction:" in text
+
+
+# ---------------------------------------------------------------------------------------------- the docs
+
+
+def test_docs_examples_without_harness(without):
+    without("lm_eval", "lighteval")
+    blocks = [code for lang, tag, code in doc_blocks() if lang == "python" and tag == "# run: without-harness"]
+    assert len(blocks) == 2
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        for code in blocks:
+            exec(compile(code, DOC, "exec"), {})
+    lines = buf.getvalue().splitlines()
+    assert "needs the 'lm_eval' package" in lines[0] and "pip install 'lm-eval==0.4.13'" in lines[0]
+    assert lines[1:] == ["em_de7f09accb", em.get("squad:f1").id, "em_c7e6aa102e"]
+
+
+def test_docs_yaml_tasks_read_back():
+    """The docs' task YAMLs, read by the task reader: every row is reproduced and names what it computes."""
+    import yaml  # noqa: F401  (the reader needs it)
+
+    metric_name("exact_match(mode=contains, normalize=[lowercase(method=python)], combine=max)")
+    files = {tag[len("# file: "):]: code for lang, tag, code in doc_blocks() if tag.startswith("# file: ")}
+    assert {"my_tasks/em_qa.yaml", "my_tasks/em_mc.yaml", "my_tasks/em_qa_multi.yaml", "my_tasks/utils.py",
+            "my_tasks/lighteval_tasks.py"} <= set(files)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        for name, code in files.items():
+            p = os.path.join(d, name)
+            os.makedirs(os.path.dirname(p), exist_ok=True)
+            with open(p, "w", encoding="utf-8") as f:
+                f.write(code)
+        qa = read_lm_eval_task(os.path.join(d, "my_tasks", "em_qa.yaml"))
+        assert qa.get("lm_eval:exact_match", "strict").id == qa.get("exact_match", "strict").id
+        assert qa.get("helm:quasi_exact_match", "raw").list_alias == "helm:quasi_exact_match"
+        contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
+        row = qa.get("em_c7e6aa102e", "raw")
+        assert row.list_id == contains.id
+        assert row.id == em.ExactMatch(mode="contains", pred=[em.Lowercase()],
+                                       ref=[em.ListLiteralRender(), em.Lowercase()]).id
+        # !function evalmetrics.integrations.lm_eval.em_<hex> resolves to the catalog metric.
+        assert qa.get("em_de7f09accb", "raw").reproduced
+        # utils.prefix_match = metric_function("<ID>") is read statically, under the name lm_eval reports.
+        prefix = qa.get("em_42e84cf359", "strict")
+        assert em.get(prefix.list_id).mode == "prefix"
+        mc = read_lm_eval_task(os.path.join(d, "my_tasks", "em_mc.yaml"))
+        assert all(r.reproduced for r in mc.readings), [r.lines() for r in mc.readings]
+        assert mc.get("lm_eval:acc_norm").id == mc.get("acc_norm").id
+        multi = read_lm_eval_task(os.path.join(d, "my_tasks", "em_qa_multi.yaml"))
+        assert multi.get("squad:f1", "strict").list_id is not None  # the class scores all targets at once
+
+
+def test_cli_explain_lm_eval_task_when_wired(capsys):
+    """``evalmetrics explain --lm-eval-task PATH`` prints explain_lm_eval_task(PATH) (skipped until cli.py has it)."""
+    from evalmetrics import cli
+
+    path = _copy("gsm8k", "gsm8k.yaml")
+    try:
+        rc = cli.main(["explain", "--lm-eval-task", path])
+    except SystemExit:
+        pytest.skip("cli.py does not have --lm-eval-task yet")
+    assert rc == 0
+    assert capsys.readouterr().out.strip() == explain_lm_eval_task(path).strip()
+
+
+def test_reader_group_overrides_apply_to_members(tmp_path):
+    (tmp_path / "a.yaml").write_text("task: a\noutput_type: multiple_choice\ntag: my_tag\n"
+                                     "metric_list:\n  - metric: acc\n")
+    (tmp_path / "b.yaml").write_text("task: b\noutput_type: multiple_choice\ntag: my_tag\n")
+    (tmp_path / "g.yaml").write_text(
+        "group: g\ntask:\n  - my_tag\n  - task: a\n    metric_list:\n      - metric: acc_bytes\n"
+        "metric_list:\n  - metric: acc_norm\n")
+    g = read_lm_eval_task(tmp_path / "g.yaml")
+    got = [(t.task, [r.alias for r in t.readings]) for t in g.tasks()]
+    # the group's own keys override every member; a member's inline keys override the group's
+    assert got == [("a", ["lm_eval:acc_norm"]), ("b", ["lm_eval:acc_norm"]), ("a", ["lm_eval:acc_bytes"])], got
