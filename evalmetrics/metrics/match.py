@@ -345,30 +345,23 @@ class ExactMatch(_Pipelined):
         return f"exact match: {_MODE_WORDS[self.mode]}; several references: {_COMBINE_WORDS[self.combine]}"
 
 
-_BAGS: dict = {}
-
-
-def _bag(text: str, bag: str):
-    """Tokens of a processed text as a set or a Counter, memoized (bounded) across calls."""
-    key = (bag, text)
-    b = _BAGS.get(key)
-    if b is None:
-        if len(_BAGS) > 400_000:
-            _BAGS.clear()
-        toks = text.split()
-        b = _BAGS[key] = (frozenset(toks) if bag == "set" else Counter(toks), len(toks))
-    return b
-
-
-def _f1_value(p: str, r: str, bag, formula, empty):
-    (pb, np_), (rb, nr) = _bag(p, bag), _bag(r, bag)
+def _f1_value(p_toks, r_toks, bag, formula, empty):
     if bag == "set":
-        np_, nr = len(pb), len(rb)
-    if not np_ or not nr:
-        if empty == "equal":
-            return 1.0 if np_ == nr == 0 else 0.0
-        return 0.0
-    same = len(pb & rb) if bag == "set" else sum((pb & rb).values())
+        ps, rs = set(p_toks), set(r_toks)
+        if not ps or not rs:
+            if empty == "equal":
+                return 1.0 if ps == rs else 0.0
+            return 0.0
+        same = len(ps & rs)
+        np_, nr = len(ps), len(rs)
+    else:
+        if not p_toks or not r_toks:
+            if empty == "equal":
+                return 1.0 if list(p_toks) == list(r_toks) else 0.0
+            return 0.0
+        common = Counter(p_toks) & Counter(r_toks)
+        same = sum(common.values())
+        np_, nr = len(p_toks), len(r_toks)
     if same == 0:
         return 0.0
     precision = same / np_
@@ -434,7 +427,8 @@ class F1(_Pipelined):
         )
 
     def _compare(self, p, rs):
-        scores = [0.0 if r is None else _f1_value(p, r, self.bag, self.formula, self.empty) for r in rs]
+        p_toks = p.split()
+        scores = [0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty) for r in rs]
         return self._combine(scores)
 
     def describe(self):
