@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import os
 
-import regex
+from ._lazy import LazyModule
+
+regex = LazyModule("regex")
 
 from .errors import InvalidConfig, Timeout
 

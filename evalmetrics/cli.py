@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 
-import numpy as np
+from ._lazy import np
 
 from .errors import EvalMetricsError, InvalidInput
 

@@ -77,7 +77,6 @@ class RegexExtract(Extractor):
             raise InvalidInput(
                 f"regex_extract: match_index {self.match_index} but the text has {len(matches)} match(es) of "
                 f"{self.pattern!r} (lm_eval's regex filter raises IndexError here)",
-                field="prediction",
             ) from None
         if isinstance(m, tuple):
             nonempty = [g for g in m if g]

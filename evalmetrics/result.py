@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
+from ._lazy import np
 
 __all__ = ["Result", "mean_and_stderr"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, ClassVar, Iterable, Sequence
 
-import numpy as np
+from .._lazy import np
 
 from ..errors import InvalidInput, Timeout
 from ..result import Result, mean_and_stderr

@@ -5,7 +5,7 @@ import math
 from dataclasses import dataclass
 from typing import ClassVar, Iterable, Sequence
 
-import numpy as np
+from .._lazy import np
 
 from ..errors import InvalidInput, Timeout
 from ..units import enum, integer, register

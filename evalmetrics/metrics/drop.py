@@ -1,29 +1,33 @@
 """DROP's answer metrics: exact match and numeracy-aware bag-of-words F1 over (possibly multi-span) answers."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
 
-import numpy as np
+from .._lazy import np
 
 from ..errors import InvalidInput
 from ..normalizers import CollapseWhitespace, FloatCast, Lowercase, PerToken, StripArticles, StripPunct
 from ..units import enum, flag, register, run_steps, steps
 from .base import GenerativeMetric
 
-__all__ = ["DropMatch", "DROP_NORMALIZE"]
+__all__ = ["DropMatch", "drop_normalize"]
 
 # DROP's answer normalization: tokens split on " " or "-"; per token: lowercase, delete ASCII punctuation unless the
 # token parses as a float, float-cast, articles to spaces, collapse whitespace; empty tokens dropped; joined.
-DROP_NORMALIZE = (
-    PerToken(
-        split=" |-",
-        steps=(Lowercase(), StripPunct(except_numbers=True), FloatCast(), StripArticles(), CollapseWhitespace()),
-        drop_empty=True,
-        join=" ",
-        strip=True,
-    ),
-)
+@functools.lru_cache(maxsize=None)
+def drop_normalize() -> tuple:
+    """DROP's span normalization as steps (built on first use: it compiles a regex)."""
+    return (
+        PerToken(
+            split=" |-",
+            steps=(Lowercase(), StripPunct(except_numbers=True), FloatCast(), StripArticles(), CollapseWhitespace()),
+            drop_empty=True,
+            join=" ",
+            strip=True,
+        ),
+    )
 
 
 def _is_number(t: str) -> bool:
@@ -91,7 +95,7 @@ class DropMatch(GenerativeMetric):
 
     def __post_init__(self):
         if not self.steps:
-            object.__setattr__(self, "steps", DROP_NORMALIZE)
+            object.__setattr__(self, "steps", drop_normalize())
         super().__post_init__()
 
     def _check_refs(self, value, index):

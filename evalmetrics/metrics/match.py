@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import operator
 
-import numpy as np
+from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..normalizers import Strip
@@ -100,8 +100,8 @@ class _Pipelined(GenerativeMetric):
         raise NotImplementedError
 
     def _score_refs(self, prediction, refs, cache):
-        p = run_steps(self.pred, prediction)
-        rs = self._refs(refs, cache)  # references are processed (and validated) even when p has no answer
+        p = _side(run_steps, self.pred, prediction, field="prediction")
+        rs = _side(self._refs, refs, cache, field="references")  # processed even when p has no answer
         if p is None:
             return 0.0
         return self._compare(p, rs)
@@ -145,19 +145,19 @@ class _Pipelined(GenerativeMetric):
                 except KeyError:
                     if len(pmemo) > _MEMO_MAX:
                         pmemo.clear()
-                    p = pmemo[raw] = run_steps(pred_steps, raw)
+                    p = pmemo[raw] = _side(run_steps, pred_steps, raw, field="prediction")
                 if r.__class__ is str and single_ok:
                     try:
                         rr = rmemo[r]
                     except KeyError:
                         if len(rmemo) > _MEMO_MAX:
                             rmemo.clear()
-                        rr = rmemo[r] = run_steps(ref_steps, r)
+                        rr = rmemo[r] = _side(run_steps, ref_steps, r, field="references")
                     rs = [rr]
                 else:
                     if len(rmemo) > _MEMO_MAX:
                         rmemo.clear()
-                    rs = self._refs(self._check_refs(r, i), rmemo)
+                    rs = _side(self._refs, self._check_refs(r, i), rmemo, field="references")
                 values[i] = 0.0 if p is None else compare(p, rs)
             except Timeout:
                 values[i] = 0.0
@@ -206,6 +206,16 @@ class _Pipelined(GenerativeMetric):
             timeouts = [i for i in range(n) if P[i] is _TIMEOUT or R[i] is _TIMEOUT]
             vals[timeouts] = 0.0
         return self._result(vals, timeouts)
+
+
+def _side(fn, *args, field):
+    """Call fn; an InvalidInput that names no field gets the side it came from."""
+    try:
+        return fn(*args)
+    except InvalidInput as e:
+        if e.field is None:
+            raise InvalidInput(e.reason, index=e.index, field=field) from None
+        raise
 
 
 class _Sentinel:

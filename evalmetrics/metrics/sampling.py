@@ -5,7 +5,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any, ClassVar, Sequence
 
-import numpy as np
+from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, register, run_steps, steps, unit_field
