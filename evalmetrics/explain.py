@@ -164,19 +164,19 @@ def _find_example(metrics: dict, prefixes: dict | None = None) -> dict | None:
 
 
 def _matching_aliases(query: str):
-    from .registry import aliases
+    from .registry import aliases, is_versioned
 
     table = aliases()
     q = query.strip().lower()
     hits = {}
     for key, a in table.items():
-        if "@" in key:
+        if is_versioned(key):
             continue
         if q == a.name.lower() or q in (x.lower() for x in a.also):
             hits[key] = a
     # Older versions whose meaning differs from the newest one are listed too.
     for key, a in table.items():
-        if "@" not in key:
+        if not is_versioned(key):
             continue
         if q == a.name.lower() or q in (x.lower() for x in a.also):
             newest = table.get(f"{a.harness}:{a.name}")
@@ -195,7 +195,7 @@ def explain(name: str) -> Explanation:
     >>> e.example["scores"]["helm:quasi_exact_match"] != e.example["scores"]["lighteval:quasi_exact_match"]
     True
     """
-    from .registry import get, resolve_alias
+    from .registry import get, is_versioned, resolve_alias
 
     alias = resolve_alias(name)
     if alias is not None:
@@ -228,7 +228,7 @@ def explain(name: str) -> Explanation:
 
         for d in details:
             harness = d.resolves_to.split("@")[0]
-            if d.alias != d.resolves_to and "@" not in d.alias and len(HARNESS_VERSIONS.get(harness, ())) > 1:
+            if d.alias != d.resolves_to and not is_versioned(d.alias) and len(HARNESS_VERSIONS.get(harness, ())) > 1:
                 exp.notes.append(f"{d.alias} resolves to {d.resolves_to} (the newest version with this name)")
         return exp
     unit = get(name)  # raises UnknownMetric with suggestions

@@ -10,7 +10,7 @@ from . import ids
 from .errors import InvalidConfig, ParseError, UnknownMetric
 from .units import UNITS
 
-__all__ = ["get", "catalog", "resolve_alias", "aliases", "CatalogEntry"]
+__all__ = ["get", "catalog", "resolve_alias", "aliases", "is_versioned", "CatalogEntry"]
 
 _ALIAS_RE = re.compile(r"^(?P<harness>[a-z_]+)(?:@(?P<version>[A-Za-z0-9.]+))?:(?P<name>.+)$")
 
@@ -31,6 +31,11 @@ def _alias_table():
                 if a.harness == harness and a.version == v:
                     table[f"{harness}:{a.name}"] = a
     return table
+
+
+def is_versioned(key: str) -> bool:
+    """True for ``harness@version:name`` keys (a name may itself contain "@", e.g. ``maj@64``)."""
+    return "@" in key.split(":", 1)[0]
 
 
 def aliases() -> dict:
@@ -116,7 +121,7 @@ def catalog(harness: str | None = None) -> list[CatalogEntry]:
             obj = cls.example()
             out.append(CatalogEntry(uname, cls.kind, obj.id, cls.summary))
     for key, a in sorted(_alias_table().items()):
-        if "@" not in key:
+        if not is_versioned(key):
             continue
         if harness is not None and a.harness != harness:
             continue

@@ -14,14 +14,14 @@ from hypothesis import strategies as st
 
 import evalmetrics as em
 from evalmetrics.metrics.sampling import _SamplingMetric
-from evalmetrics.registry import aliases
+from evalmetrics.registry import aliases, is_versioned
 from evalmetrics.units import UNITS, Step
 
 # Every metric the catalog can name: each alias (at its example configuration) and each metric class's example.
-METRICS = {k: a.make_example() for k, a in sorted(aliases().items()) if "@" in k}
+METRICS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k)}
 METRICS.update({c.name: c.example() for c in UNITS.values() if c.kind == "metric"})
 METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric)}
-STEPS = {k: a.make_example() for k, a in sorted(aliases().items()) if "@" in k and isinstance(a.make_example(), Step)}
+STEPS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k) and isinstance(a.make_example(), Step)}
 STEPS.update({c.name: c.example() for c in UNITS.values() if issubclass(c, Step)})
 
 

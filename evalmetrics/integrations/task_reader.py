@@ -957,8 +957,10 @@ _ALIAS_INDEX = None
 
 
 def _alias_rank(key: str):
+    from ..registry import is_versioned
+
     harness = key.split(":")[0].split("@")[0]
-    return (harness != "lm_eval", "@" in key, len(key), key)
+    return (harness != "lm_eval", is_versioned(key), len(key), key)
 
 
 def _set_id(r: MetricReading, metric, attr: str):

@@ -13,7 +13,7 @@ import sys
 
 import evalmetrics as em
 from evalmetrics import ids
-from evalmetrics.registry import aliases
+from evalmetrics.registry import aliases, is_versioned
 from evalmetrics.units import UNITS
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -65,7 +65,7 @@ def metrics_md() -> str:
             out.append(f"Example ID: `{cls.example().id}`\n\n")
     out.append("## Harness aliases\n\n")
     for key, a in sorted(aliases().items()):
-        if "@" not in key:
+        if not is_versioned(key):
             continue
         m = a.make_example()
         cfg = a.config_defaults()
@@ -89,7 +89,7 @@ def rosetta_md() -> str:
                "(`lighteval:quasi_exact_match`) resolves to the newest version listed for that name.\n\n")
     out.append("| name | canonical ID | behavior | verified |\n|---|---|---|---|\n")
     for key, a in sorted(aliases().items()):
-        if "@" not in key:
+        if not is_versioned(key):
             continue
         m = a.make_example()
         v = ver.get(key)
