@@ -14,6 +14,7 @@ __version__ = "0.1.0"
 from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric
 from .explain import Explanation, explain, trace
 from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
+from .mathstrings import BetweenOuterDollars, HendrycksLastBoxed, HendrycksMathNormalize, MathStringEquiv
 from .metrics.base import Metric
 from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
@@ -60,6 +61,8 @@ __all__ = [
     "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText",
     # extractors
     "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
+    # MATH answer strings (Hendrycks normalization)
+    "HendrycksMathNormalize", "HendrycksLastBoxed", "BetweenOuterDollars", "MathStringEquiv",
     # scoring (loads torch on first use)
     "LogprobScorer",
 ]

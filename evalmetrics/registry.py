@@ -49,7 +49,7 @@ def resolve_alias(name: str):
 
 
 def _ensure_units():
-    from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
+    from . import extractors, mathstrings, metrics, normalizers  # noqa: F401  (registration side effect)
     from .metrics import choice, drop, sampling, sets  # noqa: F401
 
 
