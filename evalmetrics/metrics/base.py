@@ -13,6 +13,11 @@ from ..units import Unit
 __all__ = ["Metric", "GenerativeMetric", "check_text", "check_references"]
 
 
+def at_sample(e: InvalidInput, index: int) -> InvalidInput:
+    """The error with the sample index filled in (an error that already names a sample is kept)."""
+    return e if e.index is not None else InvalidInput(e.reason, index=index, field=e.field)
+
+
 def check_text(value: Any, index: int | None, field: str) -> str:
     if isinstance(value, str):
         return value
@@ -147,10 +152,6 @@ class GenerativeMetric(Metric):
                 values[i] = 0.0
                 timeouts.append(i)
             except InvalidInput as e:
-                if e.index is None:
-                    raise InvalidInput(e.reason, index=i, field=e.field) from None
-                raise
+                raise at_sample(e, i) from None
         return self._result(values, timeouts)
 
-    def __init_subclass__(cls, **kw):
-        super().__init_subclass__(**kw)

@@ -13,7 +13,7 @@ from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..normalizers import Strip
 from ..units import enum, register, run_steps, run_steps_batch, steps
-from .base import GenerativeMetric, check_text
+from .base import GenerativeMetric, at_sample, check_text
 
 __all__ = ["ExactMatch", "F1"]
 
@@ -163,9 +163,7 @@ class _Pipelined(GenerativeMetric):
                 values[i] = 0.0
                 timeouts.append(i)
             except InvalidInput as e:
-                if e.index is None:
-                    raise InvalidInput(e.reason, index=i, field=e.field) from None
-                raise
+                raise at_sample(e, i) from None
         return self._result(values, timeouts)
 
 

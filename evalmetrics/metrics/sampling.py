@@ -9,7 +9,7 @@ from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, register, run_steps, steps, unit_field
-from .base import GenerativeMetric, Metric, _check_sequence, check_references, check_text
+from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references, check_text
 from .match import ExactMatch
 
 __all__ = ["MajorityVote", "PassAtK", "MeanOverSamples"]
@@ -60,9 +60,7 @@ class _SamplingMetric(Metric):
                 values[i] = 0.0
                 timeouts.append(i)
             except InvalidInput as e:
-                if e.index is None:
-                    raise InvalidInput(e.reason, index=i, field=e.field) from None
-                raise
+                raise at_sample(e, i) from None
         return self._result(values, timeouts)
 
     def _first_n(self, samples):
