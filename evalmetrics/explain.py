@@ -55,6 +55,7 @@ class Meaning:
     id: str
     summary: str
     steps: list[str]
+    verified: str = ""
 
 
 @dataclass
@@ -79,6 +80,8 @@ class Explanation:
             if m.summary:
                 lines.append(f"    {m.summary}")
             lines.append(f"    id: {m.id}")
+            if m.verified:
+                lines.append(f"    verified: {m.verified}")
             for i, s in enumerate(m.steps, 1):
                 lines.append(f"    {i}. {s}")
         if self.example:
@@ -107,10 +110,21 @@ def _metric_steps(metric) -> list[str]:
     return out
 
 
+def verification(alias) -> str:
+    """What the conformance record says about an alias (the same table docs/rosetta.md is generated from)."""
+    from .presets import VERIFIED_AGAINST, load_verified
+
+    v = load_verified().get(alias.key)
+    if not v or v.get("mismatches") != 0:
+        return "not yet verified against the harness"
+    pkg = VERIFIED_AGAINST.get((alias.harness, alias.version), alias.harness)
+    return f"against {pkg} on {v['n']:,} inputs, 0 mismatches"
+
+
 def _meaning(alias_key: str, alias) -> Meaning:
     m = alias.make_example()
     resolved = alias.key
-    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m))
+    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m), verification(alias))
 
 
 def _as_harness_sees(probe, prefix: str):
