@@ -58,3 +58,13 @@ def test_trace_replays_to_the_compared_texts():
     assert steps[0] == ("prediction", "strip(which=both, chars=none)", "  The Eiffel Tower! ", "The Eiffel Tower!")
     final_pred = [s for s in steps if s[0] == "prediction"][-1][3]
     assert final_pred == "eiffel tower"
+
+
+def test_every_alias_is_recorded_as_verified():
+    """explain() and docs/rosetta.md read one record; every shipped alias must be in it with 0 mismatches."""
+    from evalmetrics.explain import verification
+    from evalmetrics.registry import aliases, is_versioned
+
+    missing = [k for k, a in aliases().items() if is_versioned(k) and not verification(a).startswith("against ")]
+    assert not missing, f"aliases without a recorded conformance run (tests/conformance/record.py): {missing}"
+    assert "0 mismatches" in em.explain("helm:quasi_exact_match").details[0].verified
