@@ -1,6 +1,8 @@
 """Copy conformance runs' per-alias counts into the package's verification record.
 
-    python tests/conformance/record.py [RUN.json ...]      (default: tests/conformance/last_run.json)
+    python tests/conformance/record.py [--merge] [RUN.json ...]   (default: tests/conformance/last_run.json)
+
+--merge keeps the aliases already recorded that the given runs do not cover (a run of a few new aliases).
 
 Several files (e.g. the suite split over processes) are merged; an alias in several keeps the largest count.
 
@@ -11,7 +13,10 @@ import os
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SRCS = sys.argv[1:] or [os.path.join(HERE, "last_run.json")]
+ARGS = sys.argv[1:]
+MERGE = "--merge" in ARGS
+ARGS = [a for a in ARGS if a != "--merge"]
+SRCS = ARGS or [os.path.join(HERE, "last_run.json")]
 DST = os.path.join(HERE, "..", "..", "evalmetrics", "presets", "verified.json")
 
 run: dict = {}
@@ -30,7 +35,10 @@ unknown = sorted(k for k in run if k not in table)
 if unknown:
     sys.exit(f"not aliases: {unknown}")
 # versioned keys (an unversioned key resolves to one versioned alias)
-out = {table[k].key: {"n": v["n"], "mismatches": 0, "package": v["package"]} for k, v in sorted(run.items())}
+out = {}
+if MERGE and os.path.exists(DST):
+    out.update(json.load(open(DST, encoding="utf-8")))
+out |= {table[k].key: {"n": v["n"], "mismatches": 0, "package": v["package"]} for k, v in sorted(run.items())}
 with open(DST, "w", encoding="utf-8") as f:
     json.dump(out, f, indent=1, sort_keys=True)
     f.write("\n")
