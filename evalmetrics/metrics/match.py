@@ -182,6 +182,8 @@ class _Pipelined(GenerativeMetric):
         if self.__class__ is ExactMatch and self.mode == "full":
             # No answer and timeouts are sentinels that equal no text (timeouts are zeroed below).
             vals = np.fromiter(map(operator.eq, P, R), dtype=bool, count=n).astype(np.float64)
+        elif self.__class__ is F1:
+            vals = self._f1_columns(P, R)
         else:
             compare = self._compare
             memo: dict = {}
@@ -438,6 +440,40 @@ class F1(_Pipelined):
         p_toks = p.split()
         scores = [0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty) for r in rs]
         return self._combine(scores)
+
+    def _f1_columns(self, P, R):
+        """Column fast path: tokenize each distinct processed text once into its bag, then score each pair from
+        the bags (the same arithmetic as ``_f1_value``)."""
+        multiset = self.bag == "multiset"
+        bag_of = Counter if multiset else frozenset
+        bags = {}
+        for t in set(P).union(R):
+            if t.__class__ is str:  # not a no-answer or timeout sentinel (scored 0; timeouts counted by the caller)
+                toks = t.split()
+                b = bag_of(toks)
+                bags[t] = (b, len(toks) if multiset else len(b))
+        ratio, equal_empty = self.formula == "ratio", self.empty == "equal"
+        out = []
+        append = out.append
+        for pa, pb in zip(map(bags.get, P), map(bags.get, R)):
+            if pa is None or pb is None:
+                append(0.0)
+                continue
+            (ba, na), (bb, nb) = pa, pb
+            if not na or not nb:
+                append((1.0 if not na and not nb else 0.0) if equal_empty else 0.0)
+                continue
+            same = sum((ba & bb).values()) if multiset else len(ba & bb)
+            if same == 0:
+                append(0.0)
+                continue
+            precision = same / na
+            recall = same / nb
+            if ratio:
+                append((2 * precision * recall) / (precision + recall))
+            else:
+                append(1.0 / (0.5 / precision + 0.5 / recall))
+        return np.array(out, dtype=np.float64)
 
     def describe(self):
         return (
