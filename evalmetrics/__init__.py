@@ -13,14 +13,16 @@ __version__ = "0.1.0"
 
 from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric
 from .explain import Explanation, explain, trace
-from .extractors import AnswerIs, FirstLine, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
+from .extractors import AnswerIs, FirstLine, FirstOf, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
 from .mathstrings import BetweenOuterDollars, HendrycksLastBoxed, HendrycksMathNormalize, MathStringEquiv
 from .metrics.base import Metric
 from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
-from .metrics.sampling import MajorityVote, MeanOverSamples, PassAtK
+from .metrics.math import AfterLastBox, BareMathAnswer, Chain, FinalBoxes, MathEquivalence
+from .metrics.sampling import GPassAtK, MajorityVote, MeanOverSamples, MGPassAtK, PassAtK
 from .metrics.drop import DropMatch
 from .metrics.sets import SetMatch
+from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
@@ -54,13 +56,15 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "MeanOverSamples", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
+    "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
+    "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
     "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText",
     # extractors
-    "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber",
+    "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber", "FirstOf",
     # MATH answer strings (Hendrycks normalization)
     "HendrycksMathNormalize", "HendrycksLastBoxed", "BetweenOuterDollars", "MathStringEquiv",
     # scoring (loads torch on first use)

@@ -1,4 +1,4 @@
-"""Command line: ``evalmetrics explain | list | score | diff`` (also ``python -m evalmetrics``)."""
+"""Command line: ``evalmetrics explain | list | score | diff | report | sensitivity`` (also ``python -m evalmetrics``)."""
 from __future__ import annotations
 
 import argparse
@@ -34,12 +34,12 @@ def _parse_options(pairs):
     return out
 
 
-def _load_samples(path, pred_col, ref_col, fmt=None, limit=None):
+def _load_samples(path, pred_col, ref_col, fmt=None, limit=None, lm_eval_filter=None):
     """Read (prediction, references) columns, streaming. Returns two lists."""
     from .io import read_rows
 
     preds, refs = [], []
-    for i, row in enumerate(read_rows(path, fmt)):
+    for i, row in enumerate(read_rows(path, fmt, lm_eval_filter=lm_eval_filter)):
         if limit is not None and i >= limit:
             break
         for col in (pred_col, ref_col):
@@ -52,13 +52,13 @@ def _load_samples(path, pred_col, ref_col, fmt=None, limit=None):
     return preds, refs
 
 
-def _load_choices(path, fmt=None, limit=None):
+def _load_choices(path, fmt=None, limit=None, lm_eval_filter=None):
     from .io import read_rows
     from .metrics.choice import Choices
 
     out = []
     keys = ("logprobs", "gold", "texts", "token_counts", "unconditioned_logprobs", "is_greedy")
-    for i, row in enumerate(read_rows(path, fmt)):
+    for i, row in enumerate(read_rows(path, fmt, lm_eval_filter=lm_eval_filter)):
         if limit is not None and i >= limit:
             break
         try:
@@ -75,22 +75,6 @@ def _compute(metric, path, args):
     return metric.compute(preds, refs, progress=args.progress)
 
 
-def _write_details_atomic(path, result, extra=None):
-    d = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".details-", dir=d)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            timeouts = set(result.timeout_indices)
-            for i, v in enumerate(result.per_sample):
-                rec = {"index": i, "score": float(v), "timeout": i in timeouts}
-                f.write(json.dumps(rec) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def cmd_explain(args):
     if args.lm_eval_task:
         from .integrations.task_reader import explain_lm_eval_task, read_lm_eval_task
@@ -101,8 +85,17 @@ def cmd_explain(args):
         else:
             print(explain_lm_eval_task(args.lm_eval_task))
         return 0
+    if getattr(args, "lighteval_task", None):
+        from .integrations.lighteval_tasks import read_lighteval_task
+
+        r = read_lighteval_task(args.lighteval_task)
+        if args.json:
+            print(json.dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
+        else:
+            print(r)
+        return 0
     if args.name is None:
-        raise InvalidInput("give a metric name, or --lm-eval-task PATH", field="name")
+        raise InvalidInput("give a metric name, --lm-eval-task PATH or --lighteval-task NAME_OR_FILE", field="name")
     from . import explain
 
     e = explain(args.name)
@@ -129,12 +122,16 @@ def cmd_list(args):
 
 def cmd_score(args):
     from . import get
+    from .io import read_rows
+    from .streaming import score_rows
 
     metric = get(args.metric, **_parse_options(args.option))
     path = args.data or _bundled(DEFAULT_DATA)
-    r = _compute(metric, path, args)
-    if args.details:
-        _write_details_atomic(args.details, r)
+    kw = {"lm_eval_filter": args.filter} if getattr(args, "filter", None) is not None else {}
+    r = score_rows(metric, read_rows(path, args.format, **kw), source=path, fmt=args.format,
+                   pred_col=args.pred_col, ref_col=args.ref_col, details=args.details, resume=args.resume,
+                   force=args.force, limit=args.limit, chunk_rows=args.chunk_rows, progress=args.progress,
+                   source_options=kw)
     if args.json:
         d = r.to_dict()
         d["name"] = args.metric
@@ -148,89 +145,30 @@ def cmd_score(args):
         print(f"n        {r.n}")
         if r.n_timeouts:
             print(f"timeouts {r.n_timeouts} (scored 0)")
+        if r.rows_resumed:
+            print(f"resumed  {r.rows_resumed} rows from {args.details}; computed {r.rows_computed}")
     return 0
 
 
-def _data_kind(path, fmt):
-    """'multiple_choice' if the file's rows are choice log-prob records, else 'generate_until'."""
-    from .io import read_rows
-
-    for row in read_rows(path, fmt):
-        return "multiple_choice" if "logprobs" in row else "generate_until"
-    raise InvalidInput(f"{path} has no rows", field="data")
-
-
 def _meanings(args, path):
-    from . import explain, get
+    from .diffing import resolve_meanings
 
-    if args.metrics:
-        return [(m, get(m)) for m in args.metrics], []
-    e = explain(args.name)
-    kind = _data_kind(path, args.format)
-    keep, skipped = [], []
-    for alias, _ in e.meanings:
-        m = get(alias)
-        (keep if m.request_type == kind else skipped).append((alias, m))
-    return keep, [f"{a} scores {m.request_type} records, not this file's rows" for a, m in skipped]
+    return resolve_meanings(path, name=args.name, metrics=args.metrics, fmt=args.format,
+                            lm_eval_filter=getattr(args, "filter", None))
 
 
-def cmd_diff(args):
-    from . import get
-    from .explain import trace
-    from .units import run_steps
+def _diff_dict(args):
+    from .diffing import diff
 
     path = args.data or _bundled(DEFAULT_DATA)
     meanings, skipped = _meanings(args, path)
-    if len(meanings) < 1:
-        raise InvalidInput("no meaning of this name scores this kind of data", field="metrics")
-    # Names that resolve to the same canonical ID are one meaning: score it once, list every name.
-    by_id = {}
-    for name, m in meanings:
-        by_id.setdefault(m.id, []).append(name)
-    meanings = [(" = ".join(names), get(names[0])) for names in by_id.values()]
-    kinds = {m.request_type for _, m in meanings}
-    if len(kinds) > 1:
-        raise InvalidInput("cannot compare generative and multiple-choice metrics on one file", field="metrics")
-    mc = kinds == {"multiple_choice"}
-    if mc:
-        samples = _load_choices(path, args.format, args.limit)
-    else:
-        preds, refs = _load_samples(path, args.pred_col, args.ref_col, args.format, args.limit)
-    results = {}
-    for name, m in meanings:
-        results[name] = m.compute(samples, progress=args.progress) if mc else m.compute(preds, refs, progress=args.progress)
-    rows = []
-    for name, m in meanings:
-        r = results[name]
-        lo, hi = r.ci(0.95, seed=args.seed, n_boot=args.n_boot)
-        rows.append({"name": name, "id": r.metric_id, "score": r.score, "ci95": [lo, hi], "n": r.n,
-                     "n_timeouts": r.n_timeouts})
-    pairs = []
-    names = [n for n, _ in meanings]
-    for a in range(len(names)):
-        for b in range(a + 1, len(names)):
-            va, vb = results[names[a]].per_sample, results[names[b]].per_sample
-            idx = np.nonzero(va != vb)[0]
-            examples = []
-            for i in idx[: args.examples]:
-                i = int(i)
-                ex = {"index": i, "scores": {names[a]: float(va[i]), names[b]: float(vb[i])}}
-                if not mc:
-                    ref0 = refs[i] if isinstance(refs[i], str) else refs[i][0]
-                    ex["prediction"], ex["reference"] = preds[i], refs[i]
-                    ex["processed"] = {}
-                    for n in (names[a], names[b]):
-                        m = dict(meanings)[n]
-                        if hasattr(m, "pred"):
-                            ex["processed"][n] = {
-                                "prediction": run_steps(m.pred, preds[i]),
-                                "reference": run_steps(m.ref, ref0),
-                                "changed_by": [s for _, s, _, _ in trace(m, preds[i], ref0)],
-                            }
-                examples.append(ex)
-            pairs.append({"a": names[a], "b": names[b], "flips": int(len(idx)), "examples": examples})
-    out = {"data": path, "n": rows[0]["n"], "bootstrap_seed": args.seed, "n_boot": args.n_boot,
-           "scores": rows, "pairs": pairs, "skipped": skipped, "name": args.name}
+    return diff(path, meanings, fmt=args.format, pred_col=args.pred_col, ref_col=args.ref_col, limit=args.limit,
+                lm_eval_filter=args.filter, seed=args.seed, n_boot=args.n_boot, examples=args.examples,
+                progress=args.progress, skipped=skipped, name=args.name)
+
+
+def cmd_diff(args):
+    out = _diff_dict(args)
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False))
         return 0
@@ -238,12 +176,47 @@ def cmd_diff(args):
     return 0
 
 
+def cmd_report(args):
+    from .report import render
+
+    out = _diff_dict(args)
+    html = render(out)
+    d = os.path.dirname(os.path.abspath(args.output))
+    fd, tmp = tempfile.mkstemp(prefix=".report-", dir=d)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(html)
+        os.replace(tmp, args.output)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    if args.json:
+        print(json.dumps({"report": args.output, "n": out["n"], "meanings": len(out["scores"])}))
+    else:
+        print(f"wrote {args.output} ({len(out['scores'])} meanings, n={out['n']})")
+    return 0
+
+
+def cmd_sensitivity(args):
+    from .sensitivity import format_report, run_sensitivity
+
+    out = run_sensitivity(args.model, args.requests, batch_size=args.batch_size, dtypes=tuple(args.dtypes),
+                          device=args.device, limit=args.limit)
+    print(json.dumps(out, indent=2) if args.json else format_report(out))
+    return 0
+
+
 def _print_diff(out):
     scores = [r["score"] for r in out["scores"]]
-    if len(scores) > 1:
+    of = f" of {out['name']!r}" if out.get("name") else ""
+    if len(scores) > 1 and min(scores) != max(scores):
         print(f"The same {out['n']} outputs score from {min(scores):.3f} to {max(scores):.3f} under "
-              f"{len(scores)} meanings{' of ' + repr(out['name']) if out.get('name') else ''}.")
-    print(f"data: {out['data']}  (n={out['n']}; 95% bootstrap intervals, seed {out['bootstrap_seed']}, "
+              f"{len(scores)} meanings{of}.")
+    elif len(scores) > 1:
+        print(f"The same {out['n']} outputs score {scores[0]:.3f} under all {len(scores)} meanings{of}.")
+    filt = f", lm_eval filter {out['filter']!r}" if out.get("filter") else ""
+    print(f"data: {out['data']}  (n={out['n']}{filt}; 95% bootstrap intervals, seed {out['bootstrap_seed']}, "
           f"{out['n_boot']} resamples)\n")
     w = max(len(r["name"]) for r in out["scores"])
     print(f"{'meaning':<{w}}  score   95% CI")
@@ -270,14 +243,18 @@ def _print_diff(out):
         print(f"\n  {p['a']} vs {p['b']}")
         for ex in p["examples"]:
             sa, sb = ex["scores"][p["a"]], ex["scores"][p["b"]]
+            doc = f" (doc_id {ex['doc_id']})" if "doc_id" in ex else ""
             if "prediction" in ex:
-                print(f"    #{ex['index']}: prediction={ex['prediction']!r} reference={ex['reference']!r} -> "
+                print(f"    #{ex['index']}{doc}: prediction={ex['prediction']!r} reference={ex['reference']!r} -> "
                       f"{sa:g} vs {sb:g}")
                 for n, d in ex.get("processed", {}).items():
                     steps = ", ".join(s.split("(")[0] for s in d["changed_by"]) or "no step changed the text"
                     print(f"      {n}: compares {d['prediction']!r} with {d['reference']!r} (changed by: {steps})")
+                why = "; ".join(f"{d['step'].split('(')[0]} (only in {d['meaning']})" for d in ex.get("differs_by", ()))
+                if ex.get("processed"):
+                    print(f"      -> flipped by: {why or 'the comparison itself (mode, empty-answer rule or combine)'}")
             else:
-                print(f"    #{ex['index']}: {sa:g} vs {sb:g}")
+                print(f"    #{ex['index']}{doc}: {sa:g} vs {sb:g}")
 
 
 def build_parser():
@@ -288,6 +265,9 @@ def build_parser():
     e.add_argument("name", nargs="?")
     e.add_argument("--lm-eval-task", metavar="PATH",
                    help="an lm_eval task (or group) YAML: the canonical ID of each row it reports, with its steps")
+    e.add_argument("--lighteval-task", metavar="NAME_OR_FILE",
+                   help="a lighteval task name (gsm8k, arc:easy, mmlu) or custom task .py file: the canonical ID of "
+                        "each metric it reports, with its steps (needs lighteval)")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_explain)
 
@@ -302,6 +282,7 @@ def build_parser():
         sp.add_argument("--pred-col", default="prediction", help="prediction column (default: prediction)")
         sp.add_argument("--ref-col", default="references", help="reference column: a string or a list (default: references)")
         sp.add_argument("--limit", type=int, help="only the first N rows")
+        sp.add_argument("--filter", help="an lm_eval samples file's filter (required when the file holds several)")
         sp.add_argument("--progress", action="store_true", default=None, help="force a progress bar")
         sp.add_argument("--json", action="store_true", help="machine-readable output")
 
@@ -309,7 +290,14 @@ def build_parser():
     s.add_argument("--metric", required=True, help="canonical ID or alias, e.g. lm_eval:exact_match")
     s.add_argument("--option", action="append", metavar="KEY=VALUE",
                    help="harness configuration key (JSON value), e.g. --option ignore_case=true")
-    s.add_argument("--details", metavar="OUT", help="write per-sample results (JSONL) to OUT, atomically")
+    s.add_argument("--details", metavar="OUT",
+                   help="append per-sample results (JSONL) to OUT as rows are scored, with a checkpoint "
+                        "OUT.state.json until the run finishes")
+    s.add_argument("--resume", action="store_true",
+                   help="continue an interrupted run from OUT and its checkpoint (same input and metric)")
+    s.add_argument("--force", action="store_true", help="overwrite an existing OUT")
+    s.add_argument("--chunk-rows", type=int, default=20_000, metavar="N",
+                   help="rows scored per chunk (default 20000); memory does not grow with the file")
     data_args(s)
     s.set_defaults(func=cmd_score)
 
@@ -322,6 +310,29 @@ def build_parser():
     d.add_argument("--examples", type=int, default=3, help="flipping samples shown per pair (default 3)")
     data_args(d)
     d.set_defaults(func=cmd_diff)
+
+    rp = sub.add_parser("report", help="the diff as a self-contained HTML page (chart, table, flipping samples)")
+    g = rp.add_mutually_exclusive_group(required=True)
+    g.add_argument("--name", help="every harness meaning of this name, e.g. exact_match")
+    g.add_argument("--metrics", nargs="+", help="canonical IDs or aliases")
+    rp.add_argument("-o", "--output", required=True, metavar="OUT.html", help="where to write the page")
+    rp.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    rp.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    rp.add_argument("--examples", type=int, default=3, help="flipping samples shown per pair (default 3)")
+    data_args(rp)
+    rp.set_defaults(func=cmd_report)
+
+    se = sub.add_parser("sensitivity", help="how log-prob scores move with batch size and dtype")
+    se.add_argument("--model", required=True, help="a local transformers model folder, or tiny-random")
+    se.add_argument("--requests", required=True,
+                    help="JSONL of requests: context, continuation, and for choice questions question (or doc_id) "
+                         "and gold")
+    se.add_argument("--batch-size", type=int, default=8, help="the batch size compared with 1 (default 8)")
+    se.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"], help="default: float32 bfloat16")
+    se.add_argument("--device", default="cpu", help="torch device (default cpu)")
+    se.add_argument("--limit", type=int, help="only the first N requests")
+    se.add_argument("--json", action="store_true", help="machine-readable output")
+    se.set_defaults(func=cmd_sensitivity)
     return p
 
 

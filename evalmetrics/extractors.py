@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from . import _regex
 from .errors import InvalidConfig, InvalidInput
-from .units import Step, enum, flag, integer, register, text
+from .units import Step, enum, flag, integer, register, steps, text
 
 __all__ = [
     "RegexExtract",
@@ -27,6 +27,7 @@ __all__ = [
     "Gsm8kAnswer",
     "AnswerIs",
     "LastNumber",
+    "FirstOf",
 ]
 
 
@@ -236,3 +237,31 @@ def LastNumber(fallback: str | None = None) -> RegexExtract:
     '1,072.5'
     """
     return RegexExtract(pattern=r"-?\d[\d,]*(?:\.\d+)?", match_index=-1, fallback=fallback, strip=True)
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class FirstOf(Extractor):
+    r"""Try several steps in order on the same text; keep the first result that is not "no answer".
+
+    Each step gets the original text (they are alternatives, not a chain). A step's result counts only if it is
+    not ``None`` and not blank; if every step finds nothing, the result is ``None`` (no answer).
+
+    >>> m = FirstOf(steps=[LastBoxed(), LastNumber()])
+    >>> m.apply("so \\boxed{7}"), m.apply("it is 8"), m.apply("none") is None
+    ('7', '8', True)
+    """
+
+    name: ClassVar[str] = "first_of"
+    summary: ClassVar[str] = "the first of several extractors that finds an answer"
+    steps: tuple = steps("the alternatives, tried in order on the original text")
+
+    def apply(self, text: str) -> str | None:
+        for s in self.steps:
+            got = s.apply(text)
+            if got is not None and got.strip():
+                return got
+        return None
+
+    def describe(self):
+        return "try in order and keep the first answer found: " + "; ".join(s.describe() for s in self.steps)

@@ -1,4 +1,18 @@
-"""Streaming readers for sample files: JSONL, CSV, Parquet, and saved ``datasets`` folders."""
+"""Streaming readers for sample files: JSONL, CSV, Parquet, saved ``datasets`` folders, and harness logs.
+
+Harness per-sample logs are recognised from their first row and mapped to ``prediction`` / ``references`` columns
+(the original fields are kept alongside):
+
+* lm_eval ``--log_samples`` files (``samples_<task>_<date>.jsonl``): ``prediction`` is the filtered response
+  (``filtered_resps[0]``) and ``references`` the ``target`` exactly as logged (lm_eval logs ``str(target)``). Such a
+  file holds one row per document per filter; a file with several filters needs ``lm_eval_filter=NAME``.
+  Rows of log-likelihood tasks (``filtered_resps`` = [[logprob, is_greedy], ...]) become choice records:
+  ``logprobs``, ``is_greedy``, ``gold`` (the logged target, an index).
+* lighteval details (``details_<task>_<date>.parquet``, rows of ``Detail(doc, model_response, metric)``):
+  ``prediction`` is ``model_response.text[0]`` and ``references`` the gold choices
+  (``doc.choices[i]`` for each ``i`` in ``doc.gold_index``), as lighteval's ``Doc.get_golds()`` gives them;
+  rows with ``model_response.logprobs`` also get ``logprobs``, ``gold``, ``texts`` (``doc.choices``).
+"""
 from __future__ import annotations
 
 import csv
@@ -8,7 +22,7 @@ from typing import Iterator
 
 from .errors import InvalidInput
 
-__all__ = ["read_rows", "detect_format", "count_rows"]
+__all__ = ["read_rows", "detect_format", "count_rows", "log_kind", "lm_eval_filters"]
 
 FORMATS = ("jsonl", "csv", "parquet", "datasets")
 
@@ -33,8 +47,116 @@ def detect_format(path: str) -> str:
     )
 
 
-def read_rows(path: str, fmt: str | None = None) -> Iterator[dict]:
-    """Yield one dict per row, in file order, without loading the whole file."""
+def read_rows(path: str, fmt: str | None = None, *, lm_eval_filter: str | None = None) -> Iterator[dict]:
+    """Yield one dict per row, in file order, without loading the whole file.
+
+    Harness logs (see the module docstring) are detected from the first row and mapped; ``lm_eval_filter`` picks
+    one filter of an lm_eval samples file (required when it holds several).
+    """
+    rows = _raw_rows(path, fmt)
+    first = next(rows, None)
+    if first is None:
+        return
+    kind = log_kind(first)
+    if kind is None:
+        if lm_eval_filter is not None:
+            raise InvalidInput(f"--filter {lm_eval_filter!r} given, but {path} is not an lm_eval samples file",
+                               field="filter")
+        yield first
+        yield from rows
+        return
+    if kind == "lm_eval":
+        filters = lm_eval_filters(path, fmt)
+        if lm_eval_filter is None:
+            if len(filters) > 1:
+                raise InvalidInput(
+                    f"{path} is an lm_eval samples file with {len(filters)} filters ({', '.join(filters)}); "
+                    "choose one with --filter NAME", field="filter")
+            lm_eval_filter = filters[0]
+        elif lm_eval_filter not in filters:
+            raise InvalidInput(f"filter {lm_eval_filter!r} not in {path}; its filters: {', '.join(filters)}",
+                               field="filter")
+        i = 0
+        for row in _chain(first, rows):
+            if row.get("filter") == lm_eval_filter:
+                yield _from_lm_eval(row, i)
+                i += 1
+    else:
+        for i, row in enumerate(_chain(first, rows)):
+            yield _from_lighteval(row, i)
+
+
+def _chain(first, rest):
+    yield first
+    yield from rest
+
+
+_LM_EVAL_KEYS = frozenset(("doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "filter"))
+
+
+def log_kind(row: dict) -> str | None:
+    """'lm_eval' or 'lighteval' if ``row`` is a row of that harness's per-sample log, else None."""
+    if _LM_EVAL_KEYS <= row.keys():
+        return "lm_eval"
+    doc, resp = row.get("doc"), row.get("model_response")
+    if isinstance(doc, dict) and isinstance(resp, dict) and "gold_index" in doc and "text" in resp:
+        return "lighteval"
+    return None
+
+
+def lm_eval_filters(path: str, fmt: str | None = None) -> list[str]:
+    """The filters of an lm_eval samples file, in order of first appearance (one pass over the file)."""
+    seen: dict = {}
+    for row in _raw_rows(path, fmt):
+        seen.setdefault(row.get("filter"), None)
+    return [str(f) for f in seen]
+
+
+def _from_lm_eval(row: dict, i: int) -> dict:
+    out = dict(row)
+    fr = row["filtered_resps"]
+    if not isinstance(fr, list) or not fr:
+        raise InvalidInput("lm_eval log: filtered_resps is not a non-empty list", index=i, field="filtered_resps")
+    first = fr[0]
+    if isinstance(first, str):
+        out["prediction"], out["references"] = first, row["target"]
+        return out
+    if isinstance(first, list) and len(first) == 1 and isinstance(first[0], str):  # repeats=1 left unfiltered
+        out["prediction"], out["references"] = first[0], row["target"]
+        return out
+    # log-likelihood requests: one [logprob, is_greedy] pair per choice
+    try:
+        out["logprobs"] = [float(r[0]) for r in fr]
+        out["is_greedy"] = [r[1] in (True, "True", "true") for r in fr]
+        out["gold"] = int(row["target"])
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise InvalidInput("lm_eval log: filtered_resps is neither a text nor [logprob, is_greedy] pairs, "
+                           "or the target is not a choice index", index=i, field="filtered_resps") from None
+    return out
+
+
+def _from_lighteval(row: dict, i: int) -> dict:
+    out = dict(row)
+    doc, resp = row["doc"], row["model_response"]
+    choices = doc.get("choices") or []
+    gold = doc.get("gold_index")
+    golds = [gold] if isinstance(gold, int) else list(gold or [])
+    try:
+        out["references"] = [choices[g] for g in golds]
+    except (IndexError, TypeError):
+        raise InvalidInput(f"lighteval details: gold_index {gold!r} does not index doc.choices ({len(choices)})",
+                           index=i, field="doc.gold_index") from None
+    text = resp.get("text") or []
+    if text:
+        out["prediction"] = text[0]
+    if resp.get("logprobs"):
+        out["logprobs"] = [float(x) for x in resp["logprobs"]]
+        out["gold"] = golds[0] if len(golds) == 1 else golds
+        out["texts"] = list(choices)
+    return out
+
+
+def _raw_rows(path: str, fmt: str | None = None) -> Iterator[dict]:
     if not os.path.exists(path):
         raise InvalidInput(f"no such file or folder: {path}", field="data")
     fmt = fmt or detect_format(path)

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from . import _regex
 from .errors import InvalidConfig, InvalidInput
-from .units import REQUIRED, Step, enum, flag, pairs, register, run_steps, steps, text, texts
+from .units import REQUIRED, Step, enum, flag, no_id, pairs, register, run_steps, steps, text, texts
 
 __all__ = [
     "Lowercase",
@@ -298,6 +298,28 @@ class RemoveDigits(Normalizer):
         return text.translate(_delete_table("ascii_digits", ""))
 
 
+# lighteval 0.13 normalizations._ARTICLE_PATTERNS, by lighteval Language value (ISO 639-3), in its order
+# (repeated Greek words listed once: an alternation matches the same either way).
+ARTICLES_BY_LANGUAGE: dict[str, tuple[str, ...]] = {
+    "eng": ("a", "an", "the"),
+    "spa": ("el", "la", "los", "las", "un", "una", "unos", "unas"),
+    "por": ("o", "a", "os", "as", "um", "uma", "uns", "umas"),
+    "ita": ("il", "lo", "la", "i", "gli", "le", "un", "uno", "una"),
+    "fra": ("le", "la", "les", "l'", "un", "une", "des"),
+    "deu": ("der", "die", "das", "den", "dem", "des", "ein", "eine", "einer", "eines", "einem", "einen"),
+    "fin": ("se", "yksi", "yks"),
+    "ell": ("ὁ", "οἱ", "τοῦ", "τῶν", "τόν", "τούς", "ὦ", "ἡ", "αἱ", "τῆς", "τήν", "τάς", "τό", "τά"),
+    "nor": ("en", "ei", "et", "den", "det", "de"),
+    "swe": ("en", "ett", "den", "det", "de"),
+    "tur": ("bir",),
+    "nld": ("de", "het", "een"),
+    "hun": ("a", "az", "egy"),
+    "cat": ("el", "la", "els", "les", "un", "una", "uns", "unes"),
+    "heb": ("ה",),
+    "glg": ("o", "a", "os", "as", "un", "unha", "uns", "unhas"),
+}
+
+
 @register
 @dataclass(frozen=True, repr=False)
 class StripArticles(Normalizer):
@@ -308,6 +330,13 @@ class StripArticles(Normalizer):
 
     >>> StripArticles().apply("the cat and a theory")
     '  cat and   theory'
+
+    ``language`` (an ISO 639-3 code, as lighteval's ``Language`` values) takes the article list lighteval 0.13's
+    ``remove_articles`` uses for that language (``ARTICLES_BY_LANGUAGE``); it only fills ``articles``, so the ID
+    spells out the words and ``StripArticles(language="eng") == StripArticles()``.
+
+    >>> StripArticles(language="fra").apply("l'homme et la femme")
+    ' homme et   femme'
     """
 
     name: ClassVar[str] = "strip_articles"
@@ -315,8 +344,18 @@ class StripArticles(Normalizer):
     articles: tuple = texts(("a", "an", "the"), "the words removed")
     replacement: str = text(" ", "what each article becomes")
     ignore_case: bool = flag(False, "match articles case-insensitively")
+    language: str | None = no_id(None)
 
     def _validate(self):
+        if self.language is not None:
+            table = ARTICLES_BY_LANGUAGE.get(self.language)
+            if table is None:
+                raise InvalidConfig(
+                    f"strip_articles: parameter 'language' must be one of {', '.join(sorted(ARTICLES_BY_LANGUAGE))}"
+                    f"; got {self.language!r}")
+            if self.articles not in (("a", "an", "the"), table):
+                raise InvalidConfig("strip_articles: give 'language' or 'articles', not both")
+            object.__setattr__(self, "articles", table)
         if not self.articles or any(not a for a in self.articles):
             raise InvalidConfig("strip_articles: 'articles' must be a non-empty list of non-empty words")
 

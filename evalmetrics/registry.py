@@ -50,7 +50,7 @@ def resolve_alias(name: str):
 
 def _ensure_units():
     from . import extractors, mathstrings, metrics, normalizers  # noqa: F401  (registration side effect)
-    from .metrics import choice, drop, sampling, sets  # noqa: F401
+    from .metrics import choice, drop, sampling, sets, textgen  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:

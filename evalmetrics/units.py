@@ -11,7 +11,7 @@ from dataclasses import field
 from typing import Any, ClassVar
 
 from . import ids
-from .errors import InvalidConfig
+from .errors import InvalidConfig, InvalidInput
 
 __all__ = ["Unit", "Step", "enum", "text", "texts", "flag", "integer", "steps", "unit_field", "UNITS", "register"]
 
@@ -228,8 +228,30 @@ class Step(Unit):
     idempotent: ClassVar[bool] = False
     side_effect_free: ClassVar[bool] = True
 
+    def __init_subclass__(cls, **kwargs):
+        # Every public ``apply`` checks its argument (a typed InvalidInput for a non-string); ``run_steps`` calls the
+        # unchecked one, since metrics validate their inputs before any step runs and steps return text or None.
+        super().__init_subclass__(**kwargs)
+        raw = cls.__dict__.get("apply")
+        if raw is None or getattr(raw, "_checks_type", False):
+            return
+
+        def apply(self, text, _raw=raw):
+            if text.__class__ is not str and not isinstance(text, str):
+                got = "None" if text is None else type(text).__name__
+                raise InvalidInput(f"{self.name}: expected a string, got {got}", field="text")
+            return _raw(self, text)
+
+        apply._checks_type = True
+        apply.__doc__, apply.__name__, apply.__qualname__ = raw.__doc__, raw.__name__, raw.__qualname__
+        cls.apply = apply
+        cls._apply_unchecked = raw
+
     def apply(self, text: str) -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _apply_unchecked(self, text: str) -> str | None:  # pragma: no cover - replaced in every subclass
+        return self.apply(text)
 
     @property
     def batch_dependent(self) -> bool:
@@ -256,5 +278,5 @@ def run_steps(steps_: tuple, text: str | None) -> str | None:
     for s in steps_:
         if text is None:
             return None
-        text = s.apply(text)
+        text = s._apply_unchecked(text)
     return text

@@ -11,6 +11,12 @@ from evalmetrics.units import UNITS, Step
 REGEXES = [",", "\\$", "(?s).*#### ", "\\.$", "#### (\\-?[0-9\\.\\,]+)", "(-?[$0-9.,]{2,})|(-?[0-9]+)",
            "\\b(?:The |the |An |A |a |an )", " |-", "\\s+", "[a-z]+", "(a)(b)?", "x*"]
 PATTERN_FIELDS = {("regex_replace", "pattern"), ("regex_extract", "pattern"), ("per_token", "split")}
+# Number fields whose valid range is narrower than the generic float strategy (most draws would be rejected).
+NUMBER_FIELDS = {
+    ("math_equivalence", "rel_tol"): st.sampled_from([0.0, 1e-20, 1e-9, 0.01]),
+    ("math_equivalence", "abs_tol"): st.sampled_from([0.0, 1e-20, 1e-6, 0.5]),
+    ("math_equivalence", "deadline_s"): st.sampled_from([0.25, 1.0, 2.5]),
+}
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
     ["", " ", "a", "The", "the cat", "1,000", "3.0", "+5", "\\boxed{1}", "$x$", "<think>", "</think>", "\x00"]
@@ -22,6 +28,8 @@ def _field_strategy(unit_name, f, depth):
     kind = meta["kind"]
     if (unit_name, f.name) in PATTERN_FIELDS:
         return st.sampled_from(REGEXES)
+    if (unit_name, f.name) in NUMBER_FIELDS:
+        return NUMBER_FIELDS[(unit_name, f.name)]
     if kind == "enum":
         return st.sampled_from(meta["choices"])
     if kind == "bool":

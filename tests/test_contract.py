@@ -119,3 +119,15 @@ def test_error_hierarchy():
         em.ExactMatch().compute(["a", None], ["a", "b"])
     assert ii.value.index == 1 and ii.value.field == "prediction"
     assert em.ExactMatch().score("", "") == 1.0  # an empty string is valid input
+
+
+def test_math_equivalence_contract():
+    m = em.MathEquivalence()
+    assert isinstance(m.id, str) and m.id.startswith("math_equivalence(")
+    assert em.get(m.id) == m and em.get("math_equivalence") == m
+    assert m.score("so \\boxed{\\frac{1}{2}}", "0.5") == 1.0
+    assert m.score("\\boxed{3}", ["1", "2"]) == 0.0
+    r = m.compute(["\\boxed{2}", "\\boxed{9999999!}"], ["2", "1"])
+    assert isinstance(r, em.Result) and list(r.per_sample) == [1.0, 0.0] and r.n_timeouts == 1
+    with pytest.raises(em.Timeout):
+        m.score("\\boxed{9999999!}", "1")

@@ -40,7 +40,8 @@ def doc_blocks():
 def test_import_evalmetrics_and_the_adapters_loads_no_harness():
     code = (
         "import sys, evalmetrics, evalmetrics.integrations, evalmetrics.integrations.lm_eval, "
-        "evalmetrics.integrations.lighteval, evalmetrics.integrations.task_reader; "
+        "evalmetrics.integrations.lighteval, evalmetrics.integrations.task_reader, "
+        "evalmetrics.integrations.lighteval_tasks; "
         "print(','.join(m for m in ('lm_eval', 'lighteval', 'torch', 'transformers', 'datasets', 'yaml') "
         "if m in sys.modules))"
     )
@@ -79,6 +80,19 @@ def test_lighteval_missing_is_a_clear_error(without):
     without("lighteval")
     with pytest.raises(em.InvalidConfig, match=r"pip install 'lighteval==0.13.0'"):
         to_lighteval("squad:f1")
+
+
+def test_lighteval_task_reader_without_lighteval_says_what_to_install(without, capsys):
+    from evalmetrics import cli
+    from evalmetrics.integrations.lighteval_tasks import explain_lighteval_task, read_lighteval_task
+
+    without("lighteval")
+    for call in (lambda: read_lighteval_task("gsm8k"), lambda: explain_lighteval_task("my_tasks.py")):
+        with pytest.raises(em.InvalidConfig, match=r"needs the 'lighteval' package.*pip install 'lighteval==0\.13\.0'"):
+            call()
+    rc = cli.main(["explain", "--lighteval-task", "gsm8k"])
+    err = capsys.readouterr().err
+    assert rc != 0 and "pip install 'lighteval==0.13.0'" in err, (rc, err)
 
 
 def test_yaml_missing_is_a_clear_error(without):
@@ -340,3 +354,38 @@ def test_reader_group_overrides_apply_to_members(tmp_path):
     got = [(t.task, [r.alias for r in t.readings]) for t in g.tasks()]
     # the group's own keys override every member; a member's inline keys override the group's
     assert got == [("a", ["lm_eval:acc_norm"]), ("b", ["lm_eval:acc_norm"]), ("a", ["lm_eval:acc_bytes"])], got
+
+
+# lm_eval's generative bbh / mmlu templates (lm_eval 0.4.13, as shipped; the conformance suite reads the real files)
+_BBH_ZS = {"output_type": "generate_until", "doc_to_target": "{{target}}", "metric_list": [
+    {"metric": "exact_match", "aggregation": "mean", "higher_is_better": True, "ignore_case": True,
+     "regexes_to_ignore": ["\\.$", ",", "\n", "\\\\", '"']}]}
+_MMLU_GEN = {"output_type": "generate_until", "doc_to_target": "{{['A', 'B', 'C', 'D'][answer]}}",
+             "metric_list": [{"metric": "exact_match", "ignore_punctuation": True, "ignore_case": True}],
+             "filter_list": [{"name": "get_response", "filter": [
+                 {"function": "regex", "regex_pattern": "^(.*?)(?=\\n|$)"}, {"function": "remove_whitespace"},
+                 {"function": "regex", "regex_pattern": "^(.*?)\\s*$"}, {"function": "take_first"}]}]}
+_BBH_COT_FS = {"output_type": "generate_until", "doc_to_target": "{{target}}", "metric_list": [
+    {"metric": "exact_match"}], "filter_list": [{"name": "get-answer", "filter": [
+        {"function": "regex", "regex_pattern": "(?<=the answer is )(.*)(?=.)"}, {"function": "take_first"}]}]}
+
+
+@pytest.mark.parametrize("task, cfg, row, alias", [
+    ("bbh_zeroshot_snarks", _BBH_ZS, ("exact_match", "none"), "lm_eval:bbh_zeroshot/strict-match"),
+    ("mmlu_anatomy_generative", _MMLU_GEN, ("exact_match", "get_response"), "lm_eval:mmlu_generative/get_response"),
+    ("bbh_cot_fewshot_snarks", _BBH_COT_FS, ("exact_match", "get-answer"), "lm_eval:bbh_cot_fewshot/get-answer"),
+    ("bbh_fewshot_snarks", {"output_type": "generate_until", "doc_to_target": "{{target}}",
+                            "metric_list": [{"metric": "exact_match"}]}, ("exact_match", "none"), "lm_eval:bbh_fewshot"),
+])
+def test_reader_maps_bbh_and_mmlu_generative_templates_to_their_aliases(task, cfg, row, alias):
+    r = read_lm_eval_task({"task": task, **cfg}).get(*row)
+    assert r.alias == alias and r.id == em.get(alias).id, r.lines()
+
+
+def test_reader_prefers_the_alias_named_after_the_task():
+    cfg = {"output_type": "generate_until", "doc_to_target": "{{['(A)', '(B)', '(C)', '(D)'][answer]}}",
+           "metric_list": [{"metric": "exact_match"}],
+           "filter_list": [{"name": "strict-match", "filter": [{"function": "take_first"}]}]}
+    r = read_lm_eval_task({"task": "mmlu_flan_n_shot_generative_anatomy", **cfg}).get("exact_match", "strict-match")
+    assert r.alias == "lm_eval:mmlu_flan_n_shot_generative/strict-match"
+    assert "lm_eval:bbh_fewshot" in r.same_as  # the same pipeline, under bbh's name too

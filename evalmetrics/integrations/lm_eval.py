@@ -140,7 +140,12 @@ def _make_function(name: str, build, metric_id: str, alias: str | None):
                 f"{name}: lm_eval passes one reference and one prediction per call "
                 f"(references=[gold], predictions=[response])"
             )
-        return _score_generative(metric_for(options), predictions[0], references[0], where=name)
+        metric = metric_for(options)
+        if type(metric).aggregation == "corpus":
+            # A corpus statistic (BLEU, chrF, TER): the per-document item is kept and the aggregation scores them
+            # together, as lm_eval's own bleu does.
+            return (predictions[0], _as_references(references[0]), tuple(sorted(options.items())))
+        return _score_generative(metric, predictions[0], references[0], where=name)
 
     fn.__name__ = name
     fn.__qualname__ = name
@@ -164,6 +169,8 @@ def _register_one(registry, name: str, build, example, alias: str | None) -> boo
         fn = _make_function(name, build, example.id, alias)
     hib = bool(type(example).higher_is_better)
     agg = _AGGREGATIONS.get(type(example).aggregation)
+    if agg is None and type(example).aggregation == "corpus":
+        agg = _corpus_aggregation(registry, name, fn)
     if agg is None:
         raise InvalidConfig(f"{example.id}: aggregation {type(example).aggregation!r} has no lm_eval counterpart")
     try:
@@ -173,6 +180,24 @@ def _register_one(registry, name: str, build, example, alias: str | None) -> boo
     _FUNCTIONS[name] = fn
     _REGISTERED[name] = Registration(name, example.id, alias, hib, agg, type(example).request_type)
     return True
+
+
+def _corpus_aggregation(registry, name: str, fn) -> str:
+    """Register (once) the aggregation that scores a corpus metric's per-document items together."""
+    agg_name = f"{name}__evalmetrics_corpus"
+    if agg_name in registry.AGGREGATION_REGISTRY:
+        return agg_name
+
+    def aggregate(items):
+        items = list(items)
+        if not items:
+            return float("nan")
+        metric = fn.evalmetrics_metric(dict(items[0][2]))
+        return metric.compute([it[0] for it in items], [it[1] for it in items]).score
+
+    aggregate.__name__ = agg_name
+    registry.register_aggregation(agg_name)(aggregate)
+    return agg_name
 
 
 def _catalog_entries():

@@ -644,10 +644,17 @@ def _identify(ref):
 
 
 def _read_row(r: MetricReading, cfg, output_type, filters, name, options, ref, em_class):
+    from ..registry import is_versioned
+
     _read_row_inner(r, cfg, output_type, filters, name, options, ref, em_class)
     # The alias the task names, when it is one of the aliases with exactly this ID.
     if r.alias is not None and name in r.same_as:
         r.alias = name
+    elif r.alias is not None and r.task:
+        # Several task pipelines with one ID: the alias named after this task's group, if there is one.
+        own = [a for a in r.same_as if not is_versioned(a) and r.task.startswith(a.split(":", 1)[1].split("/")[0])]
+        if own:
+            r.alias = max(own, key=len)
     if r.list_alias is not None and name != r.list_alias and _alias_index().get(r.list_id, ()).count(name):
         r.list_alias = name
 

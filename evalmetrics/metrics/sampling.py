@@ -8,11 +8,11 @@ from typing import Any, ClassVar, Sequence
 from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
-from ..units import enum, flag, integer, register, run_steps, steps, unit_field
+from ..units import enum, flag, integer, number, register, run_steps, steps, unit_field
 from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references, check_text
 from .match import ExactMatch
 
-__all__ = ["MajorityVote", "PassAtK", "MeanOverSamples"]
+__all__ = ["MajorityVote", "PassAtK", "MeanOverSamples", "GPassAtK", "MGPassAtK"]
 
 
 def _check_samples(value, index) -> tuple[str, ...]:
@@ -172,3 +172,97 @@ class MeanOverSamples(_SamplingMetric):
 
     def describe(self):
         return f"mean score over the first {self.n or 'all'} samples"
+
+
+def _hypergeom_sf(m: int, n: int, c: int, k: int) -> float:
+    """P(X >= m) for X ~ Hypergeometric(population n, c successes, k draws), by ``scipy.stats.hypergeom.sf``.
+
+    Delegated to scipy (optional extra evalmetrics[stats]) because lighteval's G-Pass@k is scipy's value, which is
+    not the correctly rounded probability in the last bit.
+    """
+    try:
+        from scipy.stats import hypergeom
+    except ImportError:
+        raise InvalidConfig("G-Pass@k delegates to scipy.stats.hypergeom, which is not installed: "
+                            "pip install 'evalmetrics[stats]'") from None
+    return hypergeom.sf(m - 1, n, c, k)
+
+
+def _g_pass(n: int, c: int, k: int, m: int):
+    # lighteval 0.13 GPassAtK._compute_g_pass_at_k: impossible configurations score 0.
+    if m > min(c, k) or k > n or c < 0 or n <= 0 or m < 0:
+        return 0.0
+    return _hypergeom_sf(m, n, c, k)
+
+
+class _GPassBase(_SamplingMetric):
+    def _count(self, samples, refs):
+        firsts, n = self._first_n(samples)
+        return n, int(sum(self.inner.score(s, refs) == 1 for s in firsts))
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class GPassAtK(_GPassBase):
+    """G-Pass@k with threshold t (Liu et al. 2024, arXiv:2412.13147) from the first ``n`` samples.
+
+    With c of the n samples scoring 1 and m = max(ceil(k * t), 1): the probability that k samples drawn without
+    replacement contain at least m correct ones, i.e. the hypergeometric tail P(X >= m); 0 when m > min(c, k) or
+    k > n. Computed by scipy (extra ``evalmetrics[stats]``). ``n=None`` uses the number of samples given.
+
+    >>> GPassAtK(k=2, threshold=1.0).id
+    'g_pass_at_k(k=2, n=none, threshold=1.0, metric=none, references=all)'
+    """
+
+    name: ClassVar[str] = "g_pass_at_k"
+    summary: ClassVar[str] = "G-Pass@k: probability that at least ceil(k*t) of k drawn samples are correct"
+    k: int = integer(1, "k, the samples drawn", minimum=1)
+    n: int | None = integer(None, "samples used (none: all given)", minimum=1)
+    threshold: float = number(0.0, "t: the fraction of the k draws that must be correct (at least one)")
+    metric: Any = unit_field(None, "the metric that scores each sample (none: exact_match)")
+    references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
+
+    def _validate(self):
+        super()._validate()
+        if not 0.0 <= self.threshold <= 1.0:
+            raise InvalidConfig(f"g_pass_at_k: parameter 'threshold' must be between 0 and 1; got {self.threshold!r}")
+
+    def _one(self, samples, refs):
+        n, c = self._count(samples, refs)
+        m = max(int(np.ceil(self.k * self.threshold)), 1)
+        return float(_g_pass(n, c, self.k, m))
+
+    def describe(self):
+        return (f"G-Pass@{self.k} at threshold {self.threshold}: P(at least max(ceil(k*t), 1) correct among {self.k} "
+                f"of the first {self.n or 'all'} samples drawn without replacement)")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MGPassAtK(_GPassBase):
+    """mG-Pass@k: G-Pass@k averaged over thresholds above 0.5, as lighteval 0.13 computes it.
+
+    With low = ceil(k / 2): 2 / k * sum over m = low+1 .. k of P(X >= m) (the hypergeometric tail of G-Pass@k),
+    summed in that order. Computed by scipy (extra ``evalmetrics[stats]``).
+
+    >>> MGPassAtK(k=4).id
+    'mg_pass_at_k(k=4, n=none, metric=none, references=all)'
+    """
+
+    name: ClassVar[str] = "mg_pass_at_k"
+    summary: ClassVar[str] = "mG-Pass@k: mean G-Pass@k over thresholds in (0.5, 1]"
+    k: int = integer(1, "k, the samples drawn", minimum=1)
+    n: int | None = integer(None, "samples used (none: all given)", minimum=1)
+    metric: Any = unit_field(None, "the metric that scores each sample (none: exact_match)")
+    references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
+
+    def _one(self, samples, refs):
+        n, c = self._count(samples, refs)
+        k = self.k
+        total = 0.0
+        for m in range(int(np.ceil(k * 0.5)) + 1, k + 1):
+            total += _g_pass(n, c, k, m)
+        return float(2 * total / k)
+
+    def describe(self):
+        return f"mG-Pass@{self.k}: 2/k times the sum of P(at least m correct) for m above k/2, first {self.n or 'all'} samples"

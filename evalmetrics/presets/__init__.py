@@ -76,10 +76,10 @@ class Alias:
 
 
 def all_aliases() -> list[Alias]:
-    from . import helm, lighteval, lm_eval, math_strings, squad
+    from . import helm, lighteval, lm_eval, lm_eval_textgen, math_strings, squad
 
     out: list[Alias] = []
-    for mod in (lm_eval, lighteval, helm, squad, math_strings):
+    for mod in (lm_eval, lm_eval_textgen, lighteval, helm, squad, math_strings):
         out.extend(mod.ALIASES)
     return out
 

@@ -7,10 +7,12 @@ then applies ``normalize_gold`` / ``normalize_pred``, then compares (full, prefi
 """
 from __future__ import annotations
 
+import functools
+
 from ..errors import InvalidConfig
 from ..extractors import RegexExtract
 from ..metrics.match import F1, ExactMatch
-from ..normalizers import RejectEmpty, RemoveOuterBraces, RemoveSpans, Replace, Strip
+from ..normalizers import RejectEmpty, RemoveOuterBraces, RemoveSpans, Replace, Strip, StripArticles, StripPunct
 from . import Alias
 from ._steps import HYPHEN_TOKEN_NORMALIZE, LOWER_STRIP_ASCII_PUNCT
 
@@ -23,6 +25,7 @@ NORMALIZERS = {
     "remove_braces": (RemoveOuterBraces(strip=False),),
     "remove_braces_and_strip": (RemoveOuterBraces(strip=True),),
     "bigbench_normalizer": (Replace(old=" . ", new=".\n"),),
+    "remove_punc": (StripPunct(chars="ascii_and_unicode"),),
     "gsm8k_normalizer": (
         RegexExtract(pattern=r"#### (\-?[0-9\.\,]+)", match_index=0, fallback="[invalid]", strip=True),
         Replace(old=",", new=""),
@@ -57,11 +60,31 @@ def exact_matches(normalize_gold=None, normalize_pred=None, strip_strings=False,
         raise InvalidConfig(f"lighteval: strip_strings must be true or false; got {strip_strings!r}")
     strip = (Strip(),) if strip_strings else ()
     pre = (_THINK,) if reasoning_tags else ()
+    if "math_normalizer" in (normalize_gold, normalize_pred):
+        return _math_exact_matches(normalize_gold, normalize_pred, strip, pre, type_exact_match)
     return ExactMatch(
         mode=type_exact_match,
         pred=pre + (RejectEmpty(),) + strip + _norm(normalize_pred, "normalize_pred"),
         ref=strip + _norm(normalize_gold, "normalize_gold"),
     )
+
+
+def _math_exact_matches(normalize_gold, normalize_pred, strip, pre, type_exact_match):
+    """ExactMatches with math_normalizer on both sides. math_normalizer can fail (lighteval crashes: InvalidInput);
+    lighteval returns 0 for an empty output before normalizing the gold, so this is a MathStringEquiv (which
+    processes the gold only when the output has an answer), not an ExactMatch with the steps."""
+    from ..mathstrings import MathStringEquiv
+    from .math_strings import LIGHTEVAL_MATH_NORMALIZER
+
+    if normalize_gold != normalize_pred or type_exact_match != "full":
+        raise InvalidConfig(
+            "lighteval: math_normalizer is reproduced with normalize_gold=normalize_pred='math_normalizer' and "
+            f"type_exact_match='full'; got normalize_gold={normalize_gold!r}, normalize_pred={normalize_pred!r}, "
+            f"type_exact_match={type_exact_match!r}"
+        )
+    box, normalize = LIGHTEVAL_MATH_NORMALIZER
+    return MathStringEquiv(normalize=(normalize,), pred=pre + (RejectEmpty(),) + strip + (box,), ref=strip + (box,),
+                           on_failure="error", both_missing="no_match")
 
 
 def f1_score(normalize_gold=None, normalize_pred=None, strip_strings=False, reasoning_tags=True):
@@ -269,4 +292,95 @@ ALIASES += [
     Alias("lighteval", "0.13", "recall_at_k", _recall,
           "lighteval recall_at_k ('recall'): 1 if a gold is among the recall_depth highest log-probabilities "
           "(default 1)", also=("recall@k", "recall"), choice_text_prefix=" "),
+]
+
+# ---- text generation overlap (sacrebleu / rouge-score; optional extra evalmetrics[textgen]).
+# Predictions are lighteval's final_text (reasoning spans removed). bleu/chrf/ter are CorpusLevelTranslationMetric:
+# sacrebleu's corpus score over the whole task; lighteval passes only each doc's first gold to BLEU, but passes the
+# docs' gold lists to chrF/TER as sacrebleu reference *streams* (doc i's golds are stream i).
+from ..metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge  # noqa: E402
+
+ALIASES += [
+    Alias("lighteval", "0.13", "bleu", lambda: CorpusBLEU(references="first", pred=(_THINK,)),
+          "lighteval bleu: remove <think> spans; sacrebleu corpus BLEU (13a, exp smoothing) against each doc's "
+          "first gold"),
+    Alias("lighteval", "0.13", "chrf", lambda: CorpusChrF(references="sample_lists_as_streams", pred=(_THINK,)),
+          "lighteval chrf: remove <think> spans; sacrebleu corpus chrF with doc i's gold list passed as reference "
+          "stream i (hypothesis j meets the j-th gold of every doc; docs past the shortest gold list are dropped)"),
+    Alias("lighteval", "0.13", "chrf_plus",
+          lambda: CorpusChrF(word_order=2, references="sample_lists_as_streams", pred=(_THINK,)),
+          "lighteval chrf_plus ('chrf++'): as lighteval chrf with word bigrams (sacrebleu CHRF(word_order=2))",
+          also=("chrf++",)),
+    Alias("lighteval", "0.13", "ter", lambda: CorpusTER(references="sample_lists_as_streams", pred=(_THINK,)),
+          "lighteval ter: remove <think> spans; sacrebleu corpus TER (lower is better) with doc i's gold list "
+          "passed as reference stream i, as lighteval chrf"),
+]
+for _rt, _name in (("rouge1", "rouge1"), ("rouge2", "rouge2"), ("rougel", "rougeL"), ("rougelsum", "rougeLsum")):
+    ALIASES.append(Alias(
+        "lighteval", "0.13", _name, functools.partial(Rouge, rouge_type=_rt, combine="mean", pred=(_THINK,)),
+        f"lighteval {_name}: remove <think> spans; rouge-score {_name} F-measure (no stemming) against each gold, "
+        "numpy mean over golds"))
+
+# ---- G-Pass@k (lighteval 0.13 Metrics.g_pass_at_k, GPassAtK(strip_strings=True)): one alias per reported value.
+from ..metrics.sampling import GPassAtK, MGPassAtK  # noqa: E402
+
+
+def _g_metric(normalize, strip_strings, type_exact_match):
+    pre = _preprocess(normalize, strip_strings)
+    scorer = _scorer(type_exact_match, pre)
+    return ExactMatch(mode=scorer.mode, pred=(_THINK,) + pre, ref=pre)
+
+
+def g_pass_at_k(k=None, n=None, threshold=0.0, normalize=None, strip_strings=True, type_exact_match="full"):
+    if k is None:
+        raise InvalidConfig("lighteval:g_pass_at_k needs k")
+    return GPassAtK(k=k, n=n, threshold=threshold, metric=_g_metric(normalize, strip_strings, type_exact_match),
+                    references="exactly_one")
+
+
+def mg_pass_at_k(k=None, n=None, normalize=None, strip_strings=True, type_exact_match="full"):
+    if k is None:
+        raise InvalidConfig("lighteval:g_pass_at_k needs k")
+    return MGPassAtK(k=k, n=n, metric=_g_metric(normalize, strip_strings, type_exact_match),
+                     references="exactly_one")
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "g_pass_at_k/g-pass@k_t", g_pass_at_k,
+          "lighteval g_pass_at_k value 'g-pass@{k}_{t}': remove <think> spans; preprocess (strip by default) the "
+          "single gold and the first n samples, exact match each; hypergeometric P(at least max(ceil(k*t),1) of k "
+          "draws correct) via scipy", also=("g-pass@k",), example={"k": 4, "threshold": 0.5}),
+    Alias("lighteval", "0.13", "g_pass_at_k/mg-pass@k", mg_pass_at_k,
+          "lighteval g_pass_at_k value 'mg-pass@{k}': as g-pass@k, averaged over the thresholds above 0.5 "
+          "(2/k times the sum of the tails for m = ceil(k/2)+1 .. k)", also=("mg-pass@k",), example={"k": 4}),
+]
+
+
+# ---- lighteval.metrics.normalizations functions as single steps (usable in any pipeline).
+
+
+def _remove_articles(language=None):
+    if language is None:
+        raise InvalidConfig("lighteval:remove_articles needs language (a lighteval Language value such as 'fra')")
+    return StripArticles(language=language)
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "remove_articles", _remove_articles,
+          "lighteval normalizations.remove_articles(text, lang): the language's articles (whole words, "
+          "case-sensitive, Unicode word boundaries) become spaces", example={"language": "fra"}),
+    Alias("lighteval", "0.13", "remove_punc", lambda: NORMALIZERS["remove_punc"][0],
+          "lighteval normalizations.remove_punc: delete Unicode punctuation (categories P*) and ASCII "
+          "string.punctuation"),
+    Alias("lighteval", "0.13", "helm_normalizer", lambda: NORMALIZERS["helm_normalizer"][0],
+          "lighteval normalizations.helm_normalizer: split on ' ' or '-'; per token lowercase, delete ASCII "
+          "punctuation, cast through float if it parses, articles a/an/the become spaces, collapse whitespace; drop "
+          "empty tokens; join with spaces"),
+    Alias("lighteval", "0.13", "remove_braces", lambda: NORMALIZERS["remove_braces"][0],
+          "lighteval normalizations.remove_braces: drop one leading '{' and one trailing '}'"),
+    Alias("lighteval", "0.13", "remove_braces_and_strip", lambda: NORMALIZERS["remove_braces_and_strip"][0],
+          "lighteval normalizations.remove_braces_and_strip: strip whitespace, then drop one leading '{' and one "
+          "trailing '}'"),
+    Alias("lighteval", "0.13", "bigbench_normalizer", lambda: NORMALIZERS["bigbench_normalizer"][0],
+          "lighteval normalizations.bigbench_normalizer: replace ' . ' with '.\\n'"),
 ]

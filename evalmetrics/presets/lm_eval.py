@@ -193,3 +193,50 @@ ALIASES += [
     Alias("lm_eval", "0.4", "filter/map", _map_filter,
           "lm_eval map filter: the whole response looked up in mapping_dict; default_value (None) otherwise"),
 ]
+
+# ---- generative bbh / mmlu variants (lm_eval/tasks/bbh/*, mmlu/generative, mmlu/flan_*): one alias per filter
+# pipeline shared by every task of the group. The reference is the rendered doc_to_target ("{{target}}", or the
+# letter "{{['A', 'B', 'C', 'D'][answer]}}" / "(A)".. picks), re-read if it is a list literal, as for gsm8k.
+# Per-task flexible-extract pipelines (bbh's utils.*Filter classes, mmlu's multi_choice_regex) are not aliased.
+_BBH_ZEROSHOT_EM = dict(ignore_case=True, regexes_to_ignore=["\\.$", ",", "\n", "\\\\", '"'])
+_BBH_COT_ZEROSHOT_EM = dict(ignore_case=True, regexes_to_ignore=["\\.$", ",", "\\\\", "\n", '"'])
+_MMLU_EM = dict(ignore_case=True, ignore_punctuation=True)
+_ANSWER_IS = (r"((?<=The answer is )(.*)(?=.)|(?<=the answer is )(.*)(?=.)|(?<=The answer: )(.*)(?=.)"
+              r"|(?<=The final answer: )(.*)(?=.))")
+_MMLU_ANSWER_IS = (r"((?<=The answer is )(.*)(?=.)|(?<=answer is )(.*)(?=.)|(?<=The answer: )(.*)(?=.)"
+                   r"|(?<=The final answer: )(.*)(?=.))")
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "bbh_cot_fewshot/get-answer",
+          _task((regex_filter("(?<=the answer is )(.*)(?=.)", 0),), regexes_to_ignore=None),
+          "bbh_cot_fewshot get-answer: the first text after 'the answer is ' up to the last character before the "
+          "line's end (lowercase 'the' only), stripped ('[invalid]' if none); exact_match without options "
+          "(case and punctuation count)"),
+    Alias("lm_eval", "0.4", "bbh_fewshot", _task((), regexes_to_ignore=None),
+          "bbh_fewshot: the whole output, exact_match without options against the rendered target (no "
+          "stripping: a leading space fails)"),
+    Alias("lm_eval", "0.4", "mmlu_flan_n_shot_generative/strict-match", _task((), regexes_to_ignore=None),
+          "mmlu_flan_n_shot_generative strict-match: the whole output, exact_match without options against "
+          "'(A)'..'(D)' (no stripping: a leading space fails)"),
+    Alias("lm_eval", "0.4", "bbh_zeroshot/strict-match", _task((), **_BBH_ZEROSHOT_EM),
+          "bbh_zeroshot strict-match: the whole output; on both sides delete a final '.', every ',', newline, "
+          "backslash and '\"' (in that order), lowercase, then equality (no stripping)"),
+    Alias("lm_eval", "0.4", "bbh_cot_zeroshot/strict-match",
+          _task((regex_filter(_ANSWER_IS, 0),), **_BBH_COT_ZEROSHOT_EM),
+          "bbh_cot_zeroshot strict-match: the first text after 'The answer is ' / 'the answer is ' / "
+          "'The answer: ' / 'The final answer: ' (all but its last character), stripped ('[invalid]' if none); "
+          "then delete a final '.', ',', backslash, newline and '\"', lowercase, equality"),
+    Alias("lm_eval", "0.4", "mmlu_generative/get_response",
+          _task((regex_filter(r"^(.*?)(?=\n|$)", 0), Strip(), regex_filter(r"^(.*?)\s*$", 0)), **_MMLU_EM),
+          "mmlu_generative get_response: the output's first line, stripped; then exact_match ignoring case and "
+          "ASCII punctuation against the answer letter"),
+    Alias("lm_eval", "0.4", "mmlu_flan_cot_zeroshot/strict-match",
+          _task((regex_filter(_MMLU_ANSWER_IS, 0),), **_MMLU_EM),
+          "mmlu_flan_cot_zeroshot strict-match: the first text after 'The answer is ' / 'answer is ' / "
+          "'The answer: ' / 'The final answer: ' (all but its last character), stripped ('[invalid]' if none); "
+          "exact_match ignoring case and ASCII punctuation against '(A)'..'(D)'"),
+    Alias("lm_eval", "0.4", "mmlu_flan_cot_fewshot/get-answer",
+          _task((regex_filter("(?<=answer is )(.*)(?=.)", 0),), **_MMLU_EM),
+          "mmlu_flan_cot_fewshot get-answer: the first text after 'answer is ' (all but its last character), "
+          "stripped ('[invalid]' if none); exact_match ignoring case and ASCII punctuation against '(A)'..'(D)'"),
+]

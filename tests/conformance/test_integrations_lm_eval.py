@@ -325,6 +325,23 @@ def test_explain_results_ids_recompute_every_row_from_raw_outputs(run):
 # ---------------------------------------------------------------------------------------------- the docs' other blocks
 
 
+def test_corpus_metrics_register_with_a_corpus_aggregation():
+    """BLEU-like corpus metrics: the per-document function keeps the item and lm_eval's aggregation registry gets a
+    function scoring the items together; it equals lm_eval's own bleu on the same items and evalmetrics' compute."""
+    from lm_eval.api.metrics import bleu as lm_bleu
+
+    em_lm.register()
+    preds = ["the cat sat on the mat", "a dog", "", "hello there general kenobi", "the cat"]
+    golds = ["the cat is on the mat", "a dog barked", "nothing", "hello there", "the the cat"]
+    fn = lm_registry.get_metric("lm_eval:bleu")
+    agg = lm_registry.get_metric_aggregation("lm_eval:bleu")
+    items = [fn(references=[g], predictions=[p]) for p, g in zip(preds, golds)]
+    ours = em.get("lm_eval:bleu").compute(preds, golds).score
+    assert agg(items) == ours
+    assert agg(items) == lm_bleu([(g, p) for p, g in zip(preds, golds)])
+    assert em_lm.registered()["lm_eval:bleu"].aggregation == "lm_eval:bleu__evalmetrics_corpus"
+
+
 def test_docs_register_block():
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
@@ -369,7 +386,41 @@ INSTALLED = [
     (("truthfulqa", "truthfulqa_mc1.yaml"), "acc", "none", "lm_eval:acc", "id"),
     (("drop", "default.yaml"), "f1", "none", "lm_eval:drop/f1", "id"),
     (("squadv2", "squadv2.yaml"), "exact", "none", "lm_eval:squadv2/exact", "id"),
+    (("bbh", "cot_fewshot", "snarks.yaml"), "exact_match", "get-answer", "lm_eval:bbh_cot_fewshot/get-answer", "id"),
+    (("bbh", "fewshot", "snarks.yaml"), "exact_match", "none", "lm_eval:bbh_fewshot", "id"),
+    (("bbh", "zeroshot", "snarks.yaml"), "exact_match", "strict-match", "lm_eval:bbh_zeroshot/strict-match", "id"),
+    (("bbh", "cot_zeroshot", "snarks.yaml"), "exact_match", "strict-match", "lm_eval:bbh_cot_zeroshot/strict-match",
+     "id"),
+    (("mmlu", "generative", "mmlu_anatomy.yaml"), "exact_match", "get_response", "lm_eval:mmlu_generative/get_response",
+     "id"),
+    (("mmlu", "flan_cot_zeroshot", "mmlu_anatomy.yaml"), "exact_match", "strict-match",
+     "lm_eval:mmlu_flan_cot_zeroshot/strict-match", "id"),
+    (("mmlu", "flan_cot_fewshot", "mmlu_anatomy.yaml"), "exact_match", "get-answer",
+     "lm_eval:mmlu_flan_cot_fewshot/get-answer", "id"),
+    (("mmlu", "flan_n_shot", "generative", "mmlu_anatomy.yaml"), "exact_match", "strict-match",
+     "lm_eval:mmlu_flan_n_shot_generative/strict-match", "id"),
 ]
+
+
+@pytest.mark.parametrize("group, row, alias", [
+    (("bbh", "cot_fewshot", "_bbh_cot_fewshot.yaml"), ("exact_match", "get-answer"), "lm_eval:bbh_cot_fewshot/get-answer"),
+    (("bbh", "zeroshot", "_bbh_zeroshot.yaml"), ("exact_match", "strict-match"), "lm_eval:bbh_zeroshot/strict-match"),
+    (("bbh", "cot_zeroshot", "_bbh_cot_zeroshot.yaml"), ("exact_match", "strict-match"),
+     "lm_eval:bbh_cot_zeroshot/strict-match"),
+    (("bbh", "fewshot", "_bbh_fewshot.yaml"), ("exact_match", "none"), "lm_eval:bbh_fewshot"),
+    (("mmlu", "generative", "_mmlu.yaml"), ("exact_match", "get_response"), "lm_eval:mmlu_generative/get_response"),
+    (("mmlu", "flan_cot_zeroshot", "_mmlu.yaml"), ("exact_match", "strict-match"),
+     "lm_eval:mmlu_flan_cot_zeroshot/strict-match"),
+    (("mmlu", "flan_cot_fewshot", "_mmlu.yaml"), ("exact_match", "get-answer"), "lm_eval:mmlu_flan_cot_fewshot/get-answer"),
+    (("mmlu", "flan_n_shot", "generative", "_mmlu.yaml"), ("exact_match", "strict-match"),
+     "lm_eval:mmlu_flan_n_shot_generative/strict-match"),
+])
+def test_reader_maps_every_member_of_the_bbh_and_mmlu_generative_groups(group, row, alias):
+    """Every task of the group reports that row as the alias (the pipeline is shared by the whole group)."""
+    leaves = read_lm_eval_task(_installed(*group)).tasks()
+    assert len(leaves) >= 27
+    assert {t.get(*row).alias for t in leaves} == {alias}
+    assert {t.get(*row).id for t in leaves} == {em.get(alias).id}
 
 
 @pytest.mark.parametrize("path, metric, filt, alias, attr", INSTALLED)

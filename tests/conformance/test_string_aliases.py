@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import os
 
 import pytest
 from hypothesis import strategies as st
@@ -419,6 +420,102 @@ def test_lm_eval_filters(alias):
           [(p, cfg) for p, _ in HARD for cfg in configs])
 
 
+# ---- generative bbh / mmlu variants: the real task YAML (filters + exact_match options + doc_to_target) per alias
+
+
+def _yaml_task(relpath, seed_doc):
+    """A Task built from a YAML shipped in lm_eval (its includes resolved by lm_eval's own loader)."""
+    import lm_eval
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    path = os.path.join(os.path.dirname(lm_eval.__file__), "tasks", relpath)
+    name = "yaml:" + relpath
+    t = Task.__new__(Task)
+    import datasets
+    from lm_eval.api.task import ConfigurableTask
+
+    cfg = dict(load_yaml(path))
+    splits = {cfg.get(k) for k in ("training_split", "validation_split", "test_split", "fewshot_split")} - {None}
+    cfg["custom_dataset"] = lambda **_: datasets.DatasetDict({s: datasets.Dataset.from_list([seed_doc]) for s in splits})
+    cfg.pop("dataset_path", None)
+    cfg.pop("dataset_name", None)
+    cfg.pop("fewshot_config", None)
+    datasets.disable_progress_bars()
+    t.t = ConfigurableTask(config=cfg)
+    t.name = name
+    return t
+
+
+BBH_TARGETS = ["True", "False", "Yes", "No", "(A)", "(B)", "(F)", "valid", "invalid", "12", "0", "-3",
+               "] ) >", "dog cat zebra", "[1, 2]", "['a']", "1,000", 'say "hi".', "a\\b", "İ", ""]
+BBH_PREFIXES = ["", "Let's think step by step. ", "So the answer is ", "So the answer is ", "the answer is ",
+                "The answer is ", "The answer: ", "The final answer: ", "answer is ", "A: ", " ", "\n"]
+BBH_SUFFIXES = ["", ".", ". ", "\n", ".\n\nQ: next", ",", "!", "\x00", " ok"]
+
+
+@st.composite
+def bbh_pair(draw, targets=BBH_TARGETS):
+    gold = draw(st.sampled_from(targets)) if draw(st.integers(0, 6)) else draw(text)
+    ans = gold if draw(st.integers(0, 2)) else draw(st.sampled_from(targets + [gold.lower(), gold.upper()]))
+    if draw(st.integers(0, 3)) == 0:
+        ans = draw(mutated(ans))
+    pred = draw(st.sampled_from(BBH_PREFIXES)) + ans + draw(st.sampled_from(BBH_SUFFIXES))
+    if draw(st.integers(0, 2)) == 0:
+        pred = draw(phrase(4)) + draw(sep) + pred
+    if draw(st.integers(0, 6)) == 0:
+        pred = draw(text)
+    return pred, gold
+
+
+MMLU_LETTERS = {"mmlu/generative/mmlu_anatomy.yaml": ["A", "B", "C", "D"]}
+BBH_MMLU = [
+    ("lm_eval:bbh_cot_fewshot/get-answer", "bbh/cot_fewshot/boolean_expressions.yaml", "get-answer"),
+    ("lm_eval:bbh_fewshot", "bbh/fewshot/boolean_expressions.yaml", "none"),
+    ("lm_eval:bbh_zeroshot/strict-match", "bbh/zeroshot/boolean_expressions.yaml", "strict-match"),
+    ("lm_eval:bbh_cot_zeroshot/strict-match", "bbh/cot_zeroshot/boolean_expressions.yaml", "strict-match"),
+    ("lm_eval:mmlu_generative/get_response", "mmlu/generative/mmlu_anatomy.yaml", "get_response"),
+    ("lm_eval:mmlu_flan_cot_zeroshot/strict-match", "mmlu/flan_cot_zeroshot/mmlu_anatomy.yaml", "strict-match"),
+    ("lm_eval:mmlu_flan_cot_fewshot/get-answer", "mmlu/flan_cot_fewshot/mmlu_anatomy.yaml", "get-answer"),
+    ("lm_eval:mmlu_flan_n_shot_generative/strict-match", "mmlu/flan_n_shot/generative/mmlu_anatomy.yaml",
+     "strict-match"),
+]
+
+
+@pytest.mark.parametrize("alias,relpath,pipeline", BBH_MMLU, ids=[b[0] for b in BBH_MMLU])
+def test_lm_eval_bbh_mmlu_pipelines(alias, relpath, pipeline):
+    """The reference is what the task's doc_to_target renders: bbh's doc['target'] (any text), mmlu's answer
+    letter ('A' or '(A)' .. 'D', picked by doc['answer'])."""
+    m = em.get(alias)
+    mmlu = relpath.startswith("mmlu/")
+    letters = MMLU_LETTERS.get(relpath, ["(A)", "(B)", "(C)", "(D)"])
+    if mmlu:
+        t = _yaml_task(relpath, {"question": "q", "choices": ["w", "x", "y", "z"], "answer": 0, "subject": "anatomy"})
+    else:
+        t = _yaml_task(relpath, {"input": "q", "target": "t"})
+
+    def ours(x):
+        pred, gold = x
+        return m.score(pred, letters[gold] if mmlu else gold)
+
+    def oracle(x):
+        pred, gold = x
+        doc = ({"question": "q", "choices": ["w", "x", "y", "z"], "answer": gold, "subject": "anatomy"} if mmlu
+               else {"input": "q", "target": gold})
+        return t.score(doc, pred, pipeline)[pipeline]["exact_match"]
+
+    if mmlu:
+        strategy = st.tuples(st.integers(0, 3), bbh_pair(letters + ["A", "(a)", "a", "E", "(A) w"])).map(
+            lambda x: (x[1][0].replace(x[1][1], letters[x[0]]) if x[1][1] and x[1][1] in letters else x[1][0], x[0]))
+        hand = [(p, g) for g in range(4) for p in ["", letters[g], " " + letters[g], letters[g].lower(),
+                                                     f"The answer is {letters[g]}.", f"answer is {letters[g]}.",
+                                                     f"{letters[g]}\nmore", f"The final answer: {letters[g]}!"]]
+    else:
+        strategy = bbh_pair()
+        hand = [(p, r) for p, r in HARD] + [("the answer is True.", "True"), ("So the answer is (A).", "(A)"),
+                                              ("The answer is valid.", "valid"), ("True", "True"), ("true.", "True")]
+    check(alias, LM, ours, oracle, strategy, hand)
+
+
 def test_the_runner_detects_a_wrong_metric():
     """Meta-test: feeding the runner a metric that is not the harness's must produce mismatches."""
     from conftest import RESULTS
@@ -437,4 +534,4 @@ COVERED = (["lm_eval:exact_match", "hf_evaluate:exact_match"] + [g[0] for g in G
               "lighteval@0.13:exact_match", "lighteval@0.13:f1_score", "lighteval@0.13:drop/em",
               "lighteval@0.13:drop/f1"]
            + sorted(LE_010) + [f"helm@0.5:{n}" for n in HELM_NAMES] + [a for a, _ in SC]
-           + [f"lighteval@0.13:{m}" for m in LE_SAMPLING_CONFIGS] + sorted(FILTERS))
+           + [f"lighteval@0.13:{m}" for m in LE_SAMPLING_CONFIGS] + sorted(FILTERS) + [b[0] for b in BBH_MMLU])

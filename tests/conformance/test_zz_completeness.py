@@ -1,5 +1,6 @@
 """Every shipped alias has a differential test in this suite (an alias without one is not shipped)."""
 import test_choice_aliases
+import test_lighteval_extra
 import test_math_string_aliases
 import test_string_aliases
 
@@ -14,7 +15,7 @@ def _canonical(key):
 
 def test_every_alias_has_a_differential_test():
     covered = {_canonical(k) for k in test_string_aliases.COVERED + test_choice_aliases.COVERED
-               + test_math_string_aliases.COVERED}
+               + test_math_string_aliases.COVERED + test_lighteval_extra.COVERED}
     shipped = {a.key for a in aliases().values()}
     missing = sorted(shipped - covered)
     assert not missing, f"aliases without a conformance test: {missing}"

@@ -1,0 +1,533 @@
+"""Read a lighteval (0.13) task config back as canonical IDs: what each reported metric really computes.
+
+``read_lighteval_task(source)`` takes a ``LightevalTaskConfig``, a task name from lighteval's registry (``gsm8k``,
+``arc:easy``, ``mmlu:anatomy``; ``mmlu`` reads every ``mmlu:*`` task; ``task|fewshot`` and ``task@k=1`` are accepted
+as lighteval's CLI writes them), or a custom task Python file (its ``TASKS_TABLE``). For each metric the task
+reports it returns a :class:`LightevalMetricReading`: the canonical ID of the per-sample value, read from the
+metric's sample-level computation object and its attributes (``ExactMatches(strip_strings=..., normalize_pred=...)``)
+and built through the lighteval aliases (``evalmetrics.get("lighteval:exact_match", **params)``), the shipped
+alias with exactly that ID, and the steps in plain words. A computation evalmetrics does not reproduce (math-verify
+extraction, corpus-level BLEU, LLM judges, ...) is reported as not reproduced, with the reason; nothing is guessed.
+
+lighteval's pipeline removes ``<think>...</think>`` spans from outputs before any metric (its default), so the IDs
+include that step, as the ``lighteval@0.13`` aliases do.
+
+This needs lighteval installed (``pip install 'lighteval==0.13.0'``): task configs are Python objects. A name is
+looked up by importing lighteval's own task modules (the one named like the task first); a custom task file is
+imported, as lighteval itself does.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import dataclasses
+import importlib
+import importlib.util
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import EvalMetricsError, InvalidConfig
+from . import require
+
+__all__ = ["read_lighteval_task", "explain_lighteval_task", "LightevalTaskReading", "LightevalMetricReading",
+           "lighteval_metric_id"]
+
+_FEATURE = "reading lighteval task configs"
+
+
+@dataclass
+class LightevalMetricReading:
+    """One value a lighteval task reports (``metric``: its name in lighteval's results), read as a canonical ID.
+
+    ``id``: the canonical ID of the per-sample value (None: not reproduced; ``reason`` says why). ``alias``: a
+    shipped alias with exactly that ID (``same_as``: every such alias). ``computation``: lighteval's own text for the
+    sample-level computation object. ``corpus``: how lighteval aggregates the values over samples.
+    """
+
+    task: str
+    metric: str
+    computation: str
+    id: str | None = None
+    alias: str | None = None
+    same_as: tuple = ()
+    reason: str = ""
+    corpus: str = ""
+    steps: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def reproduced(self) -> bool:
+        return self.id is not None
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["reproduced"] = self.reproduced
+        return d
+
+    def lines(self) -> list[str]:
+        out = [self.metric, f"  lighteval: {self.computation}"]
+        if self.id is None:
+            out.append(f"  no evalmetrics equivalent: {self.reason}")
+        else:
+            out.append(f"  id: {self.id}")
+            if self.alias:
+                others = [a for a in self.same_as if a != self.alias]
+                out.append(f"  = {self.alias}" + (f"  (also {', '.join(others)})" if others else ""))
+        if self.corpus:
+            out.append(f"  corpus value: {self.corpus}")
+        for i, s in enumerate(self.steps, 1):
+            out.append(f"  {i}. {s}")
+        for n in self.notes:
+            out.append(f"  note: {n}")
+        return out
+
+
+@dataclass
+class LightevalTaskReading:
+    """What a lighteval task reports, metric by metric; for several tasks (a superset such as ``mmlu``, or a file
+    with several), ``members`` holds each task's reading and ``readings`` is empty."""
+
+    task: str
+    source: str | None = None
+    readings: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    members: list = field(default_factory=list)
+
+    def get(self, metric: str) -> LightevalMetricReading:
+        for r in self.readings:
+            if r.metric == metric:
+                return r
+        raise KeyError(metric)
+
+    def tasks(self) -> list["LightevalTaskReading"]:
+        return list(self.members) if self.members else [self]
+
+    def __str__(self) -> str:
+        if self.members:
+            lines = [f"lighteval tasks {self.task}: {len(self.members)} tasks"]
+            if self.source:
+                lines.append(f"  from {self.source}")
+            lines.extend(f"  note: {n}" for n in self.notes)
+            buckets: dict = {}
+            for t in self.members:
+                sig = tuple((r.metric, r.id, r.reason) for r in t.readings)
+                buckets.setdefault(sig, []).append(t)
+            for tasks in buckets.values():
+                names = [t.task for t in tasks]
+                lines.append("")
+                lines.append("  " + ", ".join(names[:4]) + (f", ... ({len(names)} tasks)" if len(names) > 4 else "")
+                             + ":")
+                for r in tasks[0].readings:
+                    lines.extend("    " + x for x in r.lines())
+            return "\n".join(lines)
+        lines = [f"lighteval task {self.task}"]
+        if self.source:
+            lines.append(f"  from {self.source}")
+        lines.extend(f"  note: {n}" for n in self.notes)
+        for r in self.readings:
+            lines.append("")
+            lines.extend("  " + x for x in r.lines())
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------- entry points
+
+
+def read_lighteval_task(source) -> LightevalTaskReading:
+    """Read a lighteval task: a ``LightevalTaskConfig``, a registry name, a custom task ``.py`` file or module."""
+    require("lighteval", _FEATURE)
+    configs, label, where, notes = _resolve(source)
+    readings = [_read_config(c) for c in configs]
+    if len(readings) == 1:
+        r = readings[0]
+        r.source = where
+        r.notes = notes + r.notes
+        return r
+    return LightevalTaskReading(task=label, source=where, notes=notes, members=readings)
+
+
+def explain_lighteval_task(source) -> str:
+    """The reading as text; what ``evalmetrics explain --lighteval-task NAME_OR_FILE`` prints."""
+    return str(read_lighteval_task(source))
+
+
+def lighteval_metric_id(metric) -> dict:
+    """{reported name: canonical ID or None} for one lighteval ``Metric`` (or ``Metrics`` member)."""
+    require("lighteval", _FEATURE)
+    return {r.metric: r.id for r in _read_metric("", metric)}
+
+
+# ---------------------------------------------------------------------------------------------- finding tasks
+
+
+def _resolve(source):
+    """([LightevalTaskConfig], label, where from, notes)."""
+    from lighteval.tasks.lighteval_task import LightevalTaskConfig
+
+    if isinstance(source, LightevalTaskConfig):
+        return [source], source.name, None, []
+    import types
+
+    if isinstance(source, types.ModuleType):
+        return _from_module(source, getattr(source, "__file__", None))
+    if not isinstance(source, (str, os.PathLike)):
+        raise InvalidConfig(f"read_lighteval_task: expected a LightevalTaskConfig, a task name or a .py file, "
+                            f"got {type(source).__name__}")
+    text = os.fspath(source)
+    if text.endswith(".py") or os.path.isfile(text):
+        path = Path(text).expanduser().resolve()
+        if not path.is_file():
+            raise InvalidConfig(f"lighteval custom task file {text!r} does not exist")
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        if spec is None or spec.loader is None:
+            raise InvalidConfig(f"cannot import {text!r} as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as e:
+            raise InvalidConfig(f"importing the custom task file {text!r} failed: {type(e).__name__}: {e}") from None
+        return _from_module(module, str(path))
+    return _from_name(text)
+
+
+def _from_module(module, where):
+    table = getattr(module, "TASKS_TABLE", None)
+    if not table:
+        raise InvalidConfig(f"{where or module.__name__}: no TASKS_TABLE (a list of LightevalTaskConfig) in the module")
+    configs = list(table)
+    label = configs[0].name if len(configs) == 1 else (Path(where).stem if where else module.__name__)
+    return configs, label, where, []
+
+
+def _parse_name(spec: str):
+    """lighteval's task spec: ``task``, ``task|fewshot``, ``suite|task|fewshot``; ``task@k=1@n=4`` sets metric
+    parameters (lighteval's registry applies them to parametrizable metrics)."""
+    parts = spec.strip().split("|")
+    name = parts[1] if len(parts) == 3 else parts[0]
+    params = {}
+    if "@" in name:
+        name, *rest = name.split("@")
+        for item in rest:
+            if not item:
+                continue
+            k, sep, v = item.partition("=")
+            if not sep:
+                raise InvalidConfig(f"lighteval task spec {spec!r}: metric parameter {item!r} is not key=value")
+            try:
+                params[k] = ast.literal_eval(v)
+            except (ValueError, SyntaxError):
+                raise InvalidConfig(f"lighteval task spec {spec!r}: {v!r} is not a Python literal") from None
+    return name, params
+
+
+def _from_name(spec: str):
+    name, params = _parse_name(spec)
+    configs, failed = _lookup(name)
+    notes = []
+    if not configs:
+        msg = f"lighteval task {name!r} is not in lighteval's task registry"
+        if failed:
+            msg += f" (task modules that failed to import: {', '.join(sorted(failed))})"
+        raise InvalidConfig(msg)
+    if params:
+        configs = [_with_params(c, params) for c in configs]
+        notes.append("metric parameters " + ", ".join(f"{k}={v!r}" for k, v in params.items())
+                     + " set on the task's parametrizable metrics, as lighteval's registry does")
+    label = name if len(configs) > 1 else configs[0].name
+    where = "lighteval " + _lighteval_version() + " task registry"
+    return configs, label, where, notes
+
+
+def _with_params(cfg, params):
+    cfg = copy.deepcopy(cfg)
+    for m in cfg.metrics:
+        names = m.metric_name if isinstance(m.metric_name, list) else [m.metric_name]
+        if any("@" in n for n in names):
+            for k, v in params.items():
+                setattr(m.sample_level_fn, k, v)
+    return cfg
+
+
+def _lighteval_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("lighteval")
+    except Exception:  # pragma: no cover - metadata missing
+        return "(unknown version)"
+
+
+def _task_modules():
+    """[(module name)] of lighteval's built-in task modules, in lighteval's registry order."""
+    import lighteval.tasks as tasks_pkg
+
+    root = Path(tasks_pkg.__file__).parent / "tasks"
+    out = [f"lighteval.tasks.tasks.{f.stem}" for f in sorted(root.glob("*.py")) if f.name != "__init__.py"]
+    out += [f"lighteval.tasks.tasks.{d.name}.main" for d in sorted(root.iterdir())
+            if d.is_dir() and (d / "main.py").exists()]
+    return out
+
+
+_MODULE_CACHE: dict = {}
+
+
+def _configs_of(module_name):
+    if module_name not in _MODULE_CACHE:
+        try:
+            mod = importlib.import_module(module_name)
+            _MODULE_CACHE[module_name] = {c.name: c for c in getattr(mod, "TASKS_TABLE", [])}
+        except Exception as e:  # a task module lighteval itself cannot import offline (e.g. tiny_benchmarks)
+            _MODULE_CACHE[module_name] = e
+    return _MODULE_CACHE[module_name]
+
+
+def _lookup(name: str):
+    """Configs named ``name`` (or, for a superset such as ``mmlu``, every ``name:*`` task), and failed modules."""
+    base = name.split(":")[0]
+    modules = _task_modules()
+    stem = base.replace("-", "_")
+    # the module named like the task first, then modules whose name starts the task's (aimo -> aimo_progress_prize_1)
+    guess = [m for m in modules if m.split(".")[3] == stem]
+    guess += [m for m in modules if m not in guess and stem.startswith(m.split(".")[3])]
+    failed = set()
+    for group in (guess, [m for m in modules if m not in guess]):
+        exact, superset = [], []
+        for m in group:
+            cfgs = _configs_of(m)
+            if isinstance(cfgs, Exception):
+                failed.add(m.split(".")[3])
+                continue
+            if name in cfgs:
+                exact.append(cfgs[name])
+            superset += [c for n, c in cfgs.items() if n.split(":")[0] == name and ":" in n]
+        if exact:
+            return exact[:1], failed
+        if len(superset) > 1:  # lighteval expands a superset only when it has several tasks
+            return sorted(superset, key=lambda c: c.name), failed
+    return [], failed
+
+
+# ---------------------------------------------------------------------------------------------- metrics
+
+
+class _NotModeled(EvalMetricsError):
+    pass
+
+
+def _read_config(cfg) -> LightevalTaskReading:
+    tr = LightevalTaskReading(task=cfg.name)
+    for m in cfg.metrics:
+        tr.readings.extend(_read_metric(cfg.name, m))
+    return tr
+
+
+def _read_metric(task, metric) -> list[LightevalMetricReading]:
+    from lighteval.metrics.utils.metric_utils import MetricGrouping
+
+    metric = getattr(metric, "value", metric)  # a Metrics enum member
+    fn = metric.sample_level_fn
+    mn = metric.metric_name
+    names = list(mn) if isinstance(metric, MetricGrouping) and isinstance(mn, (list, tuple)) else [str(mn)]
+    computation = str(fn) if type(fn).__str__ is not object.__str__ else type(fn).__name__
+    try:
+        built = _build(fn, names, metric)
+    except _NotModeled as e:
+        built = _as_member_alias(metric, names)
+        if built is None:
+            return [LightevalMetricReading(task=task, metric=n, computation=computation, reason=str(e))
+                    for n in names]
+    out = []
+    for n in names:
+        r = LightevalMetricReading(task=task, metric=n, computation=computation)
+        m, notes = built.get(n, (None, []))
+        if m is None:
+            r.reason = notes[0] if notes else f"{type(fn).__name__} value {n!r}: evalmetrics has no equivalent"
+        else:
+            _set_id(r, m)
+            r.notes.extend(notes)
+            r.corpus = _corpus(metric, n)
+        out.append(r)
+    return out
+
+
+def _corpus(metric, name) -> str:
+    import numpy as np
+
+    if type(metric.sample_level_fn).__name__.endswith("Preparator"):
+        return "computed over all samples at once (the ID is that corpus metric)"
+    agg = metric.corpus_level_fn
+    if isinstance(agg, dict):
+        agg = agg.get(name)
+    if agg is np.mean:
+        return "the mean over samples (evalmetrics' Result.score)"
+    if agg is max:
+        return "the max over samples (not the mean: evalmetrics' Result.score differs; the ID is the per-sample value)"
+    if agg is min:
+        return "the min over samples (not the mean; the ID is the per-sample value)"
+    return f"{getattr(agg, '__name__', type(agg).__name__)} over the samples' values (the ID is the per-sample value)"
+
+
+def _normalizer(f, what):
+    """A lighteval normalizer function -> its name in lighteval.metrics.normalizations (None: no normalizer)."""
+    if f is None:
+        return None
+    mod = getattr(f, "__module__", "")
+    qual = getattr(f, "__qualname__", "")
+    if mod == "lighteval.metrics.normalizations" and qual and "<locals>" not in qual:
+        return qual
+    raise _NotModeled(f"{what} {getattr(f, '__name__', f)!r} is not one of lighteval's named normalizers "
+                      f"(a closure or user function evalmetrics cannot identify)")
+
+
+def _logprob_norm(n) -> str | None:
+    if n is None:
+        return None
+    cls = type(n).__name__
+    if cls == "LogProbCharNorm":
+        return f"LogProbCharNorm(ignore_first_space={bool(n.ignore_first_space)})"
+    if cls in ("LogProbTokenNorm", "LogProbPMINorm"):
+        return f"{cls}()"
+    raise _NotModeled(f"logprob_normalization {n!r} is not modeled")
+
+
+def _get(alias, **params):
+    from .. import get
+
+    try:
+        return get(alias, **params)
+    except EvalMetricsError as e:
+        raise _NotModeled(f"{alias} with {params}: {e}") from None
+
+
+def _default_scoring(fn) -> bool:
+    cs = getattr(fn, "compute_score", None)
+    return getattr(cs, "__self__", None) is fn and getattr(cs, "__name__", "") == "default_sample_scoring"
+
+
+def _build(fn, names, metric) -> dict:
+    """{reported name: (evalmetrics metric, notes)} for a sample-level computation; raises _NotModeled."""
+    cls = type(fn).__name__
+    mod = type(fn).__module__
+    if mod == "lighteval.metrics.harness_compatibility.drop" and cls == "DropMetrics":
+        return {"em": (_get("lighteval:drop/em"), []), "f1": (_get("lighteval:drop/f1"), [])}
+    if mod != "lighteval.metrics.metrics_sample":
+        if cls.endswith("Preparator"):
+            raise _NotModeled(f"{cls}: a corpus-level metric (the value is computed over all samples at once); "
+                              f"evalmetrics has no lighteval alias for it")
+        raise _NotModeled(f"{cls} ({mod}): evalmetrics has no equivalent for this computation")
+    if cls in ("ExactMatches", "F1_score"):
+        if getattr(fn, "aggregation_function", max) is not max:
+            raise _NotModeled(f"{cls} with aggregation_function "
+                              f"{getattr(fn.aggregation_function, '__name__', fn.aggregation_function)!r} (only max)")
+        gold = _normalizer(fn.normalize_gold, "normalize_gold")
+        pred = _normalizer(fn.normalize_pred, "normalize_pred")
+        if cls == "F1_score":
+            m = _get("lighteval:f1_score", normalize_gold=gold, normalize_pred=pred, strip_strings=fn.strip_strings)
+            return {names[0]: (m, [])}
+        if gold == pred == "math_normalizer" and fn.strip_strings and fn.type_exact_match == "full":
+            from ..presets.math_strings import lighteval_math_exact_match
+
+            return {names[0]: (lighteval_math_exact_match(reasoning_tags=True), [])}
+        m = _get("lighteval:exact_match", normalize_gold=gold, normalize_pred=pred, strip_strings=fn.strip_strings,
+                 type_exact_match=fn.type_exact_match)
+        return {names[0]: (m, [])}
+    if cls == "LoglikelihoodAcc":
+        m = _get("lighteval:loglikelihood_acc", logprob_normalization=_logprob_norm(fn.logprob_normalization))
+        return {names[0]: (m, [])}
+    if cls == "MRR":
+        return {names[0]: (_get("lighteval:mrr", length_normalization=fn.length_normalization), [])}
+    if cls == "Recall":
+        return {names[0]: (_get("lighteval:recall_at_k", recall_depth=fn.recall_depth), [])}
+    if cls in ("MajAtN", "PassAtK", "AvgAtN"):
+        if not _default_scoring(fn):
+            scorer = getattr(getattr(fn, "compute_score", None), "__self__", None)
+            raise _NotModeled(f"{cls} scores each sample with {type(scorer).__name__ if scorer else 'a function'} "
+                              f"({scorer}), which evalmetrics does not reproduce")
+        notes = []
+        ignored = [a for a in ("normalize_gold", "normalize_pred") if a in vars(fn)]
+        if ignored:
+            notes.append(f"{', '.join(ignored)} set on {cls} (through sample_params) are never read by lighteval: "
+                         f"{cls} normalizes with its 'normalize' attribute only")
+        norm = _normalizer(fn.normalize, "normalize")
+        if cls == "MajAtN":
+            m = _get("lighteval:maj_at_n", n=fn.n, normalize=norm, strip_strings=fn.strip_strings,
+                     type_exact_match=fn.type_exact_match)
+        elif cls == "PassAtK":
+            m = _get("lighteval:pass_at_k", k=fn.k, n=fn.n, normalize=norm, strip_strings=fn.strip_strings,
+                     type_exact_match=fn.type_exact_match)
+        else:
+            m = _get("lighteval:avg_at_n", n=fn.n, type_exact_match=fn.type_exact_match)
+            if norm is not None or fn.strip_strings:
+                notes.append("AvgAtN's strip_strings / normalize are never applied by lighteval (its default scoring "
+                             "compares raw texts)")
+        return {names[0]: (m, notes)}
+    raise _NotModeled(f"{cls}: no evalmetrics equivalent (mapped: ExactMatches, F1_score, LoglikelihoodAcc, MRR, "
+                      f"Recall, MajAtN/PassAtK/AvgAtN with exact-match scoring, DropMetrics, and any metric "
+                      f"configured exactly as a lighteval Metrics member that has a lighteval alias)")
+
+
+def _set_id(r: LightevalMetricReading, m):
+    from .task_reader import _alias_index, _plain_steps
+
+    r.id = m.id
+    same = tuple(a for a in _alias_index().get(m.id, ()))
+    same = tuple(sorted(same, key=lambda a: (not a.startswith("lighteval"), a.startswith("lighteval@"), len(a), a)))
+    r.same_as = same
+    r.alias = same[0] if same else None
+    r.steps = _plain_steps(m)
+
+
+# A metric configured exactly as one of lighteval's ``Metrics`` members (same classes, same attributes, same names and
+# corpus aggregation) is that member; where evalmetrics ships an alias named after the member
+# (``lighteval:<member>``, or ``lighteval:<member>/<value>`` for a member reporting several values), it is that alias.
+
+
+def _state(x, depth=0):
+    import numpy as np
+
+    if x is None or isinstance(x, (bool, int, float, str)):
+        return x
+    if isinstance(x, (list, tuple)):
+        return tuple(_state(v, depth) for v in x)
+    if isinstance(x, dict):
+        return tuple(sorted((str(k), _state(v, depth)) for k, v in x.items()))
+    if isinstance(x, np.ufunc) or callable(x) and hasattr(x, "__qualname__") and not hasattr(x, "__self__"):
+        return ("fn", getattr(x, "__module__", None), getattr(x, "__qualname__", repr(x)))
+    if hasattr(x, "__self__") and hasattr(x, "__func__"):  # a bound method: its function and its object's state
+        return ("method", x.__func__.__qualname__, _state(x.__self__, depth + 1) if depth < 3 else "?")
+    if depth < 3 and hasattr(x, "__dict__"):
+        return (type(x).__module__, type(x).__qualname__,
+                tuple(sorted((k, _state(v, depth + 1)) for k, v in vars(x).items())))
+    return (type(x).__module__, type(x).__qualname__, "?")
+
+
+def _metric_state(m):
+    return (type(m).__qualname__, _state(m.metric_name), _state(m.sample_level_fn), _state(m.corpus_level_fn),
+            m.category.name, _state(m.higher_is_better))
+
+
+def _as_member_alias(metric, names):
+    from lighteval.metrics.metrics import Metrics
+
+    from ..registry import resolve_alias
+
+    state = _metric_state(metric)
+    for member in Metrics:
+        if _metric_state(member.value) != state:
+            continue
+        keys = {n: (f"lighteval:{member.name}" if len(names) == 1 and not isinstance(member.value.metric_name, list)
+                    else f"lighteval:{member.name}/{n}") for n in names}
+        if not any(resolve_alias(k) is not None for k in keys.values()):
+            return None
+        out = {}
+        for n, k in keys.items():
+            if resolve_alias(k) is None:
+                out[n] = (None, [f"configured as lighteval's Metrics.{member.name}; evalmetrics has no alias {k}"])
+            else:
+                try:
+                    out[n] = (_get(k), [f"configured exactly as lighteval's Metrics.{member.name} (alias {k})"])
+                except _NotModeled as e:
+                    out[n] = (None, [str(e)])
+        return out
+    return None

@@ -1,0 +1,293 @@
+"""Streaming `score`: chunked scoring equals scoring every row at once (bit for bit, over the whole catalog), the
+details file survives a kill at any byte, and a resumed run equals an uninterrupted one without recomputing."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import evalmetrics as em
+from evalmetrics.cli import main
+from evalmetrics.metrics.sampling import _SamplingMetric
+from evalmetrics.registry import aliases, is_versioned
+from evalmetrics.result import mean_and_stderr
+from evalmetrics.streaming import _chunk_args, details_line, mean_and_stderr_chunked, score_rows, state_path
+from evalmetrics.units import UNITS
+
+# Every metric the catalog can name (aliases at their example configuration, each metric class's example):
+# built from the registry, so units added later are covered without editing this list.
+METRICS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k)}
+METRICS.update({c.name: c.example() for c in UNITS.values() if c.kind == "metric"})
+METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric)}
+
+TEXTS = ["The answer is 1,072.", " Paris ", "the Eiffel-Tower", "1.5 yards", "A and B.", "", "İx", "日本", "#### 42",
+         "\\boxed{\\frac{1}{2}}", "$x^2$", "(B)", "yes", "No.", "ANSWER: c", "3 apples and 2 pears", "0.50", "1/2",
+         "The final answer is $\\boxed{7}$", "Mixed CASE Text with Ümlauts", "a b c d e f", "42"]
+
+
+def _kind(m):
+    if isinstance(m, _SamplingMetric):
+        return "sampling"
+    return "choice" if m.request_type == "multiple_choice" else "text"
+
+
+def _rows(kind: str, n: int, seed: int = 0) -> list[dict]:
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        if kind == "choice":
+            k = rnd.randint(1, 4)
+            out.append({"logprobs": [rnd.choice([-0.5, -1.0, -2.25, rnd.uniform(-9, 0)]) for _ in range(k)],
+                        "gold": rnd.randrange(k), "texts": [rnd.choice(TEXTS[1:]) or "x" for _ in range(k)],
+                        "token_counts": [rnd.randint(1, 5) for _ in range(k)],
+                        "unconditioned_logprobs": [rnd.uniform(-9, 0) for _ in range(k)],
+                        "is_greedy": [rnd.random() < 0.3 for _ in range(k)]})
+            continue
+        # references: a string, or lists of several lengths and cases (batch-dependent steps see one list)
+        refs = rnd.choice([rnd.choice(TEXTS), [rnd.choice(TEXTS) for _ in range(rnd.randint(1, 3))],
+                           [t.upper() for t in rnd.sample(TEXTS, 2)]])
+        if kind == "sampling":
+            out.append({"prediction": [rnd.choice(TEXTS) for _ in range(rnd.randint(1, 4))], "references": refs})
+        else:
+            out.append({"prediction": rnd.choice(TEXTS), "references": refs})
+    return out
+
+
+def _whole(m, rows):
+    """Every row at once, through the same row conversion as the streamed run."""
+    return m.compute(*_chunk_args(m, rows, 0, "prediction", "references"))
+
+
+def _outcome(fn):
+    try:
+        return fn()
+    except em.EvalMetricsError as e:
+        return f"{type(e).__name__}: {e}"
+
+
+def _check_streamed_equals_whole(m, rows, tmp_path):
+    """Stream ``rows`` in chunks of 1 (no details: fsync per row is slow), 7 and 64 (with details) and compare
+    with scoring all rows at once: score, stderr, n, timeouts, every per-sample value (repr: bit for bit)."""
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    whole = _outcome(lambda: _whole(m, rows))
+    for chunk in (1, 7, 64):
+        out = tmp_path / f"d{chunk}.jsonl" if chunk > 1 else None
+        got = _outcome(lambda: score_rows(m, iter(rows), source=str(src), fmt="jsonl",
+                                          details=out and str(out), chunk_rows=chunk))
+        if isinstance(whole, str):  # the same typed error, naming the same sample
+            assert got == whole
+            continue
+        assert not isinstance(got, str), got
+        assert (repr(got.score), repr(got.stderr), got.n, got.n_timeouts) == (
+            repr(whole.score), repr(whole.stderr), whole.n, whole.n_timeouts)
+        if out is None:
+            continue
+        recs = [json.loads(x) for x in out.read_text().splitlines()]
+        assert [repr(r["score"]) for r in recs] == [repr(v) for v in whole.per_sample.tolist()]
+        assert [r["index"] for r in recs if r["timeout"]] == list(whole.timeout_indices)
+        assert not os.path.exists(state_path(str(out)))
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_chunked_scoring_is_bit_identical_to_scoring_all_rows(key, tmp_path):
+    m = METRICS[key]
+    _check_streamed_equals_whole(m, _rows(_kind(m), 90, seed=len(key)), tmp_path)
+
+
+class _ChunkSensitive:
+    """Not a real metric: its values depend on how many samples one compute call sees."""
+
+    name = id = "chunk_sensitive"
+    request_type, aggregation = "generate_until", "mean"
+
+    def compute(self, preds, refs, progress=None):
+        import dataclasses
+
+        r = em.ExactMatch().compute(preds, refs)
+        return dataclasses.replace(r, per_sample=r.per_sample + 1e-3 * len(preds))
+
+
+def test_meta_the_bit_identity_check_catches_a_batch_dependent_metric(tmp_path):
+    with pytest.raises(AssertionError):
+        _check_streamed_equals_whole(_ChunkSensitive(), _rows("text", 90), tmp_path)
+
+
+def test_most_catalog_metrics_score_the_generated_rows():
+    # Guard against the bit-identity test passing vacuously (both sides raising the same error).
+    ok = [k for k, m in METRICS.items() if not isinstance(_outcome(lambda: _whole(m, _rows(_kind(m), 90, len(k)))), str)]
+    assert len(ok) >= 0.9 * len(METRICS), sorted(set(METRICS) - set(ok))
+
+
+@settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.floats(-1e150, 1e150, width=64), max_size=60),
+       cut=st.integers(1, 17))
+def test_chunked_mean_and_stderr_equals_mean_and_stderr(values, cut):
+    import numpy as np
+
+    arr = np.array(values, dtype=np.float64)
+    chunks = lambda: (arr[i:i + cut] for i in range(0, len(arr), cut))  # noqa: E731
+    assert [repr(x) for x in mean_and_stderr_chunked(chunks)] == [repr(x) for x in mean_and_stderr(arr)]
+
+
+@given(v=st.floats(width=64), i=st.integers(0, 10**12), t=st.booleans())
+def test_details_line_is_json_dumps(v, i, t):
+    assert details_line(i, v, t) == json.dumps({"index": i, "score": v, "timeout": t}) + "\n"
+
+
+# -------------------------------------------------------------------------------------------- resume in process
+
+def _write(tmp_path, rows, name="in.jsonl"):
+    p = tmp_path / name
+    p.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(p)
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_resume_after_a_cut_at_any_byte_equals_an_uninterrupted_run(tmp_path, capsys):
+    rows = _rows("text", 400, seed=3)
+    src = _write(tmp_path, rows)
+    full = tmp_path / "full.jsonl"
+    args = ["score", "--metric", "lighteval:quasi_exact_match", "--data", src, "--json", "--chunk-rows", "37"]
+    code, out, _ = run(capsys, *args, "--details", str(full))
+    ref = json.loads(out)
+    data = full.read_bytes()
+    lines = data.splitlines(keepends=True)
+    cuts = sorted({0, 1, len(lines[0]), len(lines[0]) + 5, len(data) // 2, len(data) - 1, len(data)}
+                  | {random.Random(1).randrange(len(data)) for _ in range(5)})
+    for cut in cuts:
+        # What a run killed after writing `cut` bytes leaves: a cut details file and its checkpoint.
+        part = tmp_path / f"cut{cut}.jsonl"
+        part.write_bytes(data[:cut])
+        _fake_state(part, src, ref)
+        code, out, err = run(capsys, *args, "--details", str(part), "--resume")
+        assert code == 0, err
+        got = json.loads(out)
+        assert part.read_bytes() == data
+        assert not os.path.exists(state_path(str(part)))
+        complete = data[:cut].count(b"\n")
+        assert (got["rows_resumed"], got["rows_computed"]) == (complete, 400 - complete)
+        for k in ("score", "stderr", "n", "n_timeouts", "metric_id"):
+            assert repr(got[k]) == repr(ref[k])
+
+
+def _fake_state(part, src, ref):
+    """The checkpoint an interrupted run leaves (a finished run removes it)."""
+    from evalmetrics.streaming import STATE_VERSION, fingerprint
+
+    sp = state_path(str(part))
+    with open(sp, "w") as f:
+        json.dump({"version": STATE_VERSION, "metric_id": ref["metric_id"], "input": fingerprint(src),
+                   "format": None, "pred_col": "prediction", "ref_col": "references", "source_options": {},
+                   "rows_done": 0}, f)
+    return sp
+
+
+def test_existing_details_needs_resume_or_force_and_resume_checks_the_checkpoint(tmp_path, capsys):
+    src = _write(tmp_path, _rows("text", 50, seed=5))
+    out = tmp_path / "d.jsonl"
+    base = ["score", "--metric", "helm:exact_match", "--data", src, "--details", str(out), "--chunk-rows", "8"]
+    assert run(capsys, *base)[0] == 0
+    first = out.read_bytes()
+    code, _, err = run(capsys, *base)
+    assert code == 2 and "already exists" in err and "--resume" in err and "--force" in err
+    code, _, err = run(capsys, *base, "--resume")  # finished run: no checkpoint left
+    assert code == 2 and "no checkpoint" in err
+    assert run(capsys, *base, "--force")[0] == 0 and out.read_bytes() == first
+    # An interrupted run, then a resume with another metric, or after the input changed.
+    _fake_state(out, src, {"metric_id": em.get("helm:exact_match").id})
+    code, _, err = run(capsys, "score", "--metric", "lm_eval:exact_match", "--data", src, "--details", str(out),
+                       "--resume")
+    assert code == 2 and "cannot resume" in err and "metric_id" in err
+    with open(src, "a") as f:
+        f.write(json.dumps({"prediction": "x", "references": "x"}) + "\n")
+    code, _, err = run(capsys, *base, "--resume")
+    assert code == 2 and "cannot resume" in err and "input" in err
+    code, _, err = run(capsys, "score", "--metric", "helm:exact_match", "--data", src, "--resume")
+    assert code == 2 and "details" in err
+
+
+def test_errors_name_the_row_in_the_file_across_chunks(tmp_path, capsys):
+    rows = _rows("text", 60, seed=7)
+    rows[45]["prediction"] = None
+    src = _write(tmp_path, rows)
+    code, _, err = run(capsys, "score", "--metric", "exact_match", "--data", src, "--chunk-rows", "10")
+    assert code == 2 and "sample 45" in err and "prediction" in err
+    del rows[45]["prediction"]
+    src = _write(tmp_path, rows, "b.jsonl")
+    code, _, err = run(capsys, "score", "--metric", "exact_match", "--data", src, "--chunk-rows", "10")
+    assert code == 2 and "sample 45" in err and "column 'prediction' not found" in err
+
+
+def test_multiple_choice_file_streams(tmp_path, capsys):
+    rows = _rows("choice", 120, seed=9)
+    src = _write(tmp_path, rows)
+    m = em.get("lm_eval:acc_norm")
+    code, out, _ = run(capsys, "score", "--metric", "lm_eval:acc_norm", "--data", src, "--json", "--chunk-rows", "11")
+    assert code == 0 and repr(json.loads(out)["score"]) == repr(_whole(m, rows).score)
+
+
+# ------------------------------------------------------------------------------------- SIGKILL a real process
+
+N_KILL = 300_000
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory):
+    rnd = random.Random(11)
+    p = tmp_path_factory.mktemp("big") / "big.jsonl"
+    with open(p, "w") as f:
+        for i in range(N_KILL):
+            f.write(json.dumps({"prediction": f"{rnd.choice(TEXTS)} {i % 97}", "references": f"{i % 89}"}) + "\n")
+    return str(p)
+
+
+def _score_cmd(data, details, *extra):
+    return [sys.executable, "-m", "evalmetrics", "score", "--metric", "lm_eval:gsm8k/flexible-extract", "--data",
+            data, "--details", details, "--json", "--chunk-rows", "5000", *extra]
+
+
+def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(big_file, tmp_path):
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    full = str(tmp_path / "full.jsonl")
+    ref = json.loads(subprocess.run(_score_cmd(big_file, full), capture_output=True, text=True, check=True,
+                                    env=env).stdout)
+    part = str(tmp_path / "part.jsonl")
+    proc = subprocess.Popen(_score_cmd(big_file, part), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            done = json.load(open(state_path(part)))["rows_done"]
+        except (OSError, ValueError, KeyError):
+            done = 0
+        if done >= 20_000:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read().decode()
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert os.path.exists(state_path(part))
+    kept = open(part, "rb").read().count(b"\n")
+    assert 20_000 <= kept < N_KILL
+    got = json.loads(subprocess.run(_score_cmd(big_file, part, "--resume"), capture_output=True, text=True,
+                                    check=True, env=env).stdout)
+    assert (got["rows_resumed"], got["rows_computed"]) == (kept, N_KILL - kept)  # no row computed twice
+    with open(full, "rb") as a, open(part, "rb") as b:
+        assert a.read() == b.read()
+    assert {k: repr(got[k]) for k in ("score", "stderr", "n", "n_timeouts", "metric_id")} == {
+        k: repr(ref[k]) for k in ("score", "stderr", "n", "n_timeouts", "metric_id")}
+    assert math.isfinite(got["score"]) and got["n"] == N_KILL

@@ -1,0 +1,131 @@
+"""BLEU/chrF/TER/ROUGE units (delegating to sacrebleu / rouge-score) and G-Pass@k: behavior beyond the registry-wide
+tests. Agreement with lm_eval / lighteval is proven in tests/conformance/test_lighteval_extra.py."""
+from __future__ import annotations
+
+import math
+import sys
+
+import pytest
+
+import evalmetrics as em
+from evalmetrics.metrics import textgen
+
+sacrebleu = pytest.importorskip("sacrebleu")
+
+
+def test_corpus_bleu_is_a_corpus_statistic_not_a_mean():
+    preds, refs = ["the cat sat on the mat", "a dog"], ["the cat sat on a mat", "a dog barks loudly"]
+    r = em.CorpusBLEU().compute(preds, refs)
+    assert r.score == sacrebleu.corpus_bleu(preds, [refs]).score
+    per = [em.CorpusBLEU().score(p, x) for p, x in zip(preds, refs)]
+    assert r.score != sum(per) / len(per)
+    assert r.aggregation == "corpus_bleu" and r.n == 2
+    assert all(math.isnan(v) for v in r.per_sample) and math.isnan(r.stderr)
+    assert r.metric_id == em.CorpusBLEU().id
+
+
+@pytest.mark.parametrize("layout,streams", [
+    ("truncate_to_fewest", [["a b", "c d"], ["x", "y"]]),
+    ("first", [["a b", "c d"]]),
+    ("sample_lists_as_streams", [["a b", "x", "z"], ["c d", "y"]]),
+])
+def test_reference_layouts(layout, streams):
+    preds, refs = ["a b", "c d"], [["a b", "x", "z"], ["c d", "y"]]
+    hyps = preds[: min(len(preds), *(len(r) for r in refs))] if layout == "sample_lists_as_streams" else preds
+    if layout == "sample_lists_as_streams":
+        streams = [s[: len(hyps)] for s in streams]
+    for cls, ref_fn in ((em.CorpusChrF, sacrebleu.corpus_chrf), (em.CorpusTER, sacrebleu.corpus_ter)):
+        assert cls(references=layout).compute(preds, refs).score == ref_fn(hyps, streams).score
+
+
+def test_steps_apply_before_scoring():
+    m = em.get("lighteval:chrf")
+    assert m.score("<think>junk</think>the cat", ["the cat"]) == 100.0
+    assert em.CorpusChrF().score("<think>junk</think>the cat", ["the cat"]) < 100.0
+
+
+def test_rouge_combines_over_references():
+    rs = pytest.importorskip("rouge_score.rouge_scorer")
+    sc = rs.RougeScorer(["rougeL"])
+    f = [sc.score(r, "the cat sat")["rougeL"].fmeasure for r in ("the cat", "a dog sat")]
+    assert em.Rouge(rouge_type="rougel").score("the cat sat", ["the cat", "a dog sat"]) == sum(f) / 2
+    assert em.Rouge(rouge_type="rougel", combine="max").score("the cat sat", ["the cat", "a dog sat"]) == max(f)
+
+
+def test_invalid_inputs_name_sample_and_field():
+    with pytest.raises(em.InvalidInput) as e:
+        em.CorpusBLEU().compute(["a", None], ["a", "b"])
+    assert e.value.index == 1 and e.value.field == "prediction"
+    with pytest.raises(em.InvalidInput) as e:
+        em.CorpusTER().compute(["a", "b"], ["a", []])
+    assert e.value.index == 1 and e.value.field == "references"
+    with pytest.raises(em.InvalidConfig, match="tokenize"):
+        em.CorpusBLEU(tokenize="moses")
+    with pytest.raises(em.InvalidConfig):
+        em.CorpusChrF(char_order=0, word_order=0)
+
+
+def test_missing_package_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "sacrebleu", None)
+    monkeypatch.setitem(sys.modules, "rouge_score", None)
+    with pytest.raises(em.InvalidConfig, match=r"evalmetrics\[textgen\]"):
+        em.CorpusBLEU().compute(["a"], ["a"])
+    with pytest.raises(em.InvalidConfig, match=r"evalmetrics\[textgen\]"):
+        em.Rouge().score("a", "a")
+    assert em.get(em.CorpusBLEU().id) == em.CorpusBLEU()  # building and IDs need no package
+    assert textgen._EXTRA == "evalmetrics[textgen]"
+
+
+def test_g_pass_at_k_against_scipy_and_edges():
+    stats = pytest.importorskip("scipy.stats")
+    samples = ["a", "b", "a", "c", "a", "d"]  # n=6, c=3
+    g = em.GPassAtK(k=4, threshold=0.75)
+    assert g.score(samples, "a") == float(stats.hypergeom.sf(3 - 1, 6, 3, 4))
+    assert em.GPassAtK(k=7).score(samples, "a") == 0.0  # k > n
+    assert em.GPassAtK(k=2, threshold=1.0).score(["b", "c"], "a") == 0.0  # no correct sample
+    mg = em.MGPassAtK(k=4).score(samples, "a")
+    assert mg == float(2 * (0.0 + stats.hypergeom.sf(2, 6, 3, 4)) / 4)
+    with pytest.raises(em.InvalidConfig, match="threshold"):
+        em.GPassAtK(threshold=1.5)
+    with pytest.raises(em.InvalidInput, match="exactly one"):
+        em.get("lighteval:g_pass_at_k/g-pass@k_t", k=1).score(["a"], ["a", "b"])
+    with pytest.raises(em.InvalidConfig, match="needs k"):
+        em.get("lighteval:g_pass_at_k/mg-pass@k")
+
+
+def test_g_pass_missing_scipy_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "scipy.stats", None)
+    monkeypatch.setitem(sys.modules, "scipy", None)
+    with pytest.raises(em.InvalidConfig, match=r"evalmetrics\[stats\]"):
+        em.GPassAtK(k=1).score(["a"], "a")
+
+
+# ---- lighteval extras that ride along: multilingual articles, normalizers by name (conformance proves parity)
+
+
+def test_strip_articles_language_fills_the_article_list():
+    from evalmetrics.normalizers import ARTICLES_BY_LANGUAGE
+
+    fr = em.StripArticles(language="fra")
+    assert fr.articles == ARTICLES_BY_LANGUAGE["fra"] and em.get(fr.id) == fr
+    assert em.StripArticles(language="eng") == em.StripArticles() and em.StripArticles(language="eng").id == em.StripArticles().id
+    assert fr.apply("l'homme et la femme") == " homme et   femme"
+    assert em.get("lighteval:remove_articles", language="deu").apply("der Hund") == "  Hund"
+    with pytest.raises(em.InvalidConfig, match="language"):
+        em.StripArticles(language="xx")
+    with pytest.raises(em.InvalidConfig, match="not both"):
+        em.StripArticles(language="fra", articles=("x",))
+    with pytest.raises(em.InvalidConfig, match="needs language"):
+        em.get("lighteval:remove_articles")
+
+
+def test_lighteval_sample_params_math_normalizer_and_remove_punc():
+    m = em.get("lighteval:exact_match", normalize_gold="math_normalizer", normalize_pred="math_normalizer")
+    assert m.score("so $\\boxed{\\dfrac12}$", "\\boxed{0.5}") == 1.0
+    assert m.score("", "\\boxed{\\sqrt}") == 0.0  # lighteval scores an empty output 0 before normalizing the gold
+    with pytest.raises(em.InvalidInput):
+        m.score("x", "\\boxed{\\sqrt}")  # lighteval's math_normalizer crashes on a trailing \sqrt
+    with pytest.raises(em.InvalidConfig, match="math_normalizer"):
+        em.get("lighteval:exact_match", normalize_gold="math_normalizer")
+    p = em.get("lighteval:exact_match", normalize_gold="remove_punc", normalize_pred="remove_punc")
+    assert p.score("«Paris»!", "Paris") == 1.0
