@@ -68,7 +68,8 @@ def _kind(m):
 
 
 def _delegates(u) -> bool:
-    return type(u).__module__.endswith(".textgen")
+    """Units left out of the 1 MB category. None since textgen.py bounds TER's and ROUGE-L's quadratic work."""
+    return False
 
 
 def _unicode_texts(rnd, n):

@@ -19,10 +19,15 @@ __all__ = ["compile_pattern", "sub", "findall", "search", "settings"]
 
 
 class _Settings:
-    """Process-wide bounds. ``regex_timeout_s``: seconds one regex call may take (env EVALMETRICS_REGEX_TIMEOUT)."""
+    """Process-wide bounds. ``regex_timeout_s``: seconds one regex call may take (env EVALMETRICS_REGEX_TIMEOUT).
+    ``quadratic_max``: the largest (prediction words x reference words) product a quadratic-time comparison (TER,
+    ROUGE-L) accepts for one sample, about a second of work (env EVALMETRICS_QUADRATIC_MAX). ``ter_max``: the same for
+    TER, whose shift search costs far more per word pair (up to ~8 s at the default; env EVALMETRICS_TER_MAX)."""
 
     def __init__(self):
         self.regex_timeout_s = float(os.environ.get("EVALMETRICS_REGEX_TIMEOUT", "2.0"))
+        self.quadratic_max = int(os.environ.get("EVALMETRICS_QUADRATIC_MAX", "1000000"))
+        self.ter_max = int(os.environ.get("EVALMETRICS_TER_MAX", "40000"))
 
 
 settings = _Settings()

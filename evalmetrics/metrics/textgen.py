@@ -13,12 +13,13 @@ the statistic of a corpus of that one sample. ROUGE is a per-sample score averag
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 from .._lazy import np
 
-from ..errors import InvalidConfig, InvalidInput
+from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
 
@@ -62,6 +63,32 @@ def _side(steps_, text, index, fld):
     return "" if out is None else out
 
 
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+_ALNUM_RUNS = re.compile(r"[a-z0-9]+")
+
+
+def _rouge_words(text: str) -> int:
+    """rouge-score's default tokenizer: lowercase, runs of ASCII letters and digits."""
+    return sum(1 for _ in _ALNUM_RUNS.finditer(text.lower()))
+
+
+def _quadratic_bound(pred: str, refs, index, what: str, count=_words):
+    """Refuse a sample whose word-count product exceeds the quadratic bound (``_regex.settings.quadratic_max``)."""
+    from .._regex import settings
+
+    bound, name = (settings.ter_max, "ter_max") if what == "corpus_ter" else (settings.quadratic_max, "quadratic_max")
+    n = count(pred)
+    worst = max((n * count(r) for r in refs), default=0)
+    if worst > bound:
+        raise Timeout(
+            f"{what} is quadratic in length: {n} prediction words x the longest reference's words = {worst} > the "
+            f"bound {bound} (evalmetrics._regex.settings.{name}, env EVALMETRICS_{name.upper()})"
+        )
+
+
 class _CorpusMetric(GenerativeMetric):
     """Base: a sacrebleu corpus statistic; subclasses build the sacrebleu metric object."""
 
@@ -92,9 +119,13 @@ class _CorpusMetric(GenerativeMetric):
         hyps, streams = self._streams(preds, refs)
         return float(self._metric.corpus_score(hyps, streams).score)
 
+    quadratic: ClassVar[bool] = False  # TER: edit distance, quadratic in the words of a sample
+
     def _score_refs(self, prediction, refs, cache):
         p = _side(self.pred, prediction, None, "prediction")
         rs = tuple(_side(self.ref, r, None, "references") for r in refs)
+        if self.quadratic:
+            _quadratic_bound(p, rs, None, self.name)
         return self._corpus([p], [rs])
 
     def compute(self, predictions, references, *, progress=None):
@@ -107,6 +138,13 @@ class _CorpusMetric(GenerativeMetric):
             try:
                 ps.append(_side(self.pred, check_text(preds[i], i, "prediction"), i, "prediction"))
                 rs.append(tuple(_side(self.ref, r, i, "references") for r in self._check_refs(refs_all[i], i)))
+                if self.quadratic:
+                    try:
+                        _quadratic_bound(ps[-1], rs[-1], i, self.name)
+                    except Timeout as e:
+                        # A corpus statistic cannot leave one sample out without changing every other's weight.
+                        raise InvalidInput(f"{e}; a corpus statistic cannot score the rest without it", index=i,
+                                           field="prediction") from None
             except InvalidInput as e:
                 raise at_sample(e, i) from None
         score = self._corpus(ps, rs)
@@ -217,6 +255,7 @@ class CorpusTER(_CorpusMetric):
     name: ClassVar[str] = "corpus_ter"
     summary: ClassVar[str] = "corpus translation edit rate via sacrebleu (lower is better)"
     higher_is_better: ClassVar[bool] = False
+    quadratic: ClassVar[bool] = True
     normalized: bool = flag(False, "sacrebleu's tercom normalization")
     no_punct: bool = flag(False, "remove punctuation")
     asian_support: bool = flag(False, "tokenize Asian characters")
@@ -269,8 +308,10 @@ class Rouge(GenerativeMetric):
 
     def _score_refs(self, prediction, refs, cache):
         p = _side(self.pred, prediction, None, "prediction")
-        vals = [getattr(self._scorer.score(_side(self.ref, r, None, "references"), p)[self._type], self.value)
-                for r in refs]
+        rs = [_side(self.ref, r, None, "references") for r in refs]
+        if self.rouge_type in ("rougel", "rougelsum"):  # longest common subsequence: quadratic (a Timeout: 0, counted)
+            _quadratic_bound(p, rs, None, self._type, _rouge_words)
+        vals = [getattr(self._scorer.score(r, p)[self._type], self.value) for r in rs]
         return float(np.mean(vals) if self.combine == "mean" else max(vals))
 
     def pipeline(self):

@@ -60,11 +60,12 @@ HARNESS_STEPS=(
 # Imports that must work in the finished environment (checked, fatal on failure).
 HARNESS_IMPORTS="lm_eval.api.metrics lm_eval.filters.extraction lighteval.metrics.metrics_sample lighteval.metrics.normalizations helm.benchmark.metrics.evaluate_reference_metrics evaluate hypothesis pytest"
 
+# regex: evalmetrics' own dependency, needed once the project is installed (--no-deps) to import it there.
 MATHVERIFY_STEPS=(
   "$TORCH_PIN"
-  "math-verify==0.9.0 hypothesis pytest"
+  "math-verify==0.9.0 hypothesis pytest regex"
 )
-MATHVERIFY_IMPORTS="math_verify latex2sympy2_extended hypothesis pytest"
+MATHVERIFY_IMPORTS="math_verify latex2sympy2_extended hypothesis pytest regex"
 
 log() { printf '[setup_envs] %s\n' "$*"; }
 die() { printf '[setup_envs] ERROR: %s\n' "$*" >&2; exit 1; }
