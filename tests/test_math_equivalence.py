@@ -366,3 +366,55 @@ def test_doubly_escaped_latex():
 def test_english_words_are_not_products():
     assert s("The sum is $\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}$", "\\begin{pmatrix}1 \\\\ 2\\end{pmatrix}") == 1.0
     assert s("\\boxed{3by}", "3yb") == 1.0
+
+
+def test_braced_thousands_separator_with_spaces():
+    for pred in ("14 {, }916", "14{, }916", "14 {,}916"):
+        assert s(f"The final answer is ${pred}$. I hope it is correct.", "\\boxed{14{,}916}") == 1.0, pred
+    assert s("$14 {, }916$", "14916") == 1.0
+    assert s("$14 {, }916$", "1491") == 0.0
+    assert s("$1 {, }91$", "191") == 0.0  # not a group of three digits: not a thousands separator
+
+
+def test_equality_chain_with_an_unknown_command_reads_as_its_last_member():
+    assert s("$0$", "$1 = \\zzz = x = 0$") == 1.0
+    assert s("$1$", "$1 = \\zzz = x = 0$") == 0.0
+    assert s("$5$", "$\\zzz = y = 5$") == 1.0
+    assert s("$5$", "$1 = \\zzz = \\yyy$") == 0.0  # the last member does not parse: no answer to compare
+    assert s("$5$", "$a = zzzzz = 5$") == 0.0  # a member that fails without a command: not a chain we read
+
+
+def test_absolute_value_band_is_two_mirrored_intervals():
+    gold = "$1\\leq|z|\\leq \\frac32$"
+    assert s("$z \\in \\left[-\\frac{3}{2}, -1\\right] \\cup \\left[1, \\frac{3}{2}\\right]$", gold) == 1.0
+    assert s("$z \\in [1, \\frac{3}{2}] \\cup [-\\frac{3}{2}, -1]$", gold) == 1.0  # the parts in either order
+    assert s("$z \\in [1, \\frac{3}{2}]$", gold) == 0.0
+    assert s("$z \\in (-\\frac{3}{2}, -1] \\cup [1, \\frac{3}{2})$", gold) == 0.0  # closures matter
+    assert s("$z \\in (-2, -1) \\cup (1, 2)$", "$1 < |z| < 2$") == 1.0
+    assert s("$z \\in [-2, 2]$", "$1 \\le |z| \\le 2$") == 0.0
+
+
+def test_membership_binds_looser_than_union():
+    assert s("$x \\in [0, 1] \\cup [2, 3]$", "[0,1] \\cup [2,3]") == 1.0
+    assert s("$x \\in [0, 1] \\cup [2, 3]$", "[0,1] \\cup [2,4]") == 0.0
+
+
+def test_cycled_named_equations_read_as_tuples():
+    gold = "$p=5,q=2;p=7,q=2$"
+    assert s("$(5,2),(7,2)$", gold) == 1.0
+    assert s("$(7,2),(5,2)$", gold) == 1.0  # the solutions in any order
+    assert s("$(2,5),(2,7)$", gold) == 0.0  # each solution keeps the order of its names
+    assert s("$(5,2)$", gold) == 0.0
+    assert s("$(5,2),(7,2)$", "$p=5,q=2;q=7,p=2$") == 0.0  # the names do not repeat in one cycle: not grouped
+
+
+def test_sums_and_products_compare_unevaluated():
+    gold = "$F_n = \\sum_{k=0}^{n-1} F_k F_{n-k-1}$"
+    assert s("$F_n = \\sum_{k=0}^{n-1} F_{n-k-1} F_k$", gold) == 1.0  # the factors in the other order
+    assert s("$F_n = \\sum_{k=0}^{n} F_{n-k-1} F_k$", gold) == 0.0  # another upper bound
+    assert s("$F_n = \\sum_{k=1}^{n-1} F_{n-k-1} F_k$", gold) == 0.0  # another lower bound
+    assert s("$\\prod_{k=1}^{n} (k+1)$", "$\\prod_{k=1}^{n} (1+k)$") == 1.0
+    assert s("$\\prod_{k=1}^{n} (k+1)$", "$\\sum_{k=1}^{n} (k+1)$") == 0.0
+    assert s("$\\sum_{k=1}^{10^{9}} k$", "$5$") == 0.0  # never evaluated: no long summation
+    assert s("$a_{n-1}+1$", "$1+a_{n-1}$") == 1.0  # a subscript that is an expression: a term of a sequence
+    assert s("$a_{n-1}$", "$a_{n+1}$") == 0.0

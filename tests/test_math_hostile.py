@@ -59,6 +59,11 @@ def _hostile(marker_path: str) -> dict:
         "long_quotient_chain": "\\boxed{" + "/".join(["7"] * 1999) + "}",
         "multinomial_bomb": "\\boxed{(a+b+c+d+e+f)^{15}}",
         "long_product": "\\boxed{" + "\\cdot".join(["99999999"] * 900) + "}",
+        "sum_huge_bounds": "\\boxed{\\sum_{k=1}^{10^{100}} k^{k}}",
+        "product_huge_bounds": "\\boxed{\\prod_{k=1}^{10^{9}} (k+1)!}",
+        "sum_nested_deep": "\\boxed{" + "\\sum_{k=0}^{n} " * 3000 + "k}",
+        "indexed_deep": "\\boxed{" + "F_{n+" * 3000 + "1" + "}" * 3000 + "}",
+        "equality_chain_unknown_commands": "\\boxed{" + "1 = \\zz = " * 2000 + "0}",
     }
 
 

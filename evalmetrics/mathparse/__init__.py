@@ -58,8 +58,51 @@ def _read(raw: str) -> Answer:
     try:
         node = parse(c.text) if c.text else None
     except MathParseError:
-        node = None
+        node = _equality_chain(c.text)
     return Answer(node, _text_key(c.text), c.unit, c.percent, c.degrees)
+
+
+def _top_level_split(text: str, sep: str, cap: int) -> list | None:
+    """``text`` split at ``sep`` outside brackets and braces; None past ``cap`` parts or unbalanced brackets."""
+    parts, depth, start = [], 0, 0
+    for k, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return None
+        elif ch == sep and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+            if len(parts) >= cap:
+                return None
+    parts.append(text[start:])
+    return parts if depth == 0 else None
+
+
+def _equality_chain(text: str):
+    """A chain of equalities that did not parse because some members hold an unknown LaTeX command: the members
+    that parse, in order, when at least two do, the last one among them, and every member that does not parse
+    has a command (``1 = \\zzz = x = 0`` reads as ``1 = x = 0``, whose answer is its last member). Else None."""
+    if "=" not in text or "\\" not in text or any(op in text for op in ("<=", ">=", "!=")):
+        return None
+    parts = _top_level_split(text, "=", 16)
+    if parts is None or len(parts) < 3:
+        return None
+    kept = []
+    for k, part in enumerate(parts):
+        try:
+            kept.append(parse(part.strip()))
+        except MathParseError:
+            if k == len(parts) - 1 or "\\" not in part:
+                return None
+    if len(kept) < 2:
+        return None
+    node = kept[-1]
+    for x in reversed(kept[:-1]):
+        node = ("rel", "=", x, node)
+    return node
 
 
 _read_cached = functools.lru_cache(maxsize=8192)(_read)

@@ -191,6 +191,11 @@ def to_sympy(node, opts: Options, deadline: Deadline = NO_DEADLINE, depth: int =
         if node[1] == "exp" and a.is_Number and abs(a) > LIMITS.max_exponent:
             raise BoundExceeded("max_exponent", "exp of a huge number")
         return f(a)
+    if k == "indexed":
+        return sp.Function(node[1])(rec(node[2]))
+    if k == "bigop":
+        k_sym, lo, hi, body = sp.Symbol(node[2]), rec(node[3]), rec(node[4]), rec(node[5])
+        return (sp.Sum if node[1] == "sum" else sp.Product)(body, (k_sym, lo, hi))  # unevaluated
     if k == "log":
         a = rec(node[2])
         if node[1] is None:
@@ -247,6 +252,8 @@ def _scalar_equal(a, b, opts: Options, deadline: Deadline) -> bool:
     deadline.check()
     if a.has(sp.oo, -sp.oo) or b.has(sp.oo, -sp.oo):
         return False
+    if a.has(sp.Sum, sp.Product) or b.has(sp.Sum, sp.Product):
+        return _unevaluated_equal(a, b, deadline)
     d = a - b
     if d == 0:
         return True
@@ -281,6 +288,23 @@ def _scalar_equal(a, b, opts: Options, deadline: Deadline) -> bool:
             return False
         seen += 1
     return seen > 0
+
+
+def _unevaluated_equal(a, b, deadline: Deadline) -> bool:
+    """Sums and products (\\sum, \\prod) are never evaluated: equal when structurally equal after sympy's
+    automatic ordering of terms and factors, or when the difference expands to 0 (under the expand bounds)."""
+    sp = _sp()
+    d = a - b
+    if d == 0:
+        return True
+    if (_count_nodes(d, LIMITS.max_expand_nodes) <= LIMITS.max_expand_nodes and not _has_big_power(d)
+            and _expanded_terms(d) <= LIMITS.max_expand_terms):
+        deadline.check()
+        try:
+            return sp.expand(d) == 0
+        except (TypeError, ValueError, ZeroDivisionError):
+            return False
+    return False
 
 
 def _expanded_terms(expr, cap: int = 10**6) -> int:
@@ -355,7 +379,7 @@ def equivalent(a, b, opts: Options = Options(), deadline: Deadline = NO_DEADLINE
     """True if the two ASTs denote the same answer under ``opts`` (raises BoundExceeded at a bound)."""
     deadline.check()
     eq = lambda x, y: equivalent(x, y, opts, deadline)  # noqa: E731
-    a, b = _canon_rel(a), _canon_rel(b)
+    a, b = _group_equations(_canon_rel(a)), _group_equations(_canon_rel(b))
     ka, kb = a[0], b[0]
     # equations: x = 3 vs 3
     if ka == "rel" or kb == "rel":
@@ -448,10 +472,42 @@ def _canon_rel(node):
     if len(ops) == 2 and _is_name(items[1]):
         lo_ops, hi_ops = ("<", "<="), (">", ">=")
         if ops[0] in lo_ops and ops[1] in lo_ops:
-            return ("rel", "=", items[1], ("interval", items[0], items[2], ops[0] == "<=", ops[1] == "<="))
+            return _abs_band(items[1], ("interval", items[0], items[2], ops[0] == "<=", ops[1] == "<="))
         if ops[0] in hi_ops and ops[1] in hi_ops:
-            return ("rel", "=", items[1], ("interval", items[2], items[0], ops[1] == ">=", ops[0] == ">="))
+            return _abs_band(items[1], ("interval", items[2], items[0], ops[1] == ">=", ops[0] == ">="))
     return node
+
+
+def _abs_band(middle, iv):
+    """``x = interval`` for a chain ``lo < x < hi``; when the middle is ``|x|`` and ``0 < lo < hi`` are exact
+    numbers, ``x`` lies in the two mirrored intervals: ``1 <= |z| <= 3/2`` is ``z in [-3/2, -1] U [1, 3/2]``."""
+    if middle[0] == "abs" and _is_name(middle[1]):
+        try:
+            lo, hi = rational_value(iv[1]), rational_value(iv[2])
+        except (_NotRational, ZeroDivisionError):
+            return ("rel", "=", middle, iv)
+        if 0 < lo < hi:
+            left = ("interval", ("neg", iv[2]), ("neg", iv[1]), iv[4], iv[3])
+            return ("rel", "=", middle[1], ("union", left, iv))
+    return ("rel", "=", middle, iv)
+
+
+def _group_equations(node):
+    """A flat list of equations whose named left sides repeat in one cycle reads as a list of tuples of the right
+    sides, in the cycle's order: ``p=5, q=2; p=7, q=2`` is ``(5, 2), (7, 2)``. Anything else is unchanged."""
+    if node[0] != "list":
+        return node
+    items = node[1]
+    if not all(x[0] == "rel" and x[1] == "=" and x[2][0] == "sym" for x in items):
+        return node
+    names = [x[2] for x in items]
+    m = names.index(names[0], 1) if names[0] in names[1:] else 0
+    if m < 2 or len(items) % m or len(set(names[:m])) != m:
+        return node
+    if any(names[j] != names[j % m] for j in range(len(items))):
+        return node
+    groups = tuple(("tuple", tuple(x[3] for x in items[g : g + m])) for g in range(0, len(items), m))
+    return ("list", groups)
 
 
 def _relations_equal(a, b, opts, deadline, eq) -> bool:

@@ -34,7 +34,8 @@ _DROP = ("\\displaystyle", "\\!", "\\left.", "\\right.", "\\mathrm{d}")
 _SPACES = ("\\;", "\\:", "\\quad", "\\qquad", "\\ ", "~", "\t", "\n", "\r")
 _WRAPPERS = ("\\text", "\\textbf", "\\textit", "\\textrm", "\\mathrm", "\\mathbf", "\\mathit", "\\mbox",
              "\\operatorname", "\\textnormal", "\\mathbb")
-_THOUSANDS_SEP = re.compile(r"(?<=\d)(?:\{,\}|\\,)(?=\d{3}(?!\d))")
+# {,} between digit groups, also with spaces around or inside the braces: 14{,}916, 14 {, }916
+_THOUSANDS_SEP = re.compile(r"(?<=\d)(?: ?\{ ?, ?\} ?|\\,)(?=\d{3}(?!\d))")
 _DECIMAL_COMMA = re.compile(r"(\d+),(\d{2,})")
 _COMMA_BANG = re.compile(r",\\! ?(?=\d{3})")
 _DOUBLED = re.compile(

@@ -8,7 +8,8 @@ Nothing here evaluates its input: the tokenizer reads characters, the parser bui
 ``("fact", a)``, ``("binom", n, k)``, ``("abs", a)``, ``("func", name, a)``, ``("log", base_or_None, a)``,
 ``("pm", a, b)`` (a ± b), ``("tuple", items)``, ``("set", items)``, ``("list", items)`` (bare ``1, 2``),
 ``("interval", a, b, left_closed, right_closed)``, ``("union", a, b)``, ``("matrix", rows)``,
-``("rel", op, a, b)`` (``=``, ``<``, ``\le`` ...), ``("empty",)``.
+``("rel", op, a, b)`` (``=``, ``<``, ``\le`` ...), ``("empty",)``, ``("indexed", name, a)`` (``F_{n-1}``),
+``("bigop", "sum" | "prod", index_name, lo, hi, body)`` (``\sum_{k=0}^{n} body``).
 
 Bounds (see ``bounds.LIMITS``): tokens, nesting depth, digits per literal, items per collection; the cooperative
 deadline is checked every 64 tokens.
@@ -307,6 +308,10 @@ class _Parser:
             self.enter()
             try:
                 b = self.parse_rel()
+                # x \in A \cup B: membership binds looser than the union on its right side
+                while tok == ("cmd", "in") and (self.is_cmd("cup") or self.is_op("U")):
+                    self.i += 1
+                    b = ("union", b, self.parse_rel())
             finally:
                 self.depth -= 1
             return ("rel", _RELS[tok[1]], a, b)
@@ -412,8 +417,34 @@ class _Parser:
         node = self.parse_primary()
         if node[0] == "sym" and self.is_op("_"):
             self.i += 1
-            node = ("sym", node[1] + "_" + self._subscript())
+            save = self.i
+            try:
+                node = ("sym", node[1] + "_" + self._subscript())
+            except MathParseError:
+                self.i = save
+                if not self.is_op("{"):
+                    raise
+                node = ("indexed", node[1], self.parse_group_arg())  # F_{n-k-1}: a term of a sequence
         return self.parse_post_ops(node)
+
+    def parse_bigop(self, name):
+        """``\\sum_{k=lo}^{hi} body`` (and ``\\prod``): the body is the product that follows."""
+        self.enter()
+        try:
+            if not self.is_op("_"):
+                raise MathParseError(f"\\{name} without an index")
+            self.i += 1
+            low = self.parse_group_arg()
+            if not self.is_op("^"):
+                raise MathParseError(f"\\{name} without an upper bound")
+            self.i += 1
+            high = self.parse_group_arg()
+            if low[0] != "rel" or low[1] != "=" or low[2][0] != "sym":
+                raise MathParseError(f"\\{name} with an index that is not name=value")
+            body = self.parse_term()
+        finally:
+            self.depth -= 1
+        return ("bigop", name, low[2][1], low[3], high, body)
 
     def _subscript(self) -> str:
         """The text of a subscript on a name (x_1, x_{12}, S_{MBCN}), which becomes part of the name."""
@@ -630,6 +661,8 @@ class _Parser:
             return self.parse_func(name)
         if name in _GREEK:
             return ("sym", name)
+        if name in ("sum", "prod"):
+            return self.parse_bigop(name)
         if name in ("boxed", "fbox", "overline", "mathbf", "text", "mathrm", "hat", "vec", "bar"):
             return self.parse_group_arg()
         raise MathParseError(f"unknown command \\{name}")
