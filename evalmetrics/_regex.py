@@ -99,22 +99,117 @@ def is_linear(pattern: str) -> bool:
     return True
 
 
+# Python's ``re`` and the ``regex`` package disagree on what the shorthand classes match in str patterns: ``re``'s
+# ``\s`` is ``str.isspace`` (which includes U+001C..U+001F), ``\w`` is ``str.isalnum`` or "_" (``regex`` adds
+# combining marks and more: ~30,000 code points differ), ``\d`` is ``str.isdecimal`` (110 differ), and ``\b`` /
+# ``\B`` follow each engine's ``\w``. Harness patterns are ``re`` patterns, so before compiling with ``regex`` (for
+# its timeout) the shorthands are spelled out as explicit sets computed from the str methods ``re`` itself uses.
+_SHORTHAND = {"s": str.isspace, "w": lambda c: c.isalnum() or c == "_", "d": str.isdecimal}
+
+
+@functools.lru_cache(maxsize=None)
+def _class_body(kind: str) -> str:
+    """The body of a character class matching exactly what ``re``'s ``\s``, ``\w`` or ``\d`` match."""
+    import sys
+
+    test = _SHORTHAND[kind]
+    ranges, start, prev = [], None, None
+    for cp in range(sys.maxunicode + 1):
+        if test(chr(cp)):
+            if start is None:
+                start = cp
+            prev = cp
+        elif start is not None:
+            ranges.append((start, prev))
+            start = None
+    if start is not None:
+        ranges.append((start, prev))
+    esc = lambda cp: f"\\U{cp:08x}"  # noqa: E731 - \UXXXXXXXX works for any code point
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+def re_compatible(pattern: str) -> str:
+    """``pattern`` with ``\s \S \w \W \d \D \b \B`` spelled out so that ``regex`` matches what ``re`` does.
+
+    Left unchanged when the pattern sets an inline ``a``, ``L`` or ``u`` flag (they change the classes) or uses a negated
+    shorthand inside a set (``[\S]``: rare; it has no plain-set spelling in regex's VERSION0).
+    """
+    if "\\" not in pattern or "(?" in pattern and _INLINE_FLAGS.search(pattern):
+        return pattern
+    out, i, n, in_set, set_start = [], 0, len(pattern), False, False
+    while i < n:
+        c = pattern[i]
+        if c == "\\" and i + 1 < n:
+            e = pattern[i + 1]
+            set_start = False
+            if e in "swd":
+                body = _class_body(e)
+                out.append(body if in_set else f"[{body}]")
+            elif e in "SWD":
+                if in_set:
+                    return pattern
+                out.append(f"[^{_class_body(e.lower())}]")
+            elif e in "bB" and not in_set:
+                w = f"[{_class_body('w')}]"
+                if e == "b":
+                    out.append(f"(?:(?<={w})(?!{w})|(?<!{w})(?={w}))")
+                else:
+                    # re's \B never matches in an empty string
+                    out.append(f"(?:(?<={w})(?={w})|(?<!{w})(?!{w})(?!\\A\\Z))")
+            else:
+                out.append(pattern[i:i + 2])
+            i += 2
+            continue
+        if in_set:
+            if c == "]" and not set_start:
+                in_set = False
+            set_start = False
+            out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_set, set_start = True, True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+_INLINE_FLAGS = None  # compiled on first use (stdlib re: our own fixed pattern)
+
+
 @functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str, owner: str = "regex"):
+    global _INLINE_FLAGS
+    if _INLINE_FLAGS is None:
+        import re
+
+        _INLINE_FLAGS = re.compile(r"\(\?[imsux-]*[aLu]")  # only these flags change what the shorthands match
     try:
-        return regex.compile(pattern, flags=regex.VERSION0)
+        compiled = regex.compile(re_compatible(pattern), flags=regex.VERSION0)
     except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as e:
         raise InvalidConfig(f"{owner}: invalid regular expression {pattern!r}: {e}") from None
+    _SOURCE[compiled.pattern] = pattern
+    return compiled
+
+
+_SOURCE: dict = {}  # compiled (rewritten) pattern -> the pattern as given
 
 
 def _timeout(pattern: str, text: str):
     return Timeout(
-        f"regex {pattern!r} exceeded {settings.regex_timeout_s}s on an input of {len(text)} characters"
+        f"regex {_SOURCE.get(pattern, pattern)!r} exceeded {settings.regex_timeout_s}s on an input of "
+        f"{len(text)} characters"
     )
 
 
 def _timeout_for(compiled):
-    return None if is_linear(compiled.pattern) else settings.regex_timeout_s
+    return None if is_linear(_SOURCE.get(compiled.pattern, compiled.pattern)) else settings.regex_timeout_s
 
 
 def sub(compiled, repl: str, text: str) -> str:
