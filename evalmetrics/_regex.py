@@ -144,13 +144,13 @@ def re_compatible(pattern: str) -> str:
             set_start = False
             if e in "swd":
                 body = _class_body(e)
-                out.append(body if in_set else f"[{body}]")
+                out.append(body if in_set else f"(?-i:[{body}])")
             elif e in "SWD":
                 if in_set:
                     return pattern
-                out.append(f"[^{_class_body(e.lower())}]")
+                out.append(f"(?-i:[^{_class_body(e.lower())}])")
             elif e in "bB" and not in_set:
-                w = f"[{_class_body('w')}]"
+                w = f"(?-i:[{_class_body('w')}])"  # re's classes ignore IGNORECASE (U+0345 folds to a letter)
                 if e == "b":
                     out.append(f"(?:(?<={w})(?!{w})|(?<!{w})(?={w}))")
                 else:
