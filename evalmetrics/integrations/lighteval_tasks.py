@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..errors import EvalMetricsError, InvalidConfig
 from . import require
+from .task_reader import steps_and_notes
 
 __all__ = ["read_lighteval_task", "explain_lighteval_task", "LightevalTaskReading", "LightevalMetricReading",
            "lighteval_metric_id"]
@@ -76,10 +77,7 @@ class LightevalMetricReading:
                 out.append(f"  = {self.alias}" + (f"  (also {', '.join(others)})" if others else ""))
         if self.corpus:
             out.append(f"  corpus value: {self.corpus}")
-        for i, s in enumerate(self.steps, 1):
-            out.append(f"  {i}. {s}")
-        for n in self.notes:
-            out.append(f"  note: {n}")
+        out.extend(steps_and_notes(self.steps, self.notes))
         return out
 
 

@@ -252,11 +252,13 @@ class MetricReading:
                 out.append(f"  = {self.list_alias}")
         if self.references:
             out.append(f"  references: {self.references}")
-        for i, s in enumerate(self.steps, 1):
-            out.append(f"  {i}. {s}")
-        for n in self.notes:
-            out.append(f"  note: {n}")
+        out.extend(steps_and_notes(self.steps, self.notes))
         return out
+
+
+def steps_and_notes(steps, notes) -> list[str]:
+    """The numbered plain-words steps and the notes of a reading, as printed lines (shared by the task readers)."""
+    return [f"  {i}. {s}" for i, s in enumerate(steps, 1)] + [f"  note: {n}" for n in notes]
 
 
 @dataclass
