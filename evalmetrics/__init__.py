@@ -14,15 +14,25 @@ __version__ = "0.1.0"
 from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric
 from .explain import Explanation, explain, trace
 from .extractors import AnswerIs, FirstLine, FirstOf, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
-from .mathstrings import BetweenOuterDollars, HendrycksLastBoxed, HendrycksMathNormalize, MathStringEquiv
+from .mathstrings import (
+    BetweenOuterDollars,
+    HendrycksLastBoxed,
+    HendrycksMathNormalize,
+    MathStringEquiv,
+    MinervaAnswerNormalize,
+    MinervaFinalAnswer,
+)
 from .metrics.base import Metric
 from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
 from .metrics.match import F1, ExactMatch
 from .metrics.math import AfterLastBox, BareMathAnswer, Chain, FinalBoxes, MathEquivalence
-from .metrics.sampling import GPassAtK, MajorityVote, MeanOverSamples, MGPassAtK, PassAtK
+from .metrics.sampling import GPassAtK, MajorityVote, MeanOverSamples, MGPassAtK, PassAtK, PassAtKFromFlags
 from .metrics.drop import DropMatch
+from .metrics.lighteval_math import LightevalExtractiveMatch
+from .metrics.mathverify import MathVerify
+from .metrics.minerva import SympySimplifyEquiv
 from .metrics.sets import SetMatch
-from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge
+from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
@@ -45,6 +55,7 @@ from .normalizers import (
     StripPunct,
     UnicodeNormalize,
     Uppercase,
+    WordTokenize,
 )
 from .registry import CatalogEntry, catalog, get
 from .result import Result
@@ -56,17 +67,20 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
     "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
-    "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge",
+    "LightevalExtractiveMatch", "MathVerify", "SympySimplifyEquiv",
+    "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
-    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText", "WordTokenize",
     # extractors
     "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber", "FirstOf",
     # MATH answer strings (Hendrycks normalization)
     "HendrycksMathNormalize", "HendrycksLastBoxed", "BetweenOuterDollars", "MathStringEquiv",
+    # Minerva final answers (lm_eval minerva_math)
+    "MinervaFinalAnswer", "MinervaAnswerNormalize",
     # scoring (loads torch on first use)
     "LogprobScorer",
 ]

@@ -109,7 +109,7 @@ _SHORTHAND = {"s": str.isspace, "w": lambda c: c.isalnum() or c == "_", "d": str
 
 @functools.lru_cache(maxsize=None)
 def _class_body(kind: str) -> str:
-    """The body of a character class matching exactly what ``re``'s ``\s``, ``\w`` or ``\d`` match."""
+    r"""The body of a character class matching exactly what ``re``'s ``\s``, ``\w`` or ``\d`` match."""
     import sys
 
     test = _SHORTHAND[kind]
@@ -129,7 +129,7 @@ def _class_body(kind: str) -> str:
 
 
 def re_compatible(pattern: str) -> str:
-    """``pattern`` with ``\s \S \w \W \d \D \b \B`` spelled out so that ``regex`` matches what ``re`` does.
+    r"""``pattern`` with ``\s \S \w \W \d \D \b \B`` spelled out so that ``regex`` matches what ``re`` does.
 
     Left unchanged when the pattern sets an inline ``a``, ``L`` or ``u`` flag (they change the classes) or uses a negated
     shorthand inside a set (``[\S]``: rare; it has no plain-set spelling in regex's VERSION0).

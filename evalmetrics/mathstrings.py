@@ -33,7 +33,7 @@ from .extractors import Extractor
 from .metrics.base import GenerativeMetric
 from .metrics.match import COMBINE, _COMBINE_WORDS, _Pipelined, _pipeline_init
 from .normalizers import Normalizer
-from .units import enum, register, run_steps, steps
+from .units import enum, register, run_steps, steps, text
 
 __all__ = [
     "NormalizationFailed",
@@ -41,6 +41,8 @@ __all__ = [
     "HendrycksLastBoxed",
     "BetweenOuterDollars",
     "MathStringEquiv",
+    "MinervaFinalAnswer",
+    "MinervaAnswerNormalize",
 ]
 
 
@@ -322,7 +324,8 @@ class HendrycksLastBoxed(Extractor):
             return ""
         if self.on_missing == "error":
             raise InvalidInput(
-                "no usable \\boxed{...} answer (lm_eval's hendrycks_math remove_boxed fails here and the run crashes)"
+                "no usable \\boxed{...} answer (lm_eval's remove_boxed, in hendrycks_math and minerva_math, "
+                "fails here and the run crashes)"
             )
         return None
 
@@ -516,3 +519,281 @@ class MathStringEquiv(_Pipelined):
             f"references: {_COMBINE_WORDS[self.combine]}"
         )
 
+
+
+# ------------------------------------------------------------------------------------------- Minerva (Lewkowycz 2022)
+#
+# The Minerva prompt ends every solution with "Final Answer: The final answer is $X$. I hope it is correct." and
+# scores the normalized X (appendix D of Lewkowycz et al. 2022, as lm_eval's minerva_math carries it). Several of
+# the harness's regular expressions take quadratic time on adversarial text; each is done here by a linear scan with
+# the same result (tests/conformance/mathverify/test_minerva_aliases.py compares them on every kind of input).
+
+_FINAL_MARK = "Final Answer: The final answer is"
+_FINAL_END = "I hope it is correct."
+_FINAL_TAIL = " I hope it is correct"
+
+
+def minerva_final_answer(text: str, fallback: str | None = "[invalidanswer]") -> str | None:
+    """The functional core of :class:`MinervaFinalAnswer` (``fallback`` when the sentence is not found)."""
+    t = text + _FINAL_END
+    mark = t.find(_FINAL_MARK)
+    while mark >= 0:
+        start = mark + len(_FINAL_MARK)
+        nl = t.find("\n", start)
+        end = len(t) if nl < 0 else nl
+        # the answer runs to the first " I hope it is correct" on the line that leaves one more character on it
+        q = t.find(_FINAL_TAIL, start + 1, end)
+        if q >= 0 and q + len(_FINAL_TAIL) < end:
+            return t[start : q - 1].strip()
+        if nl < 0:
+            break
+        mark = t.find(_FINAL_MARK, nl + 1)  # a later marker on the same line cannot match either
+    return fallback
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MinervaFinalAnswer(Extractor):
+    r"""The answer in Minerva's closing sentence "Final Answer: The final answer is X. I hope it is correct.".
+
+    The text gets ``"I hope it is correct."`` appended (so an output cut off after "correct" still counts); then
+    the answer is the text, stripped, between the first ``Final Answer: The final answer is`` that is followed on
+    the same line by any character, ``" I hope it is correct"`` and one more character, and that character (the
+    shortest such span; the "." of the sentence is not literal: ``$5$! I hope it is correct`` also works). No such
+    sentence: ``fallback`` (lm_eval's ``get_unnormalized_answer`` returns ``"[invalidanswer]"``, which is then
+    normalized and compared like any answer; ``None``: no answer).
+
+    >>> MinervaFinalAnswer().apply("so 2+2=4.\nFinal Answer: The final answer is $4$. I hope it is correct.")
+    '$4$'
+    >>> MinervaFinalAnswer().apply("The answer is 4."), MinervaFinalAnswer(fallback=None).apply("4") is None
+    ('[invalidanswer]', True)
+    """
+
+    name: ClassVar[str] = "minerva_final_answer"
+    summary: ClassVar[str] = 'the X of "Final Answer: The final answer is X. I hope it is correct."'
+    fallback: str | None = text("[invalidanswer]", "result when the sentence is not found (None: no answer)",
+                                optional=True)
+
+    def apply(self, text: str) -> str | None:
+        return minerva_final_answer(text, self.fallback)
+
+    def describe(self):
+        none = "no answer" if self.fallback is None else repr(self.fallback)
+        return (
+            'append "I hope it is correct."; keep the stripped text between the first "Final Answer: The final '
+            'answer is" and the next "<any character> I hope it is correct<any character>" on the same line; '
+            f"none: {none}"
+        )
+
+
+# normalize_final_answer's tables, in their order.
+_MINERVA_SUBSTITUTIONS = (
+    ("an ", ""), ("a ", ""), (".$", "$"), ("\\$", ""), ("\\ ", ""), (" ", ""), ("mbox", "text"),
+    (",\\text{and}", ","), ("\\text{and}", ","), ("\\text{m}", "\\text{}"),
+)
+_MINERVA_REMOVED = (
+    "square", "ways", "integers", "dollars", "mph", "inches", "ft", "hours", "km", "units", "\\ldots", "sue",
+    "points", "feet", "minutes", "digits", "cents", "degrees", "cm", "gm", "pounds", "meters", "meals", "edges",
+    "students", "childrentickets", "multiples", "\\text{s}", "\\text{.}", "\\text{\ns}", "\\text{}^2",
+    "\\text{}^3", "\\text{\n}", "\\text{}", "\\mathrm{th}", "^\\circ", "^{\\circ}", "\\;", ",\\!", "{,}", '"',
+    "\\dots",
+)
+# Linear-time patterns (fixed width, or one pass of a character class): plain ``re`` is safe here.
+_MINERVA_WORDS = tuple(
+    (w, re.compile(r"(?<!\\)\b" + w + r"\b")) for w in _MINERVA_REMOVED if w.isalpha()
+)
+_LATEX_COMMAND = re.compile(r"(\\[a-zA-Z]+)")
+_SHORT_FRAC = re.compile(r"(frac)([^{])(.)")
+_SHORT_SQRT = re.compile(r"(sqrt)([^{])")
+_SHORT_SQRT_NOT_INDEXED = re.compile(r"(sqrt)(?!\[)([^{])")
+_WORD_CHAR = re.compile(r"\w")
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+")
+
+
+def _first_math_span_per_line(s: str) -> str:
+    """``re.sub(r"(.*?)(\\$)(.*?)(\\$)(.*)", "$\\3$", s)``: each line with two ``$`` becomes ``$<first span>$``."""
+    if s.count("$") < 2:
+        return s
+    lines = s.split("\n")
+    for i, line in enumerate(lines):
+        parts = line.split("$", 2)
+        if len(parts) == 3:
+            lines[i] = "$" + parts[1] + "$"
+    return "\n".join(lines)
+
+
+def _unwrap_to_first_close(s: str, opener: str) -> str:
+    """``re.sub(opener + r"(.*?)\\}", r"\\1", s)``: each opener up to the first ``}`` on its line loses both."""
+    pos = s.find(opener)
+    if pos < 0:
+        return s
+    out, i = [], 0
+    while pos >= 0:
+        start = pos + len(opener)
+        close = s.find("}", start)
+        nl = s.find("\n", start)
+        if close >= 0 and (nl < 0 or close < nl):
+            out.append(s[i:pos])
+            out.append(s[start:close])
+            i = close + 1
+            pos = s.find(opener, i)
+        elif nl < 0:
+            break
+        else:
+            pos = s.find(opener, nl + 1)  # no "}" left on this line: no later opener on it matches
+    out.append(s[i:])
+    return "".join(out)
+
+
+def _unwrap_boxed_to_last_close(s: str) -> str:
+    """``re.sub(r"\\\\boxed\\{(.*)\\}", r"\\1", s)``: the first ``\\boxed{`` of a line up to its last ``}``."""
+    opener = "\\boxed{"
+    pos = s.find(opener)
+    if pos < 0:
+        return s
+    out, i = [], 0
+    while pos >= 0:
+        start = pos + len(opener)
+        nl = s.find("\n", start)
+        end = len(s) if nl < 0 else nl
+        close = s.rfind("}", start, end)
+        if close >= 0:
+            out.append(s[i:pos])
+            out.append(s[start:close])
+            i = close + 1
+            pos = s.find(opener, i)  # on this line no "}" follows: only a later line can match
+        elif nl < 0:
+            break
+        else:
+            pos = s.find(opener, nl + 1)
+    out.append(s[i:])
+    return "".join(out)
+
+
+def _brace_indexed_roots(s: str) -> str:
+    """``re.sub(r"(sqrt)(\\[[^\\]]*\\])(\\w)", r"\\1\\2{\\3}", s)``: ``sqrt[3]a`` -> ``sqrt[3]{a}``."""
+    pos = s.find("sqrt[")
+    if pos < 0:
+        return s
+    out, i = [], 0
+    while pos >= 0:
+        close = s.find("]", pos + 5)
+        if close < 0:
+            break
+        if close + 1 < len(s) and _WORD_CHAR.match(s, close + 1):
+            out.append(s[i : close + 1])
+            out.append("{" + s[close + 1] + "}")
+            i = close + 2
+            pos = s.find("sqrt[", i)
+        else:
+            pos = s.find("sqrt[", close + 1)  # every "sqrt[" before this "]" ends at it too
+    out.append(s[i:])
+    return "".join(out)
+
+
+def _drop_outside_commands(s: str, word: str) -> str:
+    """Delete ``word`` everywhere except inside LaTeX command names (``\\left`` keeps its "ft")."""
+    if word not in s:
+        return s
+    segments = _LATEX_COMMAND.split(s)
+    for k in range(0, len(segments), 2):
+        segments[k] = segments[k].replace(word, "")
+    return "".join(segments)
+
+
+def minerva_normalize(
+    s: str, unit_words: str = "words_then_glued", indexed_roots: str = "braced", thousands: str = "groups_of_three"
+) -> str:
+    """The functional core of :class:`MinervaAnswerNormalize`."""
+    s = s.split("=")[-1]
+    glued = unit_words == "words_then_glued"
+    if glued:
+        for w, pattern in _MINERVA_WORDS:
+            if w in s:
+                s = pattern.sub("", s)
+    for old, new in _MINERVA_SUBSTITUTIONS:
+        s = s.replace(old, new)
+    for expr in _MINERVA_REMOVED:
+        if glued and expr.isalpha():
+            s = _drop_outside_commands(s, expr)
+        else:
+            s = s.replace(expr, "")
+    s = _first_math_span_per_line(s)
+    s = _unwrap_to_first_close(s, "\\text{")
+    s = _unwrap_to_first_close(s, "\\textbf{")
+    s = _unwrap_to_first_close(s, "\\overline{")
+    s = _unwrap_boxed_to_last_close(s)
+    s = _SHORT_FRAC.sub(lambda m: "frac{" + m.group(2) + "}{" + m.group(3) + "}", s)
+    if indexed_roots == "braced":
+        s = _brace_indexed_roots(s)
+        s = _SHORT_SQRT_NOT_INDEXED.sub(lambda m: "sqrt{" + m.group(2) + "}", s)
+    else:
+        s = _SHORT_SQRT.sub(lambda m: "sqrt{" + m.group(2) + "}", s)
+    s = s.replace("$", "")
+    if thousands == "groups_of_three":
+        if _THOUSANDS.fullmatch(s):
+            s = s.replace(",", "")
+    elif s.replace(",", "").isdigit():
+        s = s.replace(",", "")
+    return s
+
+
+_UNIT_WORDS_WORDS = {
+    "substring": "every listed unit word and LaTeX fragment is deleted wherever it occurs (\\left loses its 'ft')",
+    "words_then_glued": "alphabetic unit words are first deleted as whole words not after a backslash, then (after "
+    "the substitutions) wherever they occur outside LaTeX command names",
+}
+_ROOT_WORDS = {
+    "shorthand": "\\sqrt[3]{8} gets the \\sqrt shorthand rule too (\\sqrt{[}3]{8})",
+    "braced": "\\sqrt[3]a -> \\sqrt[3]{a}; indexed roots are otherwise left alone",
+}
+_THOUSANDS_WORDS = {
+    "any_commas": "commas are deleted if the text is then all digits (0,1 -> 01)",
+    "groups_of_three": "commas are deleted only in -?d{1,3}(,ddd)+ numbers (1,000 -> 1000; 0,1 kept)",
+}
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class MinervaAnswerNormalize(Normalizer):
+    r"""Minerva's ``normalize_final_answer`` (Lewkowycz et al. 2022, appendix D), in its lm_eval variants.
+
+    In order: keep the text after the last ``=``; [``unit_words=words_then_glued``: delete the alphabetic unit
+    words (``cm``, ``feet``, ``ways``, ``units``, ...) as whole words not preceded by ``\``]; the substitutions
+    (delete ``"an "``, ``"a "``, ``.$`` -> ``$``, delete ``\$``, ``"\ "`` and spaces, ``mbox`` -> ``text``,
+    ``\text{and}`` -> ``,``, ``\text{m}`` -> ``\text{}``); delete the unit words and fragments (``\ldots``,
+    ``\text{s}``, ``^\circ``, ``\;``, ``{,}``, ``"``, ...; with ``words_then_glued`` the words only outside LaTeX
+    command names); a line holding two ``$`` keeps only ``$<text between the first two>$``; ``\text{X}``,
+    ``\textbf{X}``, ``\overline{X}`` -> ``X`` (up to the first ``}`` on the line); ``\boxed{X}`` -> ``X`` (up to
+    the last ``}`` on the line); ``fracab`` -> ``frac{a}{b}``; ``sqrta`` -> ``sqrt{a}`` (``indexed_roots``);
+    delete ``$``; thousands commas (``thousands``).
+
+    ``unit_words``: ``words_then_glued`` (lm_eval 0.4.13 ``minerva_math``) or ``substring`` (appendix D as
+    printed; lm_eval's ``leaderboard_math``). ``indexed_roots``: ``braced`` (``minerva_math``:
+    ``\sqrt[3]a`` -> ``\sqrt[3]{a}``, the shorthand rule skips ``\sqrt[``) or ``shorthand`` (appendix D:
+    ``\sqrt[3]{8}`` -> ``\sqrt{[}3]{8}``). ``thousands``: ``groups_of_three`` (``minerva_math``: only
+    ``-?\d{1,3}(,\d{3})+``) or ``any_commas`` (appendix D: if deleting commas leaves ``str.isdigit()`` text).
+
+    >>> n = MinervaAnswerNormalize()
+    >>> n.apply("$10$ cm"), n.apply("x = \\frac12"), n.apply("1,000"), n.apply("\\text{(B)}")
+    ('10', '\\frac{1}{2}', '1000', '(B)')
+    >>> MinervaAnswerNormalize(unit_words="substring").apply("\\left(1,2\\right)")
+    '\\le(1,2\\right)'
+    """
+
+    name: ClassVar[str] = "minerva_answer_normalize"
+    summary: ClassVar[str] = "Minerva's normalize_final_answer (units, $...$, \\text, \\boxed, shorthand TeX, commas)"
+    unit_words: str = enum("words_then_glued", ("words_then_glued", "substring"), "how unit words are deleted")
+    indexed_roots: str = enum("braced", ("braced", "shorthand"), "what \\sqrt[n]x becomes")
+    thousands: str = enum("groups_of_three", ("groups_of_three", "any_commas"), "when commas are deleted")
+
+    def apply(self, text: str) -> str:
+        return minerva_normalize(text, self.unit_words, self.indexed_roots, self.thousands)
+
+    def describe(self):
+        return (
+            "Minerva normalize_final_answer: keep the text after the last '='; delete spaces, 'a '/'an ', \\$ and "
+            "unit words (" + _UNIT_WORDS_WORDS[self.unit_words] + "); keep the first $...$ span of a line; unwrap "
+            "\\text{}, \\textbf{}, \\overline{}, \\boxed{}; fracab -> frac{a}{b}; sqrta -> sqrt{a} ("
+            + _ROOT_WORDS[self.indexed_roots] + "); delete $; " + _THOUSANDS_WORDS[self.thousands]
+        )

@@ -45,6 +45,7 @@ __all__ = [
     "ListLiteralRender",
     "IfNonEmpty",
     "MapText",
+    "WordTokenize",
 ]
 
 
@@ -810,3 +811,81 @@ class MapText(Normalizer):
     def describe(self):
         return f"replace the text through a {len(self.mapping)}-entry table; otherwise " + (
             "no answer" if self.default is None else repr(self.default))
+
+
+# spaCy language codes a blank (rule-based, model-free) spaCy pipeline exists for, as lighteval 0.13's word tokenizers
+# use them (its TOKENIZER_FACTORY; "xx" is spaCy's multi-language tokenizer).
+SPACY_LANGUAGES = (
+    "af", "am", "ar", "az", "bg", "bn", "ca", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr", "ga", "gu",
+    "he", "hi", "hr", "hu", "hy", "id", "is", "it", "ja", "kn", "ko", "ky", "la", "lb", "lt", "lv", "mk", "ml", "mr",
+    "ms", "nb", "ne", "nl", "nn", "pl", "pt", "ro", "ru", "sa", "si", "sk", "sl", "sq", "sr", "sv", "ta", "te", "th",
+    "tl", "tr", "tt", "uk", "ur", "vi", "xx", "yo", "zh",
+)
+
+
+@functools.lru_cache(maxsize=None)
+def _spacy_tokenizer(language: str, segmenter: str):
+    """spaCy's blank pipeline's tokenizer for ``language`` (built once per process)."""
+    try:
+        import spacy
+    except ImportError:
+        raise InvalidConfig(
+            "word_tokenize(tokenizer=spacy) delegates to the spaCy package, which is not installed: "
+            "pip install 'evalmetrics[multilingual]'"
+        ) from None
+    try:
+        if segmenter == "default":
+            nlp = spacy.blank(language)
+        else:
+            nlp = spacy.blank(language, config={"nlp": {"tokenizer": {"segmenter": segmenter}}})
+    except ImportError as e:  # e.g. Japanese needs SudachiPy, Thai PyThaiNLP, Chinese with jieba needs jieba
+        raise InvalidConfig(f"word_tokenize: spaCy's {language!r} tokenizer needs another package: {e}") from None
+    return nlp.tokenizer
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class WordTokenize(Normalizer):
+    """Split the text into words and join them with single spaces (whitespace-only tokens dropped, each stripped).
+
+    ``tokenizer=whitespace``: Python's ``str.split()``. ``tokenizer=spacy``: the tokenizer of spaCy's blank
+    (rule-based, model-free) pipeline for ``language`` (a spaCy code, e.g. ``fr``), delegated to the spaCy package
+    (``pip install evalmetrics[multilingual]``); ``segmenter=jieba`` selects spaCy's jieba word segmenter for
+    Chinese. This is the word splitting of lighteval's multilingual normalizer (``get_word_tokenizer``).
+
+    >>> WordTokenize().apply("  l'homme  est là ")
+    "l'homme est là"
+    >>> WordTokenize(tokenizer="spacy", language="fr").id
+    'word_tokenize(tokenizer=spacy, language=fr, segmenter=default)'
+    """
+
+    name: ClassVar[str] = "word_tokenize"
+    summary: ClassVar[str] = "split into words (whitespace or spaCy's rule-based tokenizer), join with spaces"
+    tokenizer: str = enum("whitespace", ("whitespace", "spacy"), "which word tokenizer")
+    language: str = enum("none", ("none",) + SPACY_LANGUAGES, "spaCy language code (none for whitespace)")
+    segmenter: str = enum("default", ("default", "jieba"), "spaCy's word segmenter (jieba: Chinese only)")
+
+    def _validate(self):
+        if self.tokenizer == "whitespace" and (self.language != "none" or self.segmenter != "default"):
+            raise InvalidConfig("word_tokenize: tokenizer=whitespace takes no language or segmenter")
+        if self.tokenizer == "spacy" and self.language == "none":
+            raise InvalidConfig("word_tokenize: tokenizer=spacy needs a language (a spaCy code such as 'fr')")
+        if self.segmenter == "jieba" and self.language != "zh":
+            raise InvalidConfig("word_tokenize: segmenter=jieba is spaCy's Chinese segmenter; language must be 'zh'")
+
+    def apply(self, text: str) -> str:
+        if self.tokenizer == "whitespace":
+            words = text.split()
+        else:
+            try:
+                words = [t.text for t in _spacy_tokenizer(self.language, self.segmenter)(text)]
+            except UnicodeEncodeError as e:  # spaCy hashes UTF-8 bytes: a lone surrogate cannot be tokenized
+                raise InvalidInput(f"word_tokenize: spaCy cannot tokenize this text ({e.reason} at position "
+                                   f"{e.start}: {text[e.start:e.end]!r}); lighteval fails on it the same way") from None
+        return " ".join(w.strip() for w in words if w.strip())
+
+    def describe(self):
+        if self.tokenizer == "whitespace":
+            return "split on whitespace; join the words with single spaces"
+        seg = ", jieba segmenter" if self.segmenter == "jieba" else ""
+        return f"split into words with spaCy's blank {self.language!r} tokenizer{seg}; join with single spaces"

@@ -7,7 +7,17 @@ from typing import Any
 
 from ._lazy import np
 
-__all__ = ["Result", "mean_and_stderr"]
+__all__ = ["Result", "mean_and_stderr", "summary_dict"]
+
+# The corpus figures every scored set reports (Result.to_dict, a streamed run's summary), in this order.
+SUMMARY_FIELDS = ("metric_id", "score", "stderr", "n", "n_timeouts", "aggregation", "stderr_method")
+
+
+def summary_dict(obj: Any) -> dict[str, Any]:
+    """``SUMMARY_FIELDS`` of ``obj`` plus a copy of its provenance, as plain JSON-ready values."""
+    out = {k: getattr(obj, k) for k in SUMMARY_FIELDS}
+    out["provenance"] = dict(obj.provenance)
+    return out
 
 
 def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
@@ -76,16 +86,7 @@ class Result:
         return (float(lo), float(hi))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric_id": self.metric_id,
-            "score": self.score,
-            "stderr": self.stderr,
-            "n": self.n,
-            "n_timeouts": self.n_timeouts,
-            "aggregation": self.aggregation,
-            "stderr_method": self.stderr_method,
-            "provenance": dict(self.provenance),
-        }
+        return summary_dict(self)
 
     def __repr__(self) -> str:
         return (

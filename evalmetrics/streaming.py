@@ -36,6 +36,7 @@ from typing import Any, Iterable, Iterator
 from ._lazy import np
 
 from .errors import InvalidInput
+from .result import summary_dict
 
 __all__ = ["StreamedScore", "score_rows", "fingerprint", "state_path", "details_line", "STATE_VERSION"]
 
@@ -60,18 +61,7 @@ class StreamedScore:
     rows_computed: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "metric_id": self.metric_id,
-            "score": self.score,
-            "stderr": self.stderr,
-            "n": self.n,
-            "n_timeouts": self.n_timeouts,
-            "aggregation": self.aggregation,
-            "stderr_method": self.stderr_method,
-            "provenance": dict(self.provenance),
-            "rows_resumed": self.rows_resumed,
-            "rows_computed": self.rows_computed,
-        }
+        return {**summary_dict(self), "rows_resumed": self.rows_resumed, "rows_computed": self.rows_computed}
 
 
 def state_path(details: str) -> str:

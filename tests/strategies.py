@@ -17,6 +17,28 @@ NUMBER_FIELDS = {
     ("math_equivalence", "abs_tol"): st.sampled_from([0.0, 1e-20, 1e-6, 0.5]),
     ("math_equivalence", "deadline_s"): st.sampled_from([0.25, 1.0, 2.5]),
 }
+# Fields whose values follow a grammar of their own (lighteval_extractive_match's extraction targets).
+_LE_TARGETS = st.lists(st.sampled_from([
+    "expr", "expr(anchorless=false)", "latex", "latex(boxed_priority=0)", "latex(anchorless=false, boxed_priority=-3)",
+    "indices(prefix=native_letters)", "indices(prefix=letters, anchorless=true)", "indices(prefix=numbers)",
+]), min_size=1, max_size=3, unique=True).map(tuple)
+SPECIAL_FIELDS = {
+    ("lighteval_extractive_match", "gold_targets"): _LE_TARGETS,
+    ("lighteval_extractive_match", "pred_targets"): _LE_TARGETS,
+    ("lighteval_extractive_match", "language"): st.sampled_from(["eng", "fra", "deu"]),
+    ("lighteval_extractive_match", "deadline_s"): st.sampled_from([0.5, 5.0, 60.0]),
+    ("lighteval_extractive_match", "version"): st.just("0.13.0"),
+    ("math_verify", "version"): st.just("0.9.0"),
+    ("math_verify", "targets"): st.sampled_from([("latex", "expr"), ("expr", "latex"), ("latex",), ("expr",)]),
+    ("math_verify", "deadline_s"): st.sampled_from([1.0, 5.0, 60.0]),
+    ("sympy_simplify_equiv", "sympy"): st.sampled_from(["1.14", "1.13", "1.14.0"]),
+    ("sympy_simplify_equiv", "antlr"): st.sampled_from(["4.11", "4.13"]),
+    ("sympy_simplify_equiv", "timeout_s"): st.sampled_from([0.5, 5.0, 60.0]),
+    ("sympy_simplify_equiv", "memory_mb"): st.sampled_from([1024, 4096]),
+    # spaCy languages whose blank tokenizer needs no package beyond spaCy (each loads once per process)
+    ("word_tokenize", "language"): st.sampled_from(["none", "en", "fr", "none"]),
+    ("word_tokenize", "segmenter"): st.just("default"),
+}
 
 TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30) | st.sampled_from(
     ["", " ", "a", "The", "the cat", "1,000", "3.0", "+5", "\\boxed{1}", "$x$", "<think>", "</think>", "\x00"]
@@ -30,6 +52,8 @@ def _field_strategy(unit_name, f, depth):
         return st.sampled_from(REGEXES)
     if (unit_name, f.name) in NUMBER_FIELDS:
         return NUMBER_FIELDS[(unit_name, f.name)]
+    if (unit_name, f.name) in SPECIAL_FIELDS:
+        return SPECIAL_FIELDS[(unit_name, f.name)]
     if kind == "enum":
         return st.sampled_from(meta["choices"])
     if kind == "bool":

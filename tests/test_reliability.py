@@ -47,10 +47,13 @@ JUNK = st.sampled_from([None, b"bytes", 1, 1.5, float("nan"), ["a"], ("a",), {"a
 
 
 def in_range(m, v) -> bool:
-    """A per-sample mean metric scores in [0, 1]; a corpus statistic (BLEU, chrF: 0-100; TER: >= 0) is >= 0."""
+    """A per-sample mean metric scores in [0, 1] (in [0, 100] where it reports percent, as lighteval's rouge_t5);
+    a corpus statistic (BLEU, chrF: 0-100; TER: >= 0) is >= 0."""
     if not isinstance(v, float):
         return False
-    return 0.0 <= v <= 1.0 if type(m).aggregation == "mean" else v >= 0.0
+    if type(m).aggregation != "mean":
+        return v >= 0.0
+    return 0.0 <= v <= (100.0 if getattr(m, "percent", False) else 1.0)
 
 
 def unbounded_delegate(m) -> bool:

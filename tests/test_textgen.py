@@ -129,3 +129,123 @@ def test_lighteval_sample_params_math_normalizer_and_remove_punc():
         em.get("lighteval:exact_match", normalize_gold="math_normalizer")
     p = em.get("lighteval:exact_match", normalize_gold="remove_punc", normalize_pred="remove_punc")
     assert p.score("«Paris»!", "Paris") == 1.0
+
+
+# ---- sentence BLEU (nltk) and lighteval rouge_t5
+
+
+@pytest.fixture
+def punkt(tmp_path, monkeypatch):
+    """nltk's word_tokenize needs punkt_tab data; tests use a stand-in English model (no download)."""
+    nltk = pytest.importorskip("nltk")
+    import nltk.tokenize as tok
+
+    d = tmp_path / "tokenizers" / "punkt_tab" / "english"
+    d.mkdir(parents=True)
+    for name, body in (("collocations.tab", ""), ("sent_starters.txt", ""), ("ortho_context.tab", ""),
+                       ("abbrev_types.txt", "mr\n")):
+        (d / name).write_text(body, encoding="utf-8")
+    monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
+    tok._get_punkt_tokenizer.cache_clear()
+    yield nltk
+    tok._get_punkt_tokenizer.cache_clear()
+
+
+def test_sentence_bleu_delegates_to_nltk(punkt):
+    import warnings
+
+    from nltk.tokenize import word_tokenize
+    from nltk.translate.bleu_score import sentence_bleu
+
+    pred, refs = "Mr. Smith sat on the mat. He left.", ["Mr. Smith sat on a mat. He left!", "the cat sat"]
+    toks = [word_tokenize(r) for r in refs], word_tokenize(pred)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert em.SentenceBLEU(order=1).score(pred, refs) == sentence_bleu(*toks, weights=(1, 0, 0, 0))
+        assert em.SentenceBLEU(order=4).score(pred, refs) == sentence_bleu(*toks, weights=(0, 0, 0, 1))
+        assert em.SentenceBLEU(order=4, weights="cumulative").score(pred, refs) == sentence_bleu(*toks)
+        assert em.SentenceBLEU(order=2, weights="cumulative").score(pred, refs) == sentence_bleu(*toks, weights=(0.5, 0.5))
+        # no 4-gram match: nltk's unsmoothed value is the tiniest positive float times the brevity penalty, not 0
+        assert 0 < em.SentenceBLEU(order=4).score("a b c d", "a b c e d") < 1e-300
+        assert em.SentenceBLEU().score("", "a") == 0.0
+        m = em.get("lighteval:bleu_4")
+        assert m.score("<think>x y</think>a b c d", ["a b c d"]) == 1.0
+        r = m.compute(["a b c d", "z"], [["a b c d"], "a"])
+    assert list(r.per_sample) == [1.0, 0.0] and r.score == 0.5 and "nltk" in r.provenance
+    with pytest.raises(em.InvalidConfig, match="order"):
+        em.SentenceBLEU(order=5)
+
+
+def test_sentence_bleu_without_punkt_data_says_how_to_get_it(monkeypatch):
+    nltk = pytest.importorskip("nltk")
+    import nltk.tokenize as tok
+
+    monkeypatch.setattr(nltk.data, "path", [])
+    tok._get_punkt_tokenizer.cache_clear()
+    with pytest.raises(em.InvalidConfig, match="punkt_tab"):
+        em.SentenceBLEU().score("a b", "a b")
+    tok._get_punkt_tokenizer.cache_clear()
+    monkeypatch.setitem(sys.modules, "nltk.tokenize", None)
+    with pytest.raises(em.InvalidConfig, match=r"evalmetrics\[textgen\]"):
+        em.SentenceBLEU().score("a b", "a b")
+
+
+def test_rouge_first_reference_in_percent():
+    rs = pytest.importorskip("rouge_score.rouge_scorer")
+    sc = rs.RougeScorer(["rougeLsum"])
+    m = em.get("lighteval:rouge_t5/rougeLsum")
+    expected = sc.score("a.\nb", "a.\nb.\nc")["rougeLsum"].fmeasure * 100
+    assert m.score("a . b . c", ["a . b", "a . b . c"]) == expected  # first gold only; ' . ' -> '.\n' on both
+    assert em.Rouge(combine="first").score("the cat", ["the cat", "x"]) == 1.0
+    assert em.Rouge(percent=True).score("the cat", ["the cat"]) == 100.0
+
+
+# ---- word tokenization (lighteval's multilingual normalizer) and pass@k from flags (HELM code scenarios)
+
+
+def test_word_tokenize_whitespace_and_validation():
+    assert em.WordTokenize().apply(" a\u00a0 b\n") == "a b"
+    with pytest.raises(em.InvalidConfig, match="needs a language"):
+        em.WordTokenize(tokenizer="spacy")
+    with pytest.raises(em.InvalidConfig, match="no language"):
+        em.WordTokenize(language="fr")
+    with pytest.raises(em.InvalidConfig, match="jieba"):
+        em.WordTokenize(tokenizer="spacy", language="fr", segmenter="jieba")
+
+
+def test_word_tokenize_spacy_delegates_to_spacy():
+    spacy = pytest.importorskip("spacy")
+    text = "L'homme, n'est-ce pas? C'est 3,5 km."
+    w = em.WordTokenize(tokenizer="spacy", language="fr")
+    words = [t.text.strip() for t in spacy.blank("fr").tokenizer(text)]
+    assert w.apply(text) == " ".join(x for x in words if x)
+    assert em.get(w.id) == w
+
+
+def test_multilingual_aliases_compose_the_shared_steps():
+    pytest.importorskip("spacy")
+    m = em.get("lighteval:multilingual_quasi_exact_match", language="fra")
+    assert m.score("l'homme, est là!", ["homme est là"]) == 1.0  # lowercase "l'" is a French article
+    assert m.score("L'homme est là", ["homme est là"]) == 0.0  # articles are matched before lowercasing
+    assert em.get("lighteval:multilingual_quasi_exact_match", language="ace", match_type="prefix").score(
+        "Abc, def", "abc") == 1.0  # no tokenizer listed: whitespace words
+    f = em.get("lighteval:multilingual_quasi_f1_score", language="deu")
+    assert f.score("Der Hund bellt", "hund") == 0.5
+    for bad, msg in (("ces", "does not reproduce"), ("kaz", "Stanza"), ("xx", "Language value"), (None, "needs")):
+        with pytest.raises(em.InvalidConfig, match=msg):
+            em.get("lighteval:multilingual_quasi_exact_match", language=bad)
+
+
+def test_pass_at_k_from_flags():
+    m = em.PassAtKFromFlags(k=2)
+    assert m.score([True, False, False, False]) == 0.5
+    assert m.score([0, 0.0, False]) == 0.0 and m.score([1, 0.0]) == 1.0 and em.PassAtKFromFlags(k=5).score([False, False]) == 1.0  # k > n: 1.0
+    assert em.get("helm:pass").score([True, False]) == em.PassAtK(k=1).score(["a", "b"], "a")
+    r = em.get("helm:pass@k", num_outputs=2).compute([[1, 0, 0], [0, 0, 0]])
+    assert list(r.per_sample) == [m.score([1, 0, 0]), 0.0]
+    for bad, field in (([], "flags"), ([0.5], "flags"), ("10", "flags"), ([None], "flags")):
+        with pytest.raises(em.InvalidInput) as e:
+            m.compute([[1], bad])
+        assert e.value.index == 1 and e.value.field == field
+    with pytest.raises(em.InvalidConfig, match="num_outputs"):
+        em.get("helm:pass@k", num_outputs=1)

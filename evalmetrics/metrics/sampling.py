@@ -12,7 +12,14 @@ from ..units import enum, flag, integer, number, register, run_steps, steps, uni
 from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references, check_text
 from .match import ExactMatch
 
-__all__ = ["MajorityVote", "PassAtK", "MeanOverSamples", "GPassAtK", "MGPassAtK"]
+__all__ = ["MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK"]
+
+
+def _pass_at_k(n: int, c: int, k: int) -> float:
+    """Unbiased pass@k (Chen et al. 2021), numpy float64: 1.0 if n - c < k, else 1 - prod_{i=n-c+1}^{n} (1 - k/i)."""
+    if n - c < k:
+        return 1.0
+    return float(1.0 - np.prod(1.0 - k / np.arange(n - c + 1, n + 1)))
 
 
 def _check_samples(value, index) -> tuple[str, ...]:
@@ -139,10 +146,7 @@ class PassAtK(_SamplingMetric):
     def _one(self, samples, refs):
         firsts, n = self._first_n(samples)
         scores = [self.inner.score(s, refs) for s in firsts]
-        c = scores.count(1)
-        if n - c < self.k:
-            return 1.0
-        return float(1.0 - np.prod(1.0 - self.k / np.arange(n - c + 1, n + 1)))
+        return _pass_at_k(n, scores.count(1), self.k)
 
     def describe(self):
         return f"pass@{self.k} (unbiased estimator) over the first {self.n or 'all'} samples"
@@ -266,3 +270,62 @@ class MGPassAtK(_GPassBase):
 
     def describe(self):
         return f"mG-Pass@{self.k}: 2/k times the sum of P(at least m correct) for m above k/2, first {self.n or 'all'} samples"
+
+
+def _check_flags(value, index) -> tuple:
+    if isinstance(value, (str, bytes)) or value is None or not isinstance(value, Sequence):
+        if isinstance(value, np.ndarray) and value.ndim == 1:
+            value = value.tolist()
+        else:
+            got = "None" if value is None else type(value).__name__
+            raise InvalidInput(f"expected a list of pass/fail flags, got {got}", index=index, field="flags")
+    if len(value) == 0:
+        raise InvalidInput("the list of pass/fail flags is empty", index=index, field="flags")
+    out = []
+    for j, f in enumerate(value):
+        if isinstance(f, (bool, np.bool_)):
+            out.append(bool(f))
+        elif isinstance(f, (int, float, np.integer, np.floating)) and f in (0, 1):
+            out.append(f == 1)
+        else:
+            raise InvalidInput(f"flag {j} is {f!r}; a flag is True/False or 0/1", index=index, field="flags")
+    return tuple(out)
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class PassAtKFromFlags(Metric):
+    """Unbiased pass@k from per-sample pass/fail flags (e.g. whether each generated program passed its tests).
+
+    ``score(flags)``: with n flags of which c are true, 1.0 if n - c < k, else 1 - prod_{i=n-c+1}^{n} (1 - k/i)
+    (numpy float64), as ``PassAtK``; note that k > n gives 1.0 whatever the flags (HELM's estimator does the
+    same). evalmetrics does not execute code: the flags come from the caller's sandbox. ``compute(flag_lists)``
+    averages over problems. In a row file (``evalmetrics score``, streaming) the prediction column holds each
+    problem's list of flags.
+
+    >>> PassAtKFromFlags(k=1).score([True, False, False, True])
+    0.5
+    """
+
+    name: ClassVar[str] = "pass_at_k_from_flags"
+    summary: ClassVar[str] = "unbiased pass@k from per-sample pass/fail flags (no code is executed)"
+    request_type: ClassVar[str] = "pass_fail_flags"  # scores flags from the caller's test runs, not text
+    k: int = integer(1, "k", minimum=1)
+
+    def score(self, flags, references=None) -> float:
+        """pass@k of one problem. ``references`` is accepted and ignored, so that tools that call every metric as
+        ``score(prediction, references)`` (explain, row streaming, the CLI) can pass the flags as the prediction."""
+        f = _check_flags(flags, None)
+        return _pass_at_k(len(f), sum(f), self.k)
+
+    def compute(self, flags, references=None, *, progress=None):
+        """Mean pass@k over problems; ``flags[i]`` is problem i's list of flags (``references`` is ignored)."""
+        all_f = _check_sequence(flags, "flags")
+        if not all_f:
+            raise InvalidInput("no samples to score", field="flags")
+        values = np.array([_pass_at_k(len(f), sum(f), self.k) for f in
+                           (_check_flags(x, i) for i, x in enumerate(all_f))], dtype=np.float64)
+        return self._result(values, [])
+
+    def describe(self):
+        return f"pass@{self.k} (unbiased estimator) from pass/fail flags"

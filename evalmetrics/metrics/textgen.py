@@ -12,6 +12,7 @@ the statistic of a corpus of that one sample. ROUGE is a per-sample score averag
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
 
-__all__ = ["CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge"]
+__all__ = ["CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU"]
 
 _EXTRA = "evalmetrics[textgen]"
 _BLEU_TOKENIZERS = ("13a", "none", "zh", "intl", "char")
@@ -37,6 +38,18 @@ def _sacrebleu():
             f"BLEU/chrF/TER delegate to the sacrebleu package, which is not installed: pip install '{_EXTRA}'"
         ) from None
     return sacrebleu
+
+
+def _nltk_bleu():
+    """nltk's ``word_tokenize`` and ``sentence_bleu`` (nltk comes with rouge-score, in the textgen extra)."""
+    try:
+        from nltk.tokenize import word_tokenize
+        from nltk.translate.bleu_score import sentence_bleu
+    except ImportError:
+        raise InvalidConfig(
+            f"sentence BLEU delegates to the nltk package, which is not installed: pip install '{_EXTRA}'"
+        ) from None
+    return word_tokenize, sentence_bleu
 
 
 def _rouge_scorer():
@@ -285,7 +298,7 @@ class Rouge(GenerativeMetric):
     rouge-score's default tokenizer lowercases and keeps ASCII letters and digits only.
 
     >>> Rouge().id
-    'rouge(rouge_type=rouge1, use_stemmer=false, value=fmeasure, combine=mean, normalize=[])'
+    'rouge(rouge_type=rouge1, use_stemmer=false, value=fmeasure, combine=mean, percent=false, normalize=[])'
     """
 
     name: ClassVar[str] = "rouge"
@@ -294,7 +307,9 @@ class Rouge(GenerativeMetric):
     rouge_type: str = enum("rouge1", ("rouge1", "rouge2", "rougel", "rougelsum"), "which ROUGE")
     use_stemmer: bool = flag(False, "Porter-stem tokens (rouge-score's use_stemmer)")
     value: str = enum("fmeasure", ("fmeasure", "precision", "recall"), "which of the three values")
-    combine: str = enum("mean", ("mean", "max"), "how scores against several references combine")
+    combine: str = enum("mean", ("mean", "max", "first"),
+                        "how scores against several references combine (first: the first reference only)")
+    percent: bool = flag(False, "report 100 times the value (lighteval rouge_t5)")
     pred: tuple = steps("steps applied to the prediction, in order")
     ref: tuple = steps("steps applied to each reference, in order")
 
@@ -308,15 +323,83 @@ class Rouge(GenerativeMetric):
 
     def _score_refs(self, prediction, refs, cache):
         p = _side(self.pred, prediction, None, "prediction")
-        rs = [_side(self.ref, r, None, "references") for r in refs]
+        rs = [_side(self.ref, r, None, "references") for r in (refs[:1] if self.combine == "first" else refs)]
         if self.rouge_type in ("rougel", "rougelsum"):  # longest common subsequence: quadratic (a Timeout: 0, counted)
             _quadratic_bound(p, rs, None, self._type, _rouge_words)
         vals = [getattr(self._scorer.score(r, p)[self._type], self.value) for r in rs]
-        return float(np.mean(vals) if self.combine == "mean" else max(vals))
+        v = float(np.mean(vals) if self.combine == "mean" else max(vals))
+        return v * 100 if self.percent else v
 
     def pipeline(self):
         return [("prediction", s) for s in self.pred] + [("reference", s) for s in self.ref]
 
     def describe(self):
-        return (f"{self._type} {self.value} via rouge-score{' with stemming' if self.use_stemmer else ''}; "
-                f"{self.combine} over references")
+        over = "the first reference" if self.combine == "first" else f"{self.combine} over references"
+        return (f"{'100 x ' if self.percent else ''}{self._type} {self.value} via rouge-score"
+                f"{' with stemming' if self.use_stemmer else ''}; {over}")
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class SentenceBLEU(GenerativeMetric):
+    """BLEU of one sample (0-1) computed by nltk's ``sentence_bleu`` on nltk ``word_tokenize`` tokens.
+
+    Every reference of the sample is one of BLEU's references (clipped counts take the maximum over them; the brevity
+    penalty uses the closest reference length). ``weights``: ``single`` puts weight 1 on n-gram order ``order`` and
+    0 on the other of four orders (lighteval's ``bleu_1`` / ``bleu_4``: a precision of that order times the brevity
+    penalty); ``cumulative`` weighs orders 1..``order`` equally (classic BLEU-n). nltk's default (no smoothing)
+    applies: no unigram match scores 0; an order with no match enters as ``sys.float_info.min``, so a weighted
+    order without matches gives a value near 1e-308, not 0. Tokenization is nltk's English ``word_tokenize``
+    (Punkt sentences, then Treebank-style words), which needs nltk's ``punkt_tab`` data
+    (``python -m nltk.downloader punkt_tab``); without it scoring raises ``InvalidConfig``. Mean over samples.
+
+    >>> SentenceBLEU().id
+    'sentence_bleu(order=4, weights=single, normalize=[])'
+    """
+
+    name: ClassVar[str] = "sentence_bleu"
+    summary: ClassVar[str] = "sentence-level BLEU via nltk (word_tokenize, sentence_bleu), mean over samples"
+    id_merge: ClassVar[tuple] = ("normalize", "pred", "ref")
+    order: int = integer(4, "the n-gram order (1 to 4)", minimum=1)
+    weights: str = enum("single", ("single", "cumulative"),
+                        "single: weight 1 on order `order` only (lighteval bleu_n); cumulative: 1/order on orders "
+                        "1..order")
+    pred: tuple = steps("steps applied to the prediction, in order")
+    ref: tuple = steps("steps applied to each reference, in order")
+
+    def _validate(self):
+        if self.order > 4:
+            raise InvalidConfig(f"sentence_bleu: parameter 'order' must be an integer from 1 to 4; got {self.order!r}")
+
+    @property
+    def _weights(self) -> tuple:
+        if self.weights == "single":
+            return tuple(1 if ix == self.order else 0 for ix in range(1, 5))
+        return (1 / self.order,) * self.order
+
+    def _score_refs(self, prediction, refs, cache):
+        word_tokenize, sentence_bleu = _nltk_bleu()
+        p = _side(self.pred, prediction, None, "prediction")
+        rs = [_side(self.ref, r, None, "references") for r in refs]
+        try:
+            toks = [word_tokenize(r) for r in rs], word_tokenize(p)
+        except LookupError:
+            raise InvalidConfig(
+                "sentence_bleu tokenizes with nltk's word_tokenize, which needs nltk's punkt_tab data: "
+                "python -m nltk.downloader punkt_tab"
+            ) from None
+        return float(sentence_bleu(toks[0], toks[1], weights=self._weights))
+
+    def compute(self, predictions, references, *, progress=None):
+        r = super().compute(predictions, references, progress=progress)
+        import nltk
+
+        return dataclasses.replace(r, provenance={**r.provenance, "nltk": nltk.__version__})
+
+    def pipeline(self):
+        return [("prediction", s) for s in self.pred] + [("reference", s) for s in self.ref]
+
+    def describe(self):
+        how = (f"{self.order}-gram precision only" if self.weights == "single"
+               else f"orders 1..{self.order} weighted equally")
+        return f"sentence BLEU via nltk ({how}, brevity penalty, no smoothing) against every reference; mean"

@@ -21,6 +21,7 @@ HARNESS_VERSIONS: dict[str, tuple[str, ...]] = {
     "helm": ("0.5",),
     "squad": ("v2", "v1.1"),
     "hf_evaluate": ("0.4",),
+    "math_verify": ("0.9",),
 }
 
 # The exact package versions the conformance suite proves each harness version against.
@@ -32,6 +33,7 @@ VERIFIED_AGAINST: dict[tuple[str, str], str] = {
     ("squad", "v1.1"): "SQuAD v1.1 official script",
     ("squad", "v2"): "SQuAD v2.0 official script",
     ("hf_evaluate", "0.4"): "lm-eval==0.4.13 (same algorithm as evaluate-metric/exact_match)",
+    ("math_verify", "0.9"): "math-verify==0.9.0",
 }
 
 
@@ -76,10 +78,10 @@ class Alias:
 
 
 def all_aliases() -> list[Alias]:
-    from . import helm, lighteval, lm_eval, lm_eval_textgen, math_strings, squad
+    from . import helm, lighteval, lighteval_math, lm_eval, lm_eval_math, lm_eval_textgen, math_strings, math_verify, squad
 
     out: list[Alias] = []
-    for mod in (lm_eval, lm_eval_textgen, lighteval, helm, squad, math_strings):
+    for mod in (lm_eval, lm_eval_textgen, lm_eval_math, lighteval, lighteval_math, helm, squad, math_strings, math_verify):
         out.extend(mod.ALIASES)
     return out
 

@@ -80,3 +80,29 @@ ALIASES = [
     Alias("helm", "0.5", "f1_set_match", _set("f1"),
           "HELM f1_set_match: the same sets; 2|P∩G|/(|P|+|G|) (empty gold: 1 if both empty)"),
 ]
+
+
+# ---- pass@k of HumanEval-style code scenarios (compute_reference_metrics, metric name "pass"). HELM executes each
+# completion against each correct reference's test cases (code_eval); evalmetrics executes nothing, so these aliases
+# take that list of pass/fail flags (one per (reference, completion) pair) and reproduce what HELM does with it:
+# n = len(flags), c = int(sum(flags)), pass_at_k_estimator(n, c, k); the per-instance stats are averaged.
+from ..metrics.sampling import PassAtKFromFlags  # noqa: E402
+from ..errors import InvalidConfig  # noqa: E402
+
+
+def _pass_at_num_outputs(num_outputs=5):
+    if isinstance(num_outputs, bool) or not isinstance(num_outputs, int) or num_outputs < 2:
+        raise InvalidConfig("helm:pass@k: num_outputs (AdapterSpec.num_outputs) must be an integer >= 2 (HELM "
+                            f"reports no pass@k stat for 1: use helm:pass); got {num_outputs!r}")
+    return PassAtKFromFlags(k=num_outputs)
+
+
+ALIASES += [
+    Alias("helm", "0.5", "pass", lambda: PassAtKFromFlags(k=1),
+          "HELM pass (displayed pass@1, code scenarios): input = the pass/fail flags of every (correct reference, "
+          "completion) pair, as HELM's code_eval would return them (evalmetrics runs no code); unbiased pass@1 of "
+          "n = number of flags, c = passes", also=("pass@1",)),
+    Alias("helm", "0.5", "pass@k", _pass_at_num_outputs,
+          "HELM pass@{num_outputs} (code scenarios): the same flags; pass_at_k_estimator(n, c, k=num_outputs), "
+          "1.0 whenever n - c < k", also=("pass_at_k",), example={"num_outputs": 5}),
+]

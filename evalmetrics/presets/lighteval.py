@@ -213,10 +213,12 @@ from ..metrics.drop import DropMatch  # noqa: E402
 ALIASES += [
     Alias("lighteval", "0.13", "drop/em", lambda: DropMatch(value="em", count_check=False),
           "lighteval Metrics.drop em: DROP-normalized prediction's span set equals an answer's span set (no span "
-          "count check); best over answers. lighteval's corpus value is the max over samples"),
+          "count check); best over answers. lighteval's corpus value is the max over samples (corpus_level_fn max); "
+          "Result.score is the mean, max(Result.per_sample) is lighteval's"),
     Alias("lighteval", "0.13", "drop/f1", lambda: DropMatch(value="f1"),
           "lighteval Metrics.drop f1: DROP's numeracy-aware F1, rounded to 2 decimals; best over answers. "
-          "lighteval's corpus value is the max over samples"),
+          "lighteval's corpus value is the max over samples (corpus_level_fn max); Result.score is the mean, "
+          "max(Result.per_sample) is lighteval's"),
 ]
 
 # ---- sampling metrics: lighteval preprocesses gold and samples with SamplingMetric.preprocess
@@ -298,7 +300,7 @@ ALIASES += [
 # Predictions are lighteval's final_text (reasoning spans removed). bleu/chrf/ter are CorpusLevelTranslationMetric:
 # sacrebleu's corpus score over the whole task; lighteval passes only each doc's first gold to BLEU, but passes the
 # docs' gold lists to chrF/TER as sacrebleu reference *streams* (doc i's golds are stream i).
-from ..metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge  # noqa: E402
+from ..metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU  # noqa: E402
 
 ALIASES += [
     Alias("lighteval", "0.13", "bleu", lambda: CorpusBLEU(references="first", pred=(_THINK,)),
@@ -320,6 +322,27 @@ for _rt, _name in (("rouge1", "rouge1"), ("rouge2", "rouge2"), ("rougel", "rouge
         "lighteval", "0.13", _name, functools.partial(Rouge, rouge_type=_rt, combine="mean", pred=(_THINK,)),
         f"lighteval {_name}: remove <think> spans; rouge-score {_name} F-measure (no stemming) against each gold, "
         "numpy mean over golds"))
+
+# rouge_t5 (ROUGE(bootstrap=True) with bigbench_normalizer on both sides): rouge-score's BootstrapAggregator over
+# zip(golds, predictions) - one prediction, so the first gold only, and the bootstrap "mid" of a single score is
+# that score - times 100; np.mean over samples.
+_BIGBENCH = NORMALIZERS["bigbench_normalizer"]
+for _rt, _name in (("rouge1", "rouge1"), ("rouge2", "rouge2"), ("rougel", "rougeL"), ("rougelsum", "rougeLsum")):
+    ALIASES.append(Alias(
+        "lighteval", "0.13", f"rouge_t5/{_name}",
+        functools.partial(Rouge, rouge_type=_rt, combine="first", percent=True, pred=(_THINK,) + _BIGBENCH,
+                          ref=_BIGBENCH),
+        f"lighteval rouge_t5 value {_name}: remove <think> spans; bigbench_normalizer (' . ' -> '.\\n') on both; "
+        f"100 x rouge-score {_name} F-measure (no stemming) against the first gold only"))
+
+# bleu_1 / bleu_4 (sample-level BLEU(n_gram)): nltk sentence_bleu over nltk word_tokenize tokens, every gold a
+# reference, weight 1 on the one order n of four; np.mean over samples.
+for _n in (1, 4):
+    ALIASES.append(Alias(
+        "lighteval", "0.13", f"bleu_{_n}", functools.partial(SentenceBLEU, order=_n, weights="single", pred=(_THINK,)),
+        f"lighteval bleu_{_n}: remove <think> spans; nltk sentence_bleu on nltk word_tokenize tokens against every "
+        f"gold, weights one-hot on {_n}-grams (that precision times the brevity penalty, no smoothing); needs "
+        "nltk's punkt_tab data"))
 
 # ---- G-Pass@k (lighteval 0.13 Metrics.g_pass_at_k, GPassAtK(strip_strings=True)): one alias per reported value.
 from ..metrics.sampling import GPassAtK, MGPassAtK  # noqa: E402
@@ -383,4 +406,90 @@ ALIASES += [
           "trailing '}'"),
     Alias("lighteval", "0.13", "bigbench_normalizer", lambda: NORMALIZERS["bigbench_normalizer"][0],
           "lighteval normalizations.bigbench_normalizer: replace ' . ' with '.\\n'"),
+]
+
+# ---- lighteval's multilingual normalizer (normalizations.get_multilingual_normalizer(language, lower=True)) and the
+# metrics built on it (dynamic_metrics.MultilingualQuasiExactMatchMetric / MultilingualQuasiF1ScoreMetric).
+# The normalizer: remove_articles(text, language) -> remove_punc -> str.lower (if lower) -> the language's word
+# tokenizer (lighteval metrics/utils/linguistic_tokenizers.TOKENIZER_FACTORY), words stripped, empty ones dropped,
+# joined with spaces.
+from ..normalizers import ARTICLES_BY_LANGUAGE, Lowercase, WordTokenize  # noqa: E402
+
+# lighteval Language values (ISO 639-3) -> spaCy blank-pipeline code, as TOKENIZER_FACTORY has them. A language
+# not listed falls back to whitespace splitting.
+_SPACY_BY_LANGUAGE = dict(pair.split(":") for pair in (
+    "eng:en kor:ko deu:de fra:fr dan:da nld:nl est:et fin:fi ell:el ita:it mal:ml nor:nb pol:pl por:pt rus:ru "
+    "slv:sl spa:es swe:sv tur:tr zho:zh jpn:ja vie:vi ind:id fas:fa ara:ar hin:hi tam:ta urd:ur mar:mr tel:te hun:hu "
+    "ron:ro ukr:uk slk:sk bul:bg cat:ca hrv:hr lat:la srp:sr lit:lt heb:he lav:lv isl:is hye:hy eus:eu tha:th tgl:tl "
+    "sqi:sq mkd:mk aze:az amh:am ben:bn msa:ms nep:ne guj:gu kan:kn nno:nn sin:si tat:tt afr:af kir:ky gle:ga ltz:lb "
+    "san:sa yor:yo hbs:sr bos:hr epo:en oci:ca swa:en jav:en uzb:tr tgk:ru kur:en bak:tt fry:nl yid:he som:en tuk:tr "
+    "pus:xx mlg:en"
+).split())
+# lighteval tokenizes these with Stanza (models downloaded at run time) or, for Czech, asks spaCy for the unknown
+# code "cz" and fails: not reproduced.
+_NOT_REPRODUCED = {"kaz": "Stanza", "cym": "Stanza", "mlt": "Stanza", "bel": "Stanza", "bre": "Stanza",
+                   "ces": "spaCy language 'cz', which spaCy does not have (lighteval raises)"}
+# Every lighteval 0.13 Language value.
+LANGUAGES = frozenset((
+    "ace acm acq aeb afr ajp aka als amh apc ara arb ars ary arz asm ast awa ayr azb aze azj bak bam ban bel bem ben "
+    "bho bih bjn bod bos bre bug bul cat ceb ces cjk ckb crh cym dan deu dik div dyu dzo ell eng epo est eus ewe fao "
+    "fas fij fin fon fra fry fur fuv gaz gla gle glg grn guj hat hau hbs heb hin hne hrv hti hun hye ibo ilo ind isl "
+    "ita jav jpn kab kac kam kan kas kat kaz kbp kea khk khm kik kin kir kmb kmr knc kon kor kur lao lat lav lij lim "
+    "lin lit lmo ltg ltz lua lug luo lus lvs mag mai mal mar min mkd mlg mlt mni mos mri msa mya nep nld nno nob nor "
+    "nso nus nya oci ori ory pag pan pap pbt pes plt pol por prs pus que quy ron run rus sag san sat scn shn sin slk "
+    "slv smo sna snd som sot spa sqi srd srp ssw sun swa swe szl tam taq tat tel tgk tgl tha tir tpi tsn tso tuk tum "
+    "tur twi tzm udm uig ukr umb urd uzb uzn vec vie war wol xho ydd yid yor yue zho zsm zul"
+).split())
+
+
+def _language(language, who):
+    if language is None:
+        raise InvalidConfig(f"lighteval:{who} needs language (a lighteval Language value such as 'fra')")
+    language = getattr(language, "value", language)  # a lighteval Language member works too
+    if language not in LANGUAGES:
+        raise InvalidConfig(f"lighteval:{who}: language must be a lighteval Language value (ISO 639-3, e.g. 'fra');"
+                            f" got {language!r}")
+    if language in _NOT_REPRODUCED:
+        raise InvalidConfig(f"lighteval:{who}: lighteval's word tokenizer for {language!r} is "
+                            f"{_NOT_REPRODUCED[language]}; evalmetrics does not reproduce it")
+    return language
+
+
+def multilingual_normalizer(language=None, lower=True, who="multilingual_normalizer"):
+    """The steps of lighteval's ``get_multilingual_normalizer(language, lower)``."""
+    language = _language(language, who)
+    if not isinstance(lower, bool):
+        raise InvalidConfig(f"lighteval:{who}: lower must be true or false; got {lower!r}")
+    spacy_code = _SPACY_BY_LANGUAGE.get(language)
+    if spacy_code is None:
+        words = WordTokenize()
+    else:
+        words = WordTokenize(tokenizer="spacy", language=spacy_code,
+                             segmenter="jieba" if spacy_code == "zh" else "default")
+    articles = (StripArticles(language=language),) if language in ARTICLES_BY_LANGUAGE else ()
+    return articles + (StripPunct(chars="ascii_and_unicode"),) + ((Lowercase(),) if lower else ()) + (words,)
+
+
+def multilingual_quasi_exact_match(language=None, match_type="full"):
+    steps_ = multilingual_normalizer(language, who="multilingual_quasi_exact_match")
+    return exact_matches(normalize_gold=steps_, normalize_pred=steps_, type_exact_match=match_type)
+
+
+def multilingual_quasi_f1_score(language=None):
+    steps_ = multilingual_normalizer(language, who="multilingual_quasi_f1_score")
+    return f1_score(normalize_gold=steps_, normalize_pred=steps_)
+
+
+ALIASES += [
+    Alias("lighteval", "0.13", "multilingual_quasi_exact_match", multilingual_quasi_exact_match,
+          "lighteval MultilingualQuasiExactMatchMetric(language, match_type) (metric name "
+          "'exact_match_{language}_{match_type}'): remove <think> spans; empty output scores 0; the multilingual "
+          "normalizer on both (the language's articles, Unicode and ASCII punctuation deleted, lowercase, the "
+          "language's word tokenizer: spaCy's blank pipeline or whitespace; words joined by spaces); full, prefix "
+          "or suffix match; best over golds",
+          also=("MultilingualQuasiExactMatchMetric",), example={"language": "fra"}),
+    Alias("lighteval", "0.13", "multilingual_quasi_f1_score", multilingual_quasi_f1_score,
+          "lighteval MultilingualQuasiF1ScoreMetric(language) (metric name 'f1_{language}'): remove <think> spans; "
+          "the multilingual normalizer on both; F1 over sets of whitespace tokens (nltk f_measure); best over golds",
+          also=("MultilingualQuasiF1ScoreMetric",), example={"language": "fra"}),
 ]

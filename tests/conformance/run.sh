@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The conformance suite: evalmetrics against the real harness packages, in their own environments.
 #   bash tests/conformance/run.sh            # set up (or reuse) the environments, then run every check
-# Two runs: tests/conformance (but mathverify/) with the 'harness' environment, then tests/conformance/mathverify
-# with the 'mathverify' environment (math-verify 0.9.0); the exit status is the first failure's.
+# Two runs, side by side: tests/conformance (but mathverify/) with the 'harness' environment, and
+# tests/conformance/mathverify with the 'mathverify' environment (math-verify 0.9.0, lm-eval's minerva_math code);
+# the exit status is the harness run's if it failed, else the mathverify run's.
 # Extra arguments go to the harness run only.
 # Env: EVALMETRICS_CONFORMANCE_EXAMPLES (inputs per alias, default 5000), EVALMETRICS_CONFORMANCE_DIR,
 #      EVALMETRICS_CONFORMANCE_MATHVERIFY=0 skips the mathverify run.
@@ -19,11 +20,24 @@ cd "$REPO_ROOT"
 export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 status=0
+mv_pid=""
+if [[ "$RUN_MV" == "1" ]]; then
+  # math-verify's regression tables, the known-disagreement parity tests and the math-verify / minerva_math aliases
+  # (downloads math-verify's sdist once). Runs beside the harness run (the two are independent, single-process
+  # suites); its output is printed after the harness run's.
+  mv_log="$(mktemp)"
+  "$BASE/mathverify/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
+    tests/conformance/mathverify >"$mv_log" 2>&1 &
+  mv_pid=$!
+fi
 "$BASE/harness/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
   --ignore=tests/conformance/mathverify tests/conformance "$@" || status=$?
-if [[ "$RUN_MV" == "1" ]]; then
-  # math-verify's regression tables and the known-disagreement parity tests (downloads the sdist once).
-  "$BASE/mathverify/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
-    tests/conformance/mathverify || { rc=$?; [[ $status -ne 0 ]] || status=$rc; }
+if [[ -n "$mv_pid" ]]; then
+  mv_status=0
+  wait "$mv_pid" || mv_status=$?
+  echo "=== tests/conformance/mathverify (math-verify environment) ==="
+  cat "$mv_log"
+  rm -f "$mv_log"
+  [[ $status -ne 0 ]] || status=$mv_status
 fi
 exit "$status"

@@ -37,6 +37,8 @@
 #     transformers 5.24.0, datasets 5.1.0, numpy 2.4.6, nltk 3.9.1, scipy 1.17.1,
 #     latex2sympy2_extended 1.0.6 (harness) / 1.11.0 (mathverify), sympy 1.14.0.
 #     logs/<env>-freeze.txt records the exact set of each build.
+#   * spacy, stanza, jieba, pyvi: lighteval's multilingual normalizer refuses to run unless all four import
+#     (its multilingual quasi exact match / F1 conformance tests need them).
 #   * transformers 5.x dropped transformers.data.metrics.squad_metrics (the official SQuAD v2
 #     functions; lm-eval's coqa/xquad tasks import it), hence the vendor/ file below.
 set -euo pipefail
@@ -56,16 +58,21 @@ HARNESS_STEPS=(
   "lm-eval==0.4.13 lighteval==0.13.0 evaluate==0.4.6 hypothesis pytest nltk scipy scikit-learn"
   "--no-deps crfm-helm==0.5.16"
   "pyhocon~=0.3.59 dacite~=1.6 cattrs~=22.2 retrying~=1.3 Mako~=1.2"
+  "spacy==3.8.18 stanza==1.15.0 jieba==0.42.1 pyvi==0.1.1"
 )
 # Imports that must work in the finished environment (checked, fatal on failure).
 HARNESS_IMPORTS="lm_eval.api.metrics lm_eval.filters.extraction lighteval.metrics.metrics_sample lighteval.metrics.normalizations helm.benchmark.metrics.evaluate_reference_metrics evaluate hypothesis pytest"
 
 # regex: evalmetrics' own dependency, needed once the project is installed (--no-deps) to import it there.
+# antlr4-python3-runtime 4.11 (math-verify's antlr4_11_0 extra): the runtime lm-eval's `[math]` extra pins, because
+# lm_eval's minerva_math utils assert it and sympy's own parse_latex is generated for it. lm-eval itself goes in
+# --no-deps: the minerva conformance tests load only lm_eval/tasks/minerva_math/utils.py from it, by file path.
 MATHVERIFY_STEPS=(
   "$TORCH_PIN"
-  "math-verify==0.9.0 hypothesis pytest regex"
+  "math-verify[antlr4_11_0]==0.9.0 antlr4-python3-runtime==4.11.0 hypothesis pytest regex numpy"
+  "--no-deps lm-eval==0.4.13"
 )
-MATHVERIFY_IMPORTS="math_verify latex2sympy2_extended hypothesis pytest regex"
+MATHVERIFY_IMPORTS="math_verify latex2sympy2_extended antlr4 hypothesis pytest regex numpy"
 
 log() { printf '[setup_envs] %s\n' "$*"; }
 die() { printf '[setup_envs] ERROR: %s\n' "$*" >&2; exit 1; }

@@ -253,15 +253,14 @@ def _check_pipeline(p, tracker, task):
     return n
 
 
-def test_pipeline_generative_task(offline_lighteval, task_folder):
+def scripted_qa_model(task_folder):
+    """A lighteval model that answers each docs question with the output stored with it in qa.jsonl."""
     from lighteval.models.abstract_model import LightevalModel, ModelConfig
     from lighteval.utils.cache_management import SampleCache
 
     outputs = {r["question"]: r["output"] for r in jsonl("qa.jsonl")}
 
     class Scripted(LightevalModel):
-        """Returns the output stored with each question in qa.jsonl."""
-
         def __init__(self):
             self.config = ModelConfig(model_name="scripted", cache_dir=str(task_folder / "cache"))
             self._cache = SampleCache(self.config)
@@ -287,7 +286,11 @@ def test_pipeline_generative_task(offline_lighteval, task_folder):
         def loglikelihood_rolling(self, docs):  # pragma: no cover
             raise NotImplementedError
 
-    p, tracker = _pipeline("em_qa|0", task_folder, model=Scripted())
+    return Scripted()
+
+
+def test_pipeline_generative_task(offline_lighteval, task_folder):
+    p, tracker = _pipeline("em_qa|0", task_folder, model=scripted_qa_model(task_folder))
     assert _check_pipeline(p, tracker, "em_qa|0") == 3 * 14
     res = p.get_results()["results"]["em_qa:0"]
     assert 0 < res["f1"] < 1 and 0 < res[metric_name(CONTAINS)] < 1

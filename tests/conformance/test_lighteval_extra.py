@@ -403,3 +403,310 @@ COVERED = ([f"lighteval@0.13:{n}" for n in LE_STEPS] + ["lighteval@0.13:remove_a
             "lighteval@0.13:g_pass_at_k/g-pass@k_t", "lighteval@0.13:g_pass_at_k/mg-pass@k"]
            + [f"lm_eval@0.4:{n}" for n in LM_TEXTGEN] + [f"lighteval@0.13:{n}" for n in LE_CORPUS]
            + [f"lighteval@0.13:{n}" for n in LE_ROUGE])
+
+
+# ------------------------------------------------------------------------------------------------ rouge_t5, bleu_n
+# rouge_t5 is one lighteval metric with four values (ROUGE(bootstrap=True), bigbench_normalizer on both sides);
+# one lighteval call per input gives all four, shared by the four aliases.
+
+LE_ROUGE_T5 = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+T5_HAND = [("a . b . c", ["a . b", "x"]), ("first . second", ["first . second"]), (" . ", [" . ", ""]),
+           ("<think>a . b</think>a . b", ["a . b"]), ("x", ["", "x"]), ("", ["a"])]
+
+
+T5_FULL_BOOTSTRAP = 40  # inputs checked with rouge-score's own 1000 bootstrap resamples
+
+
+@functools.cache
+def _t5_inputs():
+    """lighteval's outcomes. lighteval bootstraps each sample's single score (1000 resamples, about 0.2 s a call):
+    every resample of one score is that score, so the number of resamples cannot change the value. The first
+    T5_FULL_BOOTSTRAP inputs run with the default 1000 resamples; all of them again with 1, and a meta-check shows the
+    value is the same both ways on those first inputs."""
+    from rouge_score import scoring
+
+    def oracle(x):
+        return O.lighteval_metric("rouge_t5", x[1], [x[0]], text_post_processed=[_think(x[0])])
+
+    inputs = T5_HAND + _rouge_inputs()
+    full = [_call(oracle, x) for x in inputs[:T5_FULL_BOOTSTRAP]]
+    init = scoring.BootstrapAggregator.__init__
+    saved = init.__defaults__
+    init.__defaults__ = (saved[0], 1)
+    try:
+        few = [_call(oracle, x) for x in inputs]
+    finally:
+        init.__defaults__ = saved
+    assert few[:T5_FULL_BOOTSTRAP] == full, "the number of bootstrap resamples changed a single-score value"
+    return inputs, full + few[T5_FULL_BOOTSTRAP:]
+
+
+@pytest.mark.parametrize("value", LE_ROUGE_T5)
+def test_lighteval_rouge_t5(value):
+    alias = f"lighteval@0.13:rouge_t5/{value}"
+    m = em.get(alias)
+    inputs, outcomes = _t5_inputs()
+    if value in ("rougeL", "rougeLsum"):  # LCS bound: typed refusal, left out of the compared set
+        bigbench = em.get("lighteval:bigbench_normalizer").apply
+        over = [i for i, x in enumerate(inputs) if _rouge_over(bigbench(_think(x[0])), [bigbench(x[1][0])])]
+        assert len(over) == 1  # ROUGE_LONG[0]; ROUGE_LONG[1]'s long gold is not its first
+        for i in over:
+            with pytest.raises(em.Timeout, match="quadratic_max"):
+                m.score(*inputs[i])
+        inputs = [x for i, x in enumerate(inputs) if i not in over]
+        outcomes = [o for i, o in enumerate(outcomes) if i not in over]
+    expected = [o if o[0] == "raise" else ("ok", o[1][value]) for o in outcomes]
+    _compare(alias, LE, lambda x: m.score(x[0], x[1]), expected, inputs)
+    assert RESULTS[alias]["n"] >= N_EXAMPLES
+
+
+def test_lighteval_drop_corpus_value_is_the_max():
+    """Documented difference: lighteval aggregates drop em/f1 with max over samples; our Result.score is the mean
+    and max(per_sample) is lighteval's value (the aliases' summaries say so)."""
+    from lighteval.metrics.metrics import Metrics
+
+    assert Metrics.drop.value.corpus_level_fn == {"em": max, "f1": max}
+    for name in ("drop/em", "drop/f1"):
+        assert "max over samples" in next(a.summary for a in _aliases() if a.key == f"lighteval@0.13:{name}")
+
+
+def _aliases():
+    from evalmetrics.registry import aliases
+
+    return list(aliases().values())
+
+
+@pytest.fixture(scope="module")
+def _punkt():
+    """nltk's word_tokenize needs the punkt_tab data, which the offline conformance environment may lack. If it is
+    missing, a stand-in English model (no collocations or sentence starters, a few abbreviations) is put on nltk's
+    path for both sides: the comparison then covers everything lighteval composes around nltk (golds, weights,
+    reasoning removal, mean), with the same nltk tokenizer code on both sides."""
+    import os
+    import tempfile
+
+    import nltk
+    import nltk.tokenize as tok
+
+    saved_download, added = nltk.download, None
+    nltk.download = lambda *a, **k: True  # lighteval's BLEU downloads punkt_tab on every call
+    try:
+        nltk.data.find("tokenizers/punkt_tab/english/")
+    except LookupError:
+        added = tempfile.mkdtemp(prefix="punkt_tab_stub_")
+        d = os.path.join(added, "tokenizers", "punkt_tab", "english")
+        os.makedirs(d)
+        for name, body in (("collocations.tab", ""), ("sent_starters.txt", ""), ("ortho_context.tab", ""),
+                           ("abbrev_types.txt", "mr\ndr\ne.g\netc\nu.s\n")):
+            with open(os.path.join(d, name), "w", encoding="utf-8") as f:
+                f.write(body)
+        nltk.data.path.append(added)
+        tok._get_punkt_tokenizer.cache_clear()
+    yield
+    nltk.download = saved_download
+    if added:
+        nltk.data.path.remove(added)
+        tok._get_punkt_tokenizer.cache_clear()
+
+
+BLEU_HAND = [("Mr. Smith went to Washington. He said hi.", ["Mr. Smith went to Washington. He said hi."]),
+             ("the cat sat on the mat", ["the cat sat on a mat", "a cat sat on the mat"]),
+             ("It isn't \"quoted\" (really).", ["It is n't quoted really"]), ("", ["a"]), ("a", [""]), ("", [""]),
+             ("a b c d e f", ["a b c d e f g h i j"]), ("e.g. this, etc.", ["e.g. this, etc."]),
+             ("<think>a b c d</think>a b c d", ["a b c d"]), ("日本語 です。 はい。", ["日本語 です。"]),
+             ("word " * 60, ["word " * 50, "word " * 70])]
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_lighteval_bleu_n(n, _punkt):
+    import warnings
+
+    alias = f"lighteval@0.13:bleu_{n}"
+    m = em.get(alias)
+
+    def oracle(x):
+        (v,) = O.lighteval_metric(f"bleu_{n}", x[1], [x[0]], text_post_processed=[_think(x[0])]).values()
+        return v
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # nltk warns for every order without a match
+        _compare(alias, LE, lambda x: m.score(x[0], x[1]), oracle, BLEU_HAND + _rouge_inputs())
+    assert RESULTS[alias]["n"] >= N_EXAMPLES
+
+
+COVERED += ([f"lighteval@0.13:rouge_t5/{v}" for v in LE_ROUGE_T5]
+            + ["lighteval@0.13:bleu_1", "lighteval@0.13:bleu_4"])
+
+
+# ------------------------------------------------------------------------------------------------ multilingual
+# MultilingualQuasiExactMatchMetric / MultilingualQuasiF1ScoreMetric (lighteval[multilingual]: spaCy, jieba, pyvi).
+
+ML_LANGS = LANGS + ["zho", "vie", "rus", "ara", "hin", "ukr", "pol", "ron", "ind", "epo", "swa", "pus", "uzb", "yid",
+                    "ace", "zul", "yue", "kat"]
+ML_MORE = st.sampled_from(["我们", "北京大学", "是", "Tôi là sinh viên", "Hà Nội", "مرحبا", "الكتاب", "Привет, мир",
+                           "हिन्दी", "don't", "U.S.", "e-mail", "'s", "1,000.5", "(x)", "—", "«oui»", "ქართული"])
+ml_text2 = st.one_of(ml_text, st.lists(st.one_of(ML_WORDS, ML_MORE), max_size=8).map(" ".join))
+
+
+@st.composite
+def ml_case(draw):
+    golds = draw(st.lists(ml_text2, min_size=1, max_size=3))
+    kind = draw(st.integers(0, 3))
+    pred = draw(st.sampled_from(golds)) if kind == 0 else draw(mutated(golds[0])) if kind == 1 else draw(ml_text2)
+    return pred, golds, draw(st.sampled_from(ML_LANGS)), draw(st.sampled_from(["full", "prefix", "suffix"]))
+
+
+ML_HAND = [(p, g, lang, mt) for p, g in [("L'homme, est là!", ["homme est là"]), ("l'homme est là", ["homme est là"]),
+                                          ("我们是北京大学的学生", ["我们 是 北京大学"]), ("", [""]), ("x", ["", "x"]),
+                                          ("Tôi là sinh viên.", ["tôi là sinh viên"]), ("Der Hund!", ["hund"])]
+           for lang in ["fra", "zho", "vie", "deu", "eng", "ace"] for mt in ["full", "prefix"]]
+
+
+@functools.cache
+def _ml_metric(kind, lang, match_type):
+    from lighteval.metrics.dynamic_metrics import MultilingualQuasiExactMatchMetric, MultilingualQuasiF1ScoreMetric
+    from lighteval.utils.language import Language
+
+    if kind == "em":
+        return MultilingualQuasiExactMatchMetric(Language(lang), match_type)
+    return MultilingualQuasiF1ScoreMetric(Language(lang))
+
+
+def _ml_oracle(kind):
+    def oracle(x):
+        from lighteval.metrics import apply_metric
+        from lighteval.models.model_output import ModelResponse
+        from lighteval.tasks.requests import Doc
+
+        pred, golds, lang, mt = x
+        doc = Doc(query="", choices=list(golds), gold_index=list(range(len(golds))))
+        resp = ModelResponse(text=[pred], text_post_processed=[_think(pred)])
+        (out,) = apply_metric([resp], [doc], [_ml_metric(kind, lang, mt)])
+        (v,) = out.values()
+        return float(v)
+
+    return oracle
+
+
+@pytest.mark.parametrize("kind", ["em", "f1"])
+def test_lighteval_multilingual(kind):
+    pytest.importorskip("spacy")
+    if kind == "em":
+        alias = "lighteval@0.13:multilingual_quasi_exact_match"
+
+        def ours(x):
+            return em.get(alias, language=x[2], match_type=x[3]).score(x[0], x[1])
+    else:
+        alias = "lighteval@0.13:multilingual_quasi_f1_score"
+
+        def ours(x):
+            return em.get(alias, language=x[2]).score(x[0], x[1])
+
+    check(alias, LE, ours, _ml_oracle(kind), ml_case(), ML_HAND)
+
+
+def test_lighteval_multilingual_not_reproduced_languages_are_refused():
+    """Stanza languages and Czech (lighteval asks spaCy for 'cz') are refused at construction, typed."""
+    for lang in ("kaz", "cym", "ces"):
+        with pytest.raises(em.InvalidConfig, match="does not reproduce"):
+            em.get("lighteval:multilingual_quasi_exact_match", language=lang)
+    with pytest.raises(Exception):  # and lighteval itself cannot score Czech
+        _ml_oracle("em")(("a", ["a"], "ces", "full"))
+
+
+def test_lighteval_multilingual_tokenizer_table_is_lightevals():
+    """Our language -> spaCy code table is lighteval's TOKENIZER_FACTORY (the refused languages aside), and our
+    language list is its Language enum; the generated inputs above cover a sample of the languages only."""
+    pytest.importorskip("spacy")
+    from lighteval.metrics.utils.linguistic_tokenizers import TOKENIZER_FACTORY
+    from lighteval.utils.language import Language
+
+    from evalmetrics.presets import lighteval as P
+
+    assert P.LANGUAGES == {lang.value for lang in Language}
+    theirs = {lang.value: getattr(f(), "spacy_language", None) for lang, f in TOKENIZER_FACTORY.items()}
+    assert {k: v for k, v in theirs.items() if k not in P._NOT_REPRODUCED} == P._SPACY_BY_LANGUAGE
+    assert {k for k, v in theirs.items() if v is None} | {"ces"} == set(P._NOT_REPRODUCED)
+
+
+COVERED += ["lighteval@0.13:multilingual_quasi_exact_match", "lighteval@0.13:multilingual_quasi_f1_score"]
+
+
+# ------------------------------------------------------------------------------------------------ HELM pass@k
+# HELM's compute_reference_metrics with metric "pass": its code_eval (which runs the completion against the
+# reference's tests) is replaced by a lookup of the flag we chose for each (reference, completion) pair; everything
+# else (golds x completions, int(sum), pass_at_k_estimator, k = AdapterSpec.num_outputs, stat names) is HELM's.
+
+
+@st.composite
+def helm_flags_case(draw):
+    n_golds, n_preds = draw(st.integers(1, 3)), draw(st.integers(1, 12))
+    p_true = draw(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0]))
+    flags = [[draw(st.booleans()) if 0 < p_true < 1 else bool(p_true) for _ in range(n_preds)]
+             for _ in range(n_golds)]
+    return flags
+
+
+def _helm_pass(flags):
+    """HELM's stats for one instance whose (gold i, completion j) pair passes iff flags[i][j]."""
+    import helm.benchmark.metrics.evaluate_reference_metrics as erm
+    from helm.benchmark.adaptation.adapter_spec import AdapterSpec
+    from helm.benchmark.adaptation.request_state import RequestState
+    from helm.benchmark.scenarios.code_scenario import CodeReference
+    from helm.benchmark.scenarios.scenario import CORRECT_TAG, Input, Instance, Output
+    from helm.common.request import GeneratedOutput, Request, RequestResult
+
+    n_preds = len(flags[0])
+    instance = Instance(input=Input(text=""), references=[
+        CodeReference(output=Output(text=f"g{i}"), tags=[CORRECT_TAG], test_cases={"flags": row})
+        for i, row in enumerate(flags)])
+    result = RequestResult(success=True, embedding=[], cached=False, completions=[
+        GeneratedOutput(text=f"p{j}", logprob=0.0, tokens=[]) for j in range(n_preds)])
+    state = RequestState(instance=instance, reference_index=None, request_mode=None, train_trial_index=0,
+                         output_mapping=None, request=Request(), result=result, num_train_instances=0,
+                         prompt_truncated=False)
+    saved = erm.code_eval
+    erm.code_eval = lambda gold, pred: float(gold[1]["flags"][int(pred[1:])])
+    try:
+        stats = erm.compute_reference_metrics(["pass"], AdapterSpec(num_outputs=n_preds), state, None)
+    finally:
+        erm.code_eval = saved
+    return {s.name.name: float(s.mean) for s in stats}
+
+
+HELM_FLAGS_HAND = [[[True]], [[False]], [[False, False]], [[True, False, False, False, False]],
+                   [[False] * 5, [True] + [False] * 4], [[False, True]] * 3, [[True] * 12], [[False] * 12]]
+
+
+@pytest.mark.parametrize("alias", ["helm@0.5:pass", "helm@0.5:pass@k"])
+def test_helm_pass_at_k(alias):
+    pytest.importorskip("helm")
+
+    def ours(flags):
+        n_preds = len(flags[0])
+        m = em.get(alias) if alias.endswith(":pass") else em.get(alias, num_outputs=n_preds)
+        return m.score([f for row in flags for f in row])
+
+    def oracle(flags):
+        n_preds = len(flags[0])
+        return _helm_pass(flags)["pass" if alias.endswith(":pass") else f"pass@{n_preds}"]
+
+    strategy = helm_flags_case()
+    if alias.endswith("@k"):  # HELM reports pass@k only for num_outputs != 1
+        strategy = strategy.filter(lambda f: len(f[0]) > 1)
+    hand = [f for f in HELM_FLAGS_HAND if alias.endswith(":pass") or len(f[0]) > 1]
+    check(alias, "crfm-helm==0.5.16", ours, oracle, strategy, hand)
+
+
+def test_helm_pass_estimator_over_counts():
+    """The estimator itself over (n, c, k) beyond one instance's shape, including k > n (HELM gives 1.0)."""
+    from helm.benchmark.metrics.evaluate_reference_metrics import pass_at_k_estimator
+
+    for n in range(1, 41):
+        for c in range(n + 1):
+            for k in (1, 2, 3, 5, 10, 16, 40, 50):
+                flags = [True] * c + [False] * (n - c)
+                assert em.PassAtKFromFlags(k=k).score(flags) == pass_at_k_estimator(n, c, k), (n, c, k)
+
+
+COVERED += ["helm@0.5:pass", "helm@0.5:pass@k"]

@@ -16,50 +16,26 @@ import pytest
 
 pytest.importorskip("lighteval", reason="needs the harness environment (tests/conformance/setup_envs.sh)")
 
-from lighteval.models.model_output import ModelResponse  # noqa: E402
-from test_integrations_lighteval import jsonl, offline_lighteval, task_folder  # noqa: E402,F401 (fixtures)
+from test_integrations_lighteval import (  # noqa: E402,F401 (fixtures)
+    jsonl,
+    offline_lighteval,
+    scripted_qa_model,
+    task_folder,
+)
 
 from evalmetrics.cli import main  # noqa: E402
 
 
 def test_details_parquet_rescored_equals_lighteval(offline_lighteval, task_folder, capsys):  # noqa: F811
     from lighteval.logging.evaluation_tracker import EvaluationTracker
-    from lighteval.models.abstract_model import LightevalModel, ModelConfig
     from lighteval.pipeline import ParallelismManager, Pipeline, PipelineParameters
-    from lighteval.utils.cache_management import SampleCache
 
-    outputs = {r["question"]: r["output"] for r in jsonl("qa.jsonl")}
-
-    class Scripted(LightevalModel):
-        def __init__(self):
-            self.config = ModelConfig(model_name="scripted", cache_dir=str(task_folder / "cache"))
-            self._cache = SampleCache(self.config)
-
-        @property
-        def tokenizer(self):  # pragma: no cover - not used by generation here
-            raise NotImplementedError
-
-        @property
-        def add_special_tokens(self):
-            return False
-
-        @property
-        def max_length(self):
-            return 2048
-
-        def greedy_until(self, docs):
-            return [ModelResponse(text=[next(o for q, o in outputs.items() if q in d.query)]) for d in docs]
-
-        def loglikelihood(self, docs):  # pragma: no cover
-            raise NotImplementedError
-
-        def loglikelihood_rolling(self, docs):  # pragma: no cover
-            raise NotImplementedError
-
+    n_outputs = len(jsonl("qa.jsonl"))
     tracker = EvaluationTracker(output_dir=str(task_folder / "out"), save_details=True)
     params = PipelineParameters(launcher_type=ParallelismManager.NONE,
                                 custom_tasks_directory="my_tasks/lighteval_tasks.py")
-    p = Pipeline(tasks="em_qa|0", pipeline_parameters=params, evaluation_tracker=tracker, model=Scripted())
+    p = Pipeline(tasks="em_qa|0", pipeline_parameters=params, evaluation_tracker=tracker,
+                 model=scripted_qa_model(task_folder))
     p.evaluate()
     p.save_and_push_results()
     (path,) = glob.glob(str(task_folder / "out" / "details" / "**" / "details_em_qa|0_*.parquet"), recursive=True)
@@ -71,9 +47,9 @@ def test_details_parquet_rescored_equals_lighteval(offline_lighteval, task_folde
         assert main(["score", "--data", path, "--metric", m.id, "--json"]) == 0
         got = json.loads(capsys.readouterr().out)
         assert got["score"] == results[lm.metric_name], lm.metric_name
-        assert got["n"] == len(outputs)
+        assert got["n"] == n_outputs
         checked += 1
     assert checked >= 2
     assert main(["diff", "--data", path, "--name", "exact_match", "--json", "--n-boot", "20"]) == 0
     d = json.loads(capsys.readouterr().out)
-    assert d["n"] == len(outputs) and len(d["scores"]) >= 3
+    assert d["n"] == n_outputs and len(d["scores"]) >= 3

@@ -26,7 +26,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 import lm_eval  # noqa: E402
-from lm_eval.api.model import LM  # noqa: E402
+from test_integrations_lm_eval import ScriptedGeneration  # noqa: E402
 
 from evalmetrics.cli import main  # noqa: E402
 
@@ -74,23 +74,6 @@ metric_list:
 """
 
 
-class Scripted(LM):
-    """generate_until: the output stored with each question in qa.jsonl; loglikelihood: a tiny random GPT-2."""
-
-    def __init__(self, outputs, hflm):
-        super().__init__()
-        self.outputs, self.hflm = outputs, hflm
-
-    def generate_until(self, requests, disable_tqdm=False):
-        return [next(o for q, o in self.outputs.items() if q in r.arguments[0]) for r in requests]
-
-    def loglikelihood(self, requests, disable_tqdm=False):
-        return self.hflm.loglikelihood(requests, disable_tqdm=True)
-
-    def loglikelihood_rolling(self, requests, disable_tqdm=False):  # pragma: no cover - not used
-        raise NotImplementedError
-
-
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory):
     """(lm_eval's results, {task: the samples file lm_eval wrote})."""
@@ -111,7 +94,7 @@ def logs(tmp_path_factory):
     model = random_gpt2(len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
     with open(os.path.join(DATA, "qa.jsonl"), encoding="utf-8") as f:
         outputs = {r["question"]: r["output"] for r in map(json.loads, f)}
-    lm = Scripted(outputs, HFLM(pretrained=model, tokenizer=tok, backend="causal", batch_size=8))
+    lm = ScriptedGeneration(outputs, HFLM(pretrained=model, tokenizer=tok, backend="causal", batch_size=8))
     tm = TaskManager(include_path=str(tasks_dir), include_defaults=False)
     results = lm_eval.simple_evaluate(model=lm, tasks=["em_logs_qa", "em_logs_mc"], task_manager=tm,
                                       log_samples=True)
