@@ -76,6 +76,8 @@ def row(task, rng):
         return {"problem": "p", "solution": phrase(rng, 3) + " " + rng.choice(WORDS[-9:])}
     if task == "aimo_progress_prize_1":
         return {"problem": "p", "answer": rng.choice(["5", "0.5", "\\frac{1}{2}", "12", "x"])}
+    if task == "gsm8k":
+        return {"question": "q", "answer": phrase(rng, 3) + " #### " + rng.choice(["5", "12", "42", "1,234", "0.5"])}
     raise KeyError(task)
 
 
@@ -130,6 +132,7 @@ def check_task(name, n=N, seed=0):
     ("arc:challenge", {"acc": "lighteval:loglikelihood_acc"}),
     ("math:algebra", {"maj@n:n=4&strip_strings=True&normalize_pred=": None}),
     ("aimo_progress_prize_1", {"em:normalize_gold=": None}),
+    ("gsm8k", {"extractive_match": "lighteval:expr_gold_metric"}),
 ])
 def test_reader_ids_score_like_lighteval_metric_objects(task, mapped):
     reading = read_lighteval_task(task)
@@ -151,7 +154,6 @@ def test_math_tasks_read_what_lighteval_really_runs():
 
 
 @pytest.mark.parametrize("task, metric, why", [
-    ("gsm8k", "extractive_match", "MultilingualExtractiveMatchMetric"),
     ("math_500", "pass@k:k=1&n=1", "MultilingualExtractiveMatchMetric"),
     ("truthfulqa:mc", "truthfulqa_mc1", "TruthfulqaMCMetrics"),
     ("truthfulqa:mc", "truthfulqa_mc2", "TruthfulqaMCMetrics"),
@@ -224,7 +226,7 @@ def test_docs_example_and_cli(capsys):
     exec(compile(blocks[0], doc, "exec"), {})
     out = capsys.readouterr().out.splitlines()
     text = explain_lighteval_task("hellaswag")
-    assert out[:3] == ["lighteval:loglikelihood_acc", "False", "57"]
+    assert out[:3] == ["lighteval:loglikelihood_acc", "True", "57"]
     assert "\n".join(out[3:]) == text and "= lighteval:exact_match" in text
     assert cli.main(["explain", "--lighteval-task", "hellaswag"]) == 0
     assert capsys.readouterr().out.strip() == text.strip()
