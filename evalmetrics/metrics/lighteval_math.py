@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import ids
+from .._packages import installed_version
 from ..errors import InvalidConfig, InvalidInput, ParseError, Timeout
 from ..units import enum, integer, number, register, run_steps, steps, text, texts
 from .base import GenerativeMetric
@@ -133,15 +134,12 @@ def _check_installed(version: str, needs_latex: bool) -> None:
     key = f"{version}/{needs_latex}"
     if key in _installed:
         return
-    from importlib import metadata
-
-    try:
-        got = metadata.version("lighteval")
-    except metadata.PackageNotFoundError:
+    got = installed_version("lighteval")
+    if got is None:
         raise InvalidConfig(
             f"lighteval_extractive_match runs lighteval {version}'s own scoring code, and lighteval is not installed: "
             f"{PIP}"
-        ) from None
+        )
     if got != version:
         raise InvalidConfig(
             f"lighteval_extractive_match(version={version!r}) delegates to lighteval {version}, but lighteval {got} is "
@@ -149,10 +147,7 @@ def _check_installed(version: str, needs_latex: bool) -> None:
         )
     if needs_latex:
         want = SUPPORTED_VERSIONS[version]
-        try:
-            l2s = metadata.version("latex2sympy2_extended")
-        except metadata.PackageNotFoundError:
-            l2s = None
+        l2s = installed_version("latex2sympy2_extended")
         if l2s != want:
             raise InvalidConfig(
                 f"lighteval {version} parses LaTeX with latex2sympy2_extended {want} (it pins that version), but "
@@ -273,14 +268,11 @@ class LightevalExtractiveMatch(GenerativeMetric):
 
     def compute(self, predictions, references, *, progress=None):
         r = super().compute(predictions, references, progress=progress)
-        from importlib import metadata
-
         prov = dict(r.provenance)
         for pkg in ("lighteval", "latex2sympy2_extended", "sympy"):
-            try:
-                prov[pkg] = metadata.version(pkg)
-            except metadata.PackageNotFoundError:
-                pass
+            got = installed_version(pkg)
+            if got is not None:
+                prov[pkg] = got
         return dataclasses.replace(r, provenance=prov)
 
     def pipeline(self):

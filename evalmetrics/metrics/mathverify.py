@@ -16,6 +16,7 @@ import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
+from .._packages import installed_version
 from ..errors import InvalidConfig
 from ..units import enum, flag, integer, number, register, text, texts
 from .base import GenerativeMetric, check_text
@@ -34,12 +35,9 @@ _TARGETS = ("latex", "expr")
 @functools.lru_cache(maxsize=None)
 def _check_installed(version: str) -> None:
     """InvalidConfig unless math-verify ``version`` and the latex2sympy2_extended it pins are installed."""
-    from importlib import metadata
-
-    try:
-        got = metadata.version("math-verify")
-    except metadata.PackageNotFoundError:
-        raise InvalidConfig(f"math_verify: math-verify {version} is not installed; install it with {PIP}") from None
+    got = installed_version("math-verify")
+    if got is None:
+        raise InvalidConfig(f"math_verify: math-verify {version} is not installed; install it with {PIP}")
     if got != version:
         raise InvalidConfig(
             f"math_verify: this metric is defined by math-verify {version}, but math-verify {got} is installed "
@@ -47,10 +45,9 @@ def _check_installed(version: str) -> None:
             f"if that version is supported ({', '.join(SUPPORTED_VERSIONS)})"
         )
     want = SUPPORTED_VERSIONS[version]
-    try:
-        l2s = metadata.version("latex2sympy2_extended")
-    except metadata.PackageNotFoundError:
-        raise InvalidConfig(f"math_verify: latex2sympy2_extended is not installed; install it with {PIP}") from None
+    l2s = installed_version("latex2sympy2_extended")
+    if l2s is None:
+        raise InvalidConfig(f"math_verify: latex2sympy2_extended is not installed; install it with {PIP}")
     if l2s != want:
         raise InvalidConfig(
             f"math_verify: math-verify {version} is verified with latex2sympy2_extended {want}, but {l2s} is "

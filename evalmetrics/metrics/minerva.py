@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .._lazy import np
+from .._packages import installed_version
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import integer, number, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
@@ -27,15 +28,6 @@ PIP = "pip install 'evalmetrics[mathverify]'"
 
 
 # ------------------------------------------------------------------------------------------------ the caller side
-
-
-def _installed(dist: str) -> str | None:
-    from importlib import metadata
-
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def _in_series(installed: str, series: str) -> bool:
@@ -101,7 +93,7 @@ class SympySimplifyEquiv(GenerativeMetric):
 
     def check_environment(self) -> None:
         """Raise ``InvalidConfig`` unless the installed sympy and ANTLR runtime are the declared releases."""
-        antlr = _installed("antlr4-python3-runtime")
+        antlr = installed_version("antlr4-python3-runtime")
         if antlr is None:
             raise InvalidConfig(
                 f"{self.name}: sympy's LaTeX parser needs antlr4-python3-runtime {self.antlr}, which is not "
@@ -112,7 +104,7 @@ class SympySimplifyEquiv(GenerativeMetric):
                 f"{self.name}: this metric is defined for antlr4-python3-runtime {self.antlr}, but {antlr} is "
                 f"installed (sympy's generated parser needs a matching runtime); {PIP}"
             )
-        sympy = _installed("sympy")
+        sympy = installed_version("sympy")
         if sympy is None:
             raise InvalidConfig(f"{self.name}: this metric is defined for sympy {self.sympy}, which is not installed")
         if not _in_series(sympy, self.sympy):

@@ -1,0 +1,14 @@
+"""Installed package versions, for metrics that delegate to another package and are defined by its version."""
+from __future__ import annotations
+
+__all__ = ["installed_version"]
+
+
+def installed_version(dist: str) -> str | None:
+    """The installed version of distribution ``dist`` (e.g. "math-verify"), or None when it is not installed."""
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
