@@ -14,15 +14,21 @@ Workloads (``--questions`` questions of 4 choices each):
 Per workload and engine, measured in a fresh subprocess: tokens forwarded (real, non-padding token positions
 through the transformer, counted by a hook on the base model, so both engines are counted the same way) and
 positions computed (padding included); wall time of the scoring call (tokenization included); peak memory
-(CPU: the process's peak RSS during scoring, read from /proc after resetting the high-water mark, and its rise
-over the RSS before scoring; GPU: torch.cuda.max_memory_allocated); and the largest |log-prob difference| and
+(CPU: the process's peak RSS over every timed repeat, read from /proc after resetting the high-water mark, and its
+rise over the RSS before the first repeat, i.e. over the loaded model; GPU: torch.cuda.max_memory_allocated and its
+rise over the allocation before the first repeat); wall time is the fastest repeat; and the largest |log-prob difference| and
 the number of is_greedy disagreements against HFLM. Engines: ``ours`` (default settings), ``invariant``
-(``batch_invariant=True``), ``hflm``. Needs lm_eval for the HFLM column: without it the script says so and
+(``batch_invariant=True``), ``hflm``, and ``bare``: the model's own forward passes that ``ours`` makes (same input
+tensors, same key/value caches, recorded during an untimed scoring call and replayed), each followed by the output
+layer over as many rows as ``ours`` scores there, and nothing else (no tokenization, planning, cache copies or
+log-softmax). ``ours`` as a fraction of ``bare`` (bare seconds / our seconds) is the scorer's throughput as a fraction
+of a bare forward pass over the same tokens. Needs lm_eval for the HFLM column: without it the script says so and
 exits 0 (2 with ``--require-peer``).
 """
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
 import json
 import os
@@ -37,7 +43,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)  # run from a checkout without installing evalmetrics
 
 WORKLOADS = ("mmlu_letter", "cloze", "hellaswag")
-ENGINES = ("ours", "invariant", "hflm")
+ENGINES = ("ours", "invariant", "bare", "hflm")
 FULL = {"n_layer": 12, "n_embd": 768, "n_head": 12}
 SMALL = {"n_layer": 4, "n_embd": 256, "n_head": 4}
 VOCABS = (50257, 128000)
@@ -119,6 +125,7 @@ def run_worker(spec: dict) -> dict:
     model.transformer.register_forward_pre_hook(count, with_kwargs=True)
 
     engine = spec["engine"]
+    prepare = None
     if engine == "hflm":
         from lm_eval.api.instance import Instance
         from lm_eval.models.huggingface import HFLM
@@ -142,31 +149,39 @@ def run_worker(spec: dict) -> dict:
             out = scorer.score(requests)
             return [r.logprob for r in out], [r.is_greedy for r in out]
 
-    best = None
+        if engine == "bare":
+            score, prepare = _bare_replay(model, scorer, requests)
+
+    # Memory: the high-water mark over every repeat, and its rise over the RSS (or CUDA allocation) before the
+    # first one; so memory a repeat frees but the allocator keeps cannot hide in a later repeat's baseline.
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats()
+        base = torch.cuda.memory_allocated()
+    reset = _reset_peak_rss()
+    rss_before = _status_kib("VmRSS")
+    seconds = []
     for _ in range(spec["repeats"]):
+        if prepare is not None:
+            prepare()
         counts.update(tokens=0, positions=0)
-        if device.type == "cuda":
-            torch.cuda.synchronize()
-            torch.cuda.reset_peak_memory_stats()
-            base = torch.cuda.memory_allocated()
-        reset = _reset_peak_rss()
-        rss_before = _status_kib("VmRSS")
         start = time.perf_counter()
         with torch.inference_mode():
             logprobs, greedy = score()
         if device.type == "cuda":
             torch.cuda.synchronize()
-        seconds = time.perf_counter() - start
-        if device.type == "cuda":
-            peak_mib = torch.cuda.max_memory_allocated() / 2**20
-            rise_mib = (torch.cuda.max_memory_allocated() - base) / 2**20
-        else:
-            hwm = _status_kib("VmHWM") if reset else None
-            peak_kib = hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            peak_mib = peak_kib / 1024
-            rise_mib = (peak_kib - rss_before) / 1024 if rss_before is not None else None
-        if best is None or seconds < best["seconds"]:
-            best = {"seconds": seconds, "peak_mib": peak_mib, "rise_mib": rise_mib}
+        seconds.append(time.perf_counter() - start)
+    if device.type == "cuda":
+        peak_mib = torch.cuda.max_memory_allocated() / 2**20
+        rise_mib = (torch.cuda.max_memory_allocated() - base) / 2**20
+    else:
+        hwm = _status_kib("VmHWM") if reset else None
+        peak_kib = hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        peak_mib = peak_kib / 1024
+        rise_mib = (peak_kib - rss_before) / 1024 if rss_before is not None else None
+    if engine == "bare":  # its memory holds the recorded caches: not a figure of anything
+        peak_mib = rise_mib = None
+    best = {"seconds": min(seconds), "peak_mib": peak_mib, "rise_mib": rise_mib}
     return {
         **best,
         "tokens_forwarded": counts["tokens"],
@@ -178,6 +193,50 @@ def run_worker(spec: dict) -> dict:
         "threads": torch.get_num_threads(),
         "memory": "cuda max_memory_allocated" if device.type == "cuda" else ("VmHWM" if reset else "ru_maxrss"),
     }
+
+
+def _bare_replay(model, scorer, requests):
+    """Record the base-model calls (inputs, a copy of the cache each starts from) and output-layer rows of one
+    untimed ``scorer.score``; return ``(score, prepare)`` replaying just those forwards (``prepare`` makes the fresh
+    cache copies a replay consumes, untimed). ``score`` returns the scorer's own log-probs for the comparison."""
+    calls = []
+
+    def record(module, args, kwargs):
+        cache = kwargs.get("past_key_values")
+        kwargs = dict(kwargs)
+        if cache is not None:
+            kwargs["past_key_values"] = copy.deepcopy(cache)
+        calls.append({"kwargs": kwargs, "rows": 0})
+
+    def rows(module, args, out):
+        calls[-1]["rows"] += out.shape[0] if out.dim() == 2 else out.shape[:-1].numel()
+
+    hooks = [model.transformer.register_forward_pre_hook(record, with_kwargs=True),
+             model.lm_head.register_forward_hook(rows)]
+    try:
+        out = scorer.score(requests)
+    finally:
+        for h in hooks:
+            h.remove()
+    logprobs, greedy = [r.logprob for r in out], [r.is_greedy for r in out]
+    ready = []
+
+    def prepare():
+        ready[:] = [
+            ({**c["kwargs"], "past_key_values": copy.deepcopy(c["kwargs"]["past_key_values"])}
+             if c["kwargs"].get("past_key_values") is not None else c["kwargs"], c["rows"])
+            for c in calls
+        ]
+
+    def score():
+        for kwargs, n_rows in ready:
+            hidden = model.transformer(**kwargs).last_hidden_state
+            if n_rows:
+                model.lm_head(hidden.reshape(-1, hidden.shape[-1])[:n_rows])
+        ready.clear()
+        return logprobs, greedy
+
+    return score, prepare
 
 
 # -- parent: run every (model, workload, engine) and compare ---------------------------------------------------
@@ -242,14 +301,20 @@ def main(argv=None) -> int:
                         "threads": args.threads}
                 print(f"running {engine:<9} {workload:<11} vocab={vocab} ...", file=sys.stderr, flush=True)
                 results[engine] = _run_in_subprocess(spec)
-            peer = results.get("hflm")
+            peer, bare = results.get("hflm"), results.get("bare")
             for engine, r in results.items():
                 row = {k: v for k, v in r.items() if k not in ("logprobs", "greedy")}
                 row.update(engine=engine, workload=workload, vocab=vocab)
+                if bare is not None and engine in ("ours", "invariant"):
+                    row["fraction_of_bare"] = bare["seconds"] / r["seconds"]
                 if peer is not None:
                     row["speedup_vs_hflm"] = peer["seconds"] / r["seconds"]
                     row["token_ratio_vs_hflm"] = peer["tokens_forwarded"] / r["tokens_forwarded"]
-                    row["memory_ratio_vs_hflm"] = r["peak_mib"] / peer["peak_mib"]
+                    if r["peak_mib"] is not None:
+                        row["memory_ratio_vs_hflm"] = r["peak_mib"] / peer["peak_mib"]
+                    if r["rise_mib"] is not None and peer["rise_mib"]:
+                        row["rise_ratio_vs_hflm"] = r["rise_mib"] / peer["rise_mib"]
+                if peer is not None and engine != "bare":  # bare replays forwards; its log-probs are ours
                     row["max_abs_logprob_diff_vs_hflm"] = max(
                         abs(a - b) for a, b in zip(r["logprobs"], peer["logprobs"], strict=True)
                     )
@@ -266,15 +331,17 @@ def main(argv=None) -> int:
     lines = [
         header,
         "",
-        "| vocab | workload | engine | tokens fwd | positions | fewer tokens x | wall s | speedup x | "
-        "peak MiB | rise MiB | peak / HFLM | max abs diff vs HFLM | greedy diffs |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| vocab | workload | engine | tokens fwd | positions | fewer tokens x | wall s | speedup x | of bare | "
+        "peak MiB | rise MiB | peak / HFLM | rise / HFLM | max abs diff vs HFLM | greedy diffs |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         lines.append(
             f"| {r['vocab']} | {r['workload']} | {r['engine']} | {r['tokens_forwarded']} | {r['positions_computed']} | "
             f"{_fmt(r.get('token_ratio_vs_hflm'))} | {r['seconds']:.2f} | {_fmt(r.get('speedup_vs_hflm'))} | "
-            f"{r['peak_mib']:.0f} | {_fmt(r['rise_mib'], '.0f')} | {_fmt(r.get('memory_ratio_vs_hflm'))} | "
+            f"{_fmt(r.get('fraction_of_bare'))} | "
+            f"{_fmt(r['peak_mib'], '.0f')} | {_fmt(r['rise_mib'], '.0f')} | {_fmt(r.get('memory_ratio_vs_hflm'))} | "
+            f"{_fmt(r.get('rise_ratio_vs_hflm'))} | "
             f"{_fmt(r.get('max_abs_logprob_diff_vs_hflm'), '.1e')} | {r.get('greedy_disagreements_vs_hflm', 'n/a')} |"
         )
     print("\n".join(lines))

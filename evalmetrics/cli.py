@@ -7,8 +7,6 @@ import os
 import sys
 import tempfile
 
-from ._lazy import np
-
 from .errors import EvalMetricsError, InvalidInput
 
 __all__ = ["main"]
@@ -32,47 +30,6 @@ def _parse_options(pairs):
         except json.JSONDecodeError:
             out[k] = v
     return out
-
-
-def _load_samples(path, pred_col, ref_col, fmt=None, limit=None, lm_eval_filter=None):
-    """Read (prediction, references) columns, streaming. Returns two lists."""
-    from .io import read_rows
-
-    preds, refs = [], []
-    for i, row in enumerate(read_rows(path, fmt, lm_eval_filter=lm_eval_filter)):
-        if limit is not None and i >= limit:
-            break
-        for col in (pred_col, ref_col):
-            if col not in row:
-                raise InvalidInput(
-                    f"column {col!r} not found; columns: {', '.join(map(str, row))}", index=i, field=col
-                )
-        preds.append(row[pred_col])
-        refs.append(row[ref_col])
-    return preds, refs
-
-
-def _load_choices(path, fmt=None, limit=None, lm_eval_filter=None):
-    from .io import read_rows
-    from .metrics.choice import Choices
-
-    out = []
-    keys = ("logprobs", "gold", "texts", "token_counts", "unconditioned_logprobs", "is_greedy")
-    for i, row in enumerate(read_rows(path, fmt, lm_eval_filter=lm_eval_filter)):
-        if limit is not None and i >= limit:
-            break
-        try:
-            out.append(Choices(**{k: row.get(k) for k in keys if row.get(k) is not None or k in ("logprobs", "gold")}))
-        except InvalidInput as e:
-            raise InvalidInput(e.reason, index=i, field=e.field) from None
-    return out
-
-
-def _compute(metric, path, args):
-    if metric.request_type == "multiple_choice":
-        return metric.compute(_load_choices(path, args.format, args.limit), progress=args.progress)
-    preds, refs = _load_samples(path, args.pred_col, args.ref_col, args.format, args.limit)
-    return metric.compute(preds, refs, progress=args.progress)
 
 
 def cmd_explain(args):

@@ -117,15 +117,17 @@ def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> 
             except InvalidInput as e:
                 raise InvalidInput(e.reason, index=start + j, field=e.field) from None
         return (out,)
+    # A metric over pass/fail flags reads only the prediction column (HELM's pass@k rows carry no references).
+    columns = (pred_col,) if metric.request_type == "pass_fail_flags" else (pred_col, ref_col)
     preds, refs = [], []
     for j, row in enumerate(rows):
-        for col in (pred_col, ref_col):
+        for col in columns:
             if col not in row:
                 raise InvalidInput(
                     f"column {col!r} not found; columns: {', '.join(map(str, row))}", index=start + j, field=col
                 )
         preds.append(row[pred_col])
-        refs.append(row[ref_col])
+        refs.append(row.get(ref_col))
     return preds, refs
 
 

@@ -274,8 +274,11 @@ def test_a_question_forwards_its_context_once(model):
     cloze = [[70, 71, 72], [73, 74], [75, 76, 77, 78], [79]]
     scorer = LogprobScorer(model, batch_size=8)
     one_token = scorer.score([(context, c) for c in letters])
-    # 39 context tokens in the prefill, then one row [context[-1]] serves all four one-token choices.
-    assert one_token.stats.tokens_forwarded == 39 + 1
+    # One row, context + nothing, serves all four one-token choices: no prefill and no cache for a lone row.
+    assert one_token.stats.tokens_forwarded == 40 and one_token.stats.forward_calls == 1
+    # The batch-invariant mode keeps every context on one path: 39 tokens of prefill, then the row [context[-1]].
+    invariant = LogprobScorer(model, batch_size=8, batch_invariant=True).score([(context, c) for c in letters])
+    assert invariant.stats.tokens_forwarded == 39 + 1 and invariant.stats.forward_calls == 2
     multi = scorer.score([(context, c) for c in cloze])
     assert multi.stats.tokens_forwarded == 39 + sum(len(c) for c in cloze)
     assert multi.stats.shared_contexts == 1
@@ -292,7 +295,7 @@ def test_vocabulary_projection_only_at_continuation_positions(model, tok, reques
     try:
         for share_prefix in (True, False):
             scorer = LogprobScorer(model, tok, batch_size=16, share_prefix=share_prefix)
-            assert scorer.provenance.logits_selection == "mask"  # found by a one-token probe, done here
+            assert scorer.provenance.logits_selection == "head"  # found by a two-token probe, done here
             rows.clear()
             results = scorer.score(requests)
             assert sum(rows) == results.stats.logprob_rows  # the LM head saw only scored positions
@@ -301,9 +304,47 @@ def test_vocabulary_projection_only_at_continuation_positions(model, tok, reques
     assert results.stats.logprob_rows <= sum(r.n_tokens for r in results)
 
 
-@pytest.mark.parametrize("selection", ["last", "all"])
+def test_head_projects_one_chunk_of_rows_at_a_time(model, tok, requests, reference, monkeypatch):
+    from evalmetrics.scoring import engine
+
+    vocab = model.config.vocab_size
+    monkeypatch.setattr(engine, "_LOGSOFTMAX_CHUNK_ELEMENTS", 5 * vocab)  # 5 rows per chunk
+    scorer = LogprobScorer(model, tok, batch_size=16)
+    assert scorer.provenance.logits_selection == "head"  # the probe runs here, before the hook
+    rows = []
+    hook = model.lm_head.register_forward_hook(lambda mod, args, out: rows.append(out.shape[:-1].numel()))
+    try:
+        results = scorer.score(requests)
+    finally:
+        hook.remove()
+    assert max(rows) == 5 and sum(rows) == results.stats.logprob_rows
+    assert_close_to(results, reference, 1e-5)
+
+
+def test_soft_capped_logits_fail_the_head_probe():
+    # Gemma-2 soft-caps its logits after the output layer: projecting hidden states ourselves would be wrong, so
+    # the probe must refuse the head path and the scorer must still match the model's own logits.
+    import transformers
+
+    bos_tok = bpe_tokenizer(add_bos=True)
+    config = transformers.Gemma2Config(
+        vocab_size=len(bos_tok), hidden_size=64, intermediate_size=128, num_hidden_layers=2, num_attention_heads=4,
+        num_key_value_heads=2, head_dim=16, max_position_embeddings=MAX_LENGTH, final_logit_softcapping=3.0,
+        sliding_window=MAX_LENGTH,
+    )
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        gemma = transformers.AutoModelForCausalLM.from_config(config).eval()
+    scorer = LogprobScorer(gemma, bos_tok, batch_size=8)
+    assert scorer.provenance.logits_selection == "mask"
+    reqs = random_requests(30, seed=5)
+    assert_close_to(scorer.score(reqs), naive_strings(gemma, bos_tok, reqs), 1e-5)
+
+
+@pytest.mark.parametrize("selection", ["mask", "last", "all"])
 def test_fallback_logit_selections(model, tok, requests, reference, selection):
-    # Older transformers take only an integer logits_to_keep ("last"), some models none ("all"): same numbers.
+    # Models failing the head probe use logits_to_keep as a mask ("mask"); older transformers take only an integer
+    # ("last"), some models none ("all"): same numbers.
     scorer = LogprobScorer(model, tok, batch_size=16)
     scorer._adapter._selection = selection
     assert scorer.provenance.logits_selection == selection
@@ -408,7 +449,7 @@ def test_provenance_and_stats(model, tok, requests):
     assert p.model_class.endswith("GPT2LMHeadModel")
     assert (p.model_dtype, p.logprob_dtype, p.device, p.batch_size) == ("float32", "float64", "cpu", 4)
     assert (p.convention, p.max_length, p.truncate, p.share_prefix) == ("lm_eval", MAX_LENGTH, True, True)
-    assert p.logits_selection == "mask" and p.torch_version == torch.__version__ and p.transformers_version
+    assert p.logits_selection == "head" and p.torch_version == torch.__version__ and p.transformers_version
     assert p.weights_sha256 == LogprobScorer(copy.deepcopy(model), tok).provenance.weights_sha256
     changed = copy.deepcopy(model)
     with torch.no_grad():
@@ -435,3 +476,36 @@ def test_import_evalmetrics_does_not_load_torch():
         "assert 'torch' in sys.modules and 'transformers' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- CUDA: runs where a GPU is present (the CI machine has none; benchmarks/RESULTS.md says how to run it) --------
+
+needs_cuda = pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA device on this machine")
+
+
+@needs_cuda
+@pytest.mark.parametrize("share_prefix", [True, False], ids=["shared", "plain"])
+def test_cuda_matches_the_cpu_naive_reference(model, tok, requests, reference, share_prefix):
+    gpu = copy.deepcopy(model)
+    results = LogprobScorer(gpu, tok, batch_size=16, device="cuda", share_prefix=share_prefix).score(requests)
+    assert results.provenance.device.startswith("cuda") and results.provenance.logits_selection == "head"
+    assert_close_to(results, reference, 1e-4)
+
+
+@needs_cuda
+def test_cuda_batch_invariant_mode_is_bit_identical(model, tok, requests):
+    gpu = copy.deepcopy(model).to("cuda")
+    subset = requests[:60]
+    runs = []
+    for batch_size, seed in [(1, None), (8, None), (8, 1)]:
+        order = list(range(len(subset)))
+        if seed is not None:
+            random.Random(seed).shuffle(order)
+        out = LogprobScorer(gpu, tok, batch_size=batch_size, batch_invariant=True).score(
+            [subset[i] for i in order], per_token=True
+        )
+        back = [None] * len(order)
+        for pos, i in enumerate(order):
+            back[i] = out[pos]
+        runs.append(_fingerprint(back))
+    assert runs[0] == runs[1] == runs[2]

@@ -249,6 +249,19 @@ def test_multiple_choice_file_streams(tmp_path, capsys):
     assert code == 0 and repr(json.loads(out)["score"]) == repr(_whole(m, rows).score)
 
 
+def test_pass_fail_flag_rows_need_no_references_column(tmp_path, capsys):
+    rnd = random.Random(12)
+    flags = [[rnd.random() < 0.4 for _ in range(rnd.randint(5, 9))] for _ in range(40)]
+    src = _write(tmp_path, [{"prediction": f} for f in flags])
+    code, out, _ = run(capsys, "score", "--metric", "helm:pass@k", "--option", "num_outputs=5", "--data", src,
+                       "--json", "--chunk-rows", "7")
+    assert code == 0
+    assert repr(json.loads(out)["score"]) == repr(em.get("helm:pass@k", num_outputs=5).compute(flags).score)
+    code, _, err = run(capsys, "score", "--metric", "helm:pass", "--data",
+                       _write(tmp_path, [{"flags": [True]}], name="bad.jsonl"))
+    assert code != 0 and "'prediction'" in err  # the flags column itself is still required
+
+
 # ------------------------------------------------------------------------------------- SIGKILL a real process
 
 N_KILL = 300_000

@@ -12,13 +12,16 @@ Shared-prefix path (models with a key/value cache): requests are grouped by cont
 ``context[:-1]`` is forwarded once (the prefill, with no vocabulary projection); then every distinct
 continuation row ``context[-1:] + continuation[:-1]`` is forwarded against a copy of that cache. A 4-choice
 question costs one context plus four continuations. Prefills of several contexts are right-padded; the
-continuation forward masks that padding and passes each row's true positions.
+continuation forward masks that padding and passes each row's true positions. A context with a single distinct
+row (one-token choices after one context, as in MMLU-letter tasks) gains nothing from a cache, so outside the
+batch-invariant mode it goes through the plain path: one row ``context + continuation[:-1]``, no cache held.
 
 Batch-invariant mode: every prefill and every row is forwarded alone, unpadded, and a row serves only requests
 with the same tokens, so each result depends on its own request only, not on batch size, order or neighbours.
 
-Log-probs: the kept logits rows (continuation positions only) are cast to the log-prob dtype and
-log-softmaxed in chunks, so no ``[batch, seq, vocab]`` log-prob tensor ever exists.
+Log-probs: the kept logits rows (continuation positions only) are produced, cast to the log-prob dtype and
+log-softmaxed one chunk of rows at a time (a transformers model projects its kept hidden states chunk by chunk),
+so neither a ``[batch, seq, vocab]`` log-prob tensor nor an ``[n_kept, vocab]`` logits tensor need exist.
 """
 from __future__ import annotations
 
@@ -29,14 +32,14 @@ import torch
 
 from .._progress import progress_range
 from ..errors import InvalidInput
-from .models import LogitsModel
+from .models import KeptLogits, LogitsModel
 from .records import ScoringStats
 from .tokenization import Encoded
 
 __all__ = ["Engine", "total_logprob"]
 
 _PAD_ID = 0  # right padding sits after every scored position, so its value never matters (lm_eval pads with 0)
-_LOGSOFTMAX_CHUNK_ELEMENTS = 1 << 25  # at most 32M vocabulary entries (128 MiB in float32) per log-softmax
+_LOGSOFTMAX_CHUNK_ELEMENTS = 1 << 23  # at most 8M vocabulary entries (32 MiB in float32) per chunk
 
 
 @dataclass
@@ -113,8 +116,11 @@ class Engine:
                 row = rows[key] = _Row(tokens, n)
             row.n_keep = max(row.n_keep, n)
             row.members.append(i)
-        ordered = sorted(rows.values(), key=lambda r: (-len(r.tokens), r.tokens))
-        stats.shared_contexts += sum(len(r.members) > 1 for r in ordered)
+        stats.shared_contexts += sum(len(r.members) > 1 for r in rows.values())
+        return self._whole_row_steps(rows.values())
+
+    def _whole_row_steps(self, rows):
+        ordered = sorted(rows, key=lambda r: (-len(r.tokens), r.tokens))
         return [(None, chunk) for chunk in _chunks(ordered, self.rows_per_forward)]
 
     def _shared_steps(self, requests, stats):
@@ -128,11 +134,17 @@ class Engine:
             if row is None:
                 row = group.rows[tokens] = _Row(tokens, len(tokens))
             row.members.append(i)
+        stats.shared_contexts += sum(g.n_requests > 1 for g in groups.values())
+        whole = []
+        if not self.batch_invariant:  # there, a request's path must not depend on its neighbours
+            for key in [k for k, g in groups.items() if len(g.rows) == 1]:
+                group = groups.pop(key)
+                (row,) = group.rows.values()
+                whole.append(_Row(group.context[:-1] + row.tokens, len(row.tokens), row.members))
         # Longest contexts first, so that the contexts sharing a prefill have similar lengths.
         ordered = sorted(groups.values(), key=lambda g: (-len(g.context), -max(map(len, g.rows)), g.context))
-        stats.shared_contexts += sum(g.n_requests > 1 for g in ordered)
         per_prefill = self.rows_per_forward if self.model.pad_contexts else 1
-        steps = []
+        steps = self._whole_row_steps(whole)
         for chunk in _chunks(ordered, per_prefill):
             rows = []
             for gi, group in enumerate(chunk):
@@ -189,7 +201,7 @@ class Engine:
 
     # -- reading log-probs -------------------------------------------------------------------------------------
 
-    def _read(self, logits, rows, requests, out, stats):
+    def _read(self, logits: KeptLogits, rows, requests, out, stats):
         """Log-softmax the kept rows and store each member's per-token log-probs and greedy flag."""
         positions, targets, spans = [], [], []
         offset = 0
@@ -201,7 +213,7 @@ class Engine:
                 targets.extend(cont)
                 spans.append((i, len(cont)))
             offset += row.n_keep
-        n_rows, vocab = logits.shape
+        n_rows, vocab = logits.n_rows, logits.vocab
         if n_rows != offset:
             raise RuntimeError(f"model returned {n_rows} logits rows for {offset} kept positions")
         if max(targets) >= vocab:
@@ -210,14 +222,19 @@ class Engine:
                 f"has a token id >= the model's vocabulary size {vocab}", index=bad, field="continuation"
             )
         stats.logprob_rows += n_rows
-        pos = torch.tensor(positions, device=logits.device)
-        tgt = torch.tensor(targets, device=logits.device)
-        values = torch.empty(len(positions), dtype=self.logprob_dtype, device=logits.device)
-        greedy = torch.empty(n_rows, dtype=torch.long, device=logits.device)
         step = max(1, _LOGSOFTMAX_CHUNK_ELEMENTS // vocab)
+        values = greedy = pos = tgt = None
         for a in range(0, n_rows, step):
             b = min(a + step, n_rows)
-            logprobs = torch.log_softmax(logits[a:b].to(self.logprob_dtype), dim=-1)
+            chunk = logits.rows(a, b)
+            if values is None:
+                device = chunk.device
+                pos = torch.tensor(positions, device=device)
+                tgt = torch.tensor(targets, device=device)
+                values = torch.empty(len(positions), dtype=self.logprob_dtype, device=device)
+                greedy = torch.empty(n_rows, dtype=torch.long, device=device)
+            logprobs = torch.log_softmax(chunk.to(self.logprob_dtype), dim=-1)
+            del chunk
             greedy[a:b] = logprobs.argmax(dim=-1)
             sel = ((pos >= a) & (pos < b)).nonzero().squeeze(1)
             values[sel] = logprobs[pos[sel] - a, tgt[sel]]

@@ -1,7 +1,9 @@
 """Model adapters: one small interface over plain logits callables and transformers causal language models.
 
 The engine asks an adapter for logits *only at chosen positions* (``keep``, a boolean ``[batch, seq]`` mask),
-returned flattened as ``[n_kept, vocab]`` in row-major order. Adapters that can reuse a key/value cache
+returned as :class:`KeptLogits`: ``[n_kept, vocab]`` in row-major order, handed out a slice of rows at a time, so
+that an adapter holding the kept hidden states runs the vocabulary projection one chunk at a time and no
+``[n_kept, vocab]`` tensor ever exists. Adapters that can reuse a key/value cache
 (transformers decoder-only models) also run a context once (``prefill``) and hand copies of its cache rows to
 the continuation forwards (``select_rows``).
 """
@@ -17,7 +19,32 @@ import torch
 
 from ..errors import InvalidConfig
 
-__all__ = ["LogitsModel", "CallableModel", "TransformersCausalLM", "is_transformers_model"]
+__all__ = ["KeptLogits", "LogitsModel", "CallableModel", "TransformersCausalLM", "is_transformers_model"]
+
+
+class KeptLogits:
+    """The logits of the kept positions, ``n_rows x vocab``, read a slice of rows at a time with ``rows(a, b)``.
+
+    Either a computed ``[n_rows, vocab]`` tensor (:meth:`dense`) or the kept hidden states ``[n_rows, hidden]`` and
+    the model's output layer (:meth:`projected`), which projects only the rows asked for.
+
+    >>> k = KeptLogits.dense(torch.arange(6.0).reshape(3, 2))
+    >>> (k.n_rows, k.vocab), k.rows(1, 3).tolist()
+    ((3, 2), [[2.0, 3.0], [4.0, 5.0]])
+    """
+
+    def __init__(self, n_rows: int, vocab: int, rows):
+        self.n_rows = n_rows
+        self.vocab = vocab
+        self.rows = rows
+
+    @classmethod
+    def dense(cls, logits: torch.Tensor) -> KeptLogits:
+        return cls(int(logits.shape[0]), int(logits.shape[1]), lambda a, b: logits[a:b])
+
+    @classmethod
+    def projected(cls, hidden: torch.Tensor, head: Any, vocab: int) -> KeptLogits:
+        return cls(int(hidden.shape[0]), vocab, lambda a, b: head(hidden[a:b]))
 
 
 class LogitsModel:
@@ -52,7 +79,8 @@ class CallableModel(LogitsModel):
 
     >>> m = CallableModel(lambda ids: torch.zeros(ids.shape + (5,)))
     >>> keep = torch.tensor([[False, True, True]])
-    >>> tuple(m.logits(torch.zeros((1, 3), dtype=torch.long), keep).shape)
+    >>> kept = m.logits(torch.zeros((1, 3), dtype=torch.long), keep)
+    >>> kept.n_rows, kept.vocab
     (2, 5)
     """
 
@@ -70,7 +98,7 @@ class CallableModel(LogitsModel):
                 f"model returned {shape}; expected logits of shape [batch, seq, vocab] with "
                 f"[batch, seq] = {list(input_ids.shape)}"
             )
-        return logits[keep]
+        return KeptLogits.dense(logits[keep])
 
 
 def is_transformers_model(model: Any) -> bool:
@@ -82,10 +110,18 @@ def is_transformers_model(model: Any) -> bool:
 class TransformersCausalLM(LogitsModel):
     """A transformers decoder-only LM (``AutoModelForCausalLM``-style ``forward``).
 
-    Logits are computed only at kept positions through ``logits_to_keep``: as a boolean ``[B, T]`` mask where the
-    installed transformers accepts one (found by a one-token probe), else as the integer "last K positions", else
-    (no ``logits_to_keep``) for every position. The context prefill runs the base model (no vocabulary
-    projection at all) and keeps its ``DynamicCache``; continuation forwards get row-selected copies of it.
+    How logits reach the kept positions (``logits_selection``, found once by a two-token probe):
+
+    - ``"head"``: the base model runs, its hidden states at the kept positions are kept, and the model's output
+      layer projects them one chunk of rows at a time (the engine's log-softmax chunks). Used when the probe
+      shows that output layer applied to the base model's last hidden state *is* the model's logits, bit for
+      bit; a model that does more after it (soft-capping, logit scaling) fails the probe and gets:
+    - ``"mask"``: ``logits_to_keep`` as a boolean ``[B, T]`` mask where the installed transformers accepts one,
+    - ``"last"``: else as the integer "last K positions",
+    - ``"all"``: else (no ``logits_to_keep``) every position.
+
+    The context prefill runs the base model (no vocabulary projection at all) and keeps its ``DynamicCache``;
+    continuation forwards get row-selected copies of it.
     """
 
     def __init__(self, model: Any):
@@ -102,6 +138,12 @@ class TransformersCausalLM(LogitsModel):
         self._selection: str | None = None if self._keeps else "all"
         base = getattr(model, "base_model", model)
         self._prefill_module = base if base is not model else model
+        self._base = base if base is not model and isinstance(base, torch.nn.Module) else None
+        base_params = inspect.signature(base.forward).parameters if self._base is not None else {}
+        self._base_cache_kw = next((k for k in ("cache", "past_key_values") if k in base_params), None)
+        self._base_use_cache_kw = "use_cache" in base_params
+        self._head = None
+        self._vocab = 0
         self.supports_cache = self._cache_kw is not None and _rows_selectable_cache(config)
         self.pad_contexts = (
             self.supports_cache
@@ -117,23 +159,30 @@ class TransformersCausalLM(LogitsModel):
         return self._selection
 
     def logits(self, input_ids, keep, *, cache=None, attention_mask=None, position_ids=None):
+        mode = self.logits_selection
         kwargs: dict[str, Any] = {"input_ids": input_ids}
         if attention_mask is not None:
             kwargs["attention_mask"] = attention_mask
         if position_ids is not None:
             kwargs["position_ids"] = position_ids
+        if mode == "head":
+            if cache is not None:
+                kwargs[self._base_cache_kw] = cache
+            if self._base_use_cache_kw:
+                kwargs["use_cache"] = cache is not None
+            hidden = _last_hidden_state(self._base(**kwargs))
+            return KeptLogits.projected(hidden[keep], self._head, self._vocab)
         if cache is not None:
             kwargs[self._cache_kw] = cache
         if self._use_cache_kw:
             kwargs["use_cache"] = cache is not None
-        mode = self.logits_selection
         if mode == "mask":
-            return self.model(**kwargs, logits_to_keep=keep).logits
+            return KeptLogits.dense(self.model(**kwargs, logits_to_keep=keep).logits)
         if mode == "last":
             first = int(keep.any(0).nonzero()[0])
             out = self.model(**kwargs, logits_to_keep=keep.shape[1] - first).logits
-            return out[keep[:, first:]]
-        return self.model(**kwargs).logits[keep]
+            return KeptLogits.dense(out[keep[:, first:]])
+        return KeptLogits.dense(self.model(**kwargs).logits[keep])
 
     def prefill(self, input_ids):
         kwargs: dict[str, Any] = {"input_ids": input_ids, "use_cache": True}
@@ -163,16 +212,42 @@ class TransformersCausalLM(LogitsModel):
         return selected
 
     def _probe_mask_selection(self) -> str:
-        """'mask' if this transformers accepts a boolean [B, T] ``logits_to_keep`` (output [n_kept, V])."""
+        """'head' if the output layer over the base model's last hidden state reproduces the model's logits bit
+        for bit (see the class docstring); else 'mask' if this transformers accepts a boolean [B, T]
+        ``logits_to_keep`` (output [n_kept, V]); else 'last'."""
         device = next(iter(self.model.parameters())).device
-        ids = torch.zeros((1, 2), dtype=torch.long, device=device)
-        keep = torch.tensor([[False, True]], device=device)
+        ids = torch.tensor([[0, 1]], dtype=torch.long, device=device)
         kwargs = {"use_cache": False} if self._use_cache_kw else {}
-        try:
-            out = self.model(input_ids=ids, logits_to_keep=keep, **kwargs).logits
-        except (IndexError, TypeError, ValueError, RuntimeError):
-            return "last"
+        with torch.inference_mode():
+            if self._probe_head(ids, kwargs):
+                return "head"
+            keep = torch.tensor([[False, True]], device=device)
+            try:
+                out = self.model(input_ids=ids, logits_to_keep=keep, **kwargs).logits
+            except (IndexError, TypeError, ValueError, RuntimeError):
+                return "last"
         return "mask" if out.dim() == 2 and out.shape[0] == 1 else "last"
+
+    def _probe_head(self, ids, kwargs) -> bool:
+        get_head = getattr(self.model, "get_output_embeddings", None)
+        head = get_head() if get_head is not None else None
+        if self._base is None or not isinstance(head, torch.nn.Module):
+            return False
+        try:
+            reference = self.model(input_ids=ids, logits_to_keep=1, **kwargs).logits[0, -1:]
+            base_kwargs = {"use_cache": False} if self._base_use_cache_kw else {}
+            ours = head(_last_hidden_state(self._base(input_ids=ids, **base_kwargs))[0, -1:])
+        except (AttributeError, IndexError, TypeError, ValueError, RuntimeError):
+            return False
+        if ours.shape != reference.shape or not torch.equal(ours.to(reference.dtype), reference):
+            return False
+        self._head, self._vocab = head, int(reference.shape[-1])
+        return True
+
+
+def _last_hidden_state(out: Any) -> torch.Tensor:
+    hidden = getattr(out, "last_hidden_state", None)
+    return hidden if hidden is not None else out[0]
 
 
 def _rows_selectable_cache(config: Any) -> bool:

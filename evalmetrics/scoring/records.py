@@ -63,8 +63,9 @@ class Provenance:
 
     ``weights_sha256`` is a SHA-256 over every state-dict entry (name, dtype, shape, bytes), computed only when
     it is cheap (small models) or asked for; None otherwise. ``logits_selection`` says how the scorer limited
-    the vocabulary projection to scored positions (``mask``: transformers' boolean ``logits_to_keep``;
-    ``last``: integer ``logits_to_keep``; ``all``: the model returns every position).
+    the vocabulary projection to scored positions (``head``: the model's output layer over the kept hidden states,
+    chunk by chunk; ``mask``: transformers' boolean ``logits_to_keep``; ``last``: integer ``logits_to_keep``;
+    ``all``: the model returns every position).
     """
 
     model_class: str
