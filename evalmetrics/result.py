@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,22 +21,42 @@ def summary_dict(obj: Any) -> dict[str, Any]:
     return out
 
 
+# CPython's sum() of floats adds left to right in plain float64 before 3.12; from 3.12 it compensates (Neumaier).
+_SUM_IS_SEQUENTIAL = sys.version_info < (3, 12)
+
+
+def python_sum(values: np.ndarray) -> float:
+    """``sum(values.tolist())``, bit for bit, for a 1-d float64 array: what lm_eval's ``sum(arr) / len(arr)`` adds.
+
+    Before Python 3.12 that is a plain left-to-right float64 sum starting from 0, which numpy's ``cumsum`` (a
+    sequential accumulate, not numpy's pairwise ``sum``) computes without building a list; a leading 0.0 gives
+    the same -0.0 handling (0 + -0.0 is 0.0). From 3.12 Python's own ``sum`` is called.
+    """
+    if _SUM_IS_SEQUENTIAL:
+        if len(values) == 0:
+            return 0.0
+        with np.errstate(all="ignore"):  # inf + -inf is NaN without a warning, as in Python
+            return float(np.cumsum(np.concatenate((np.zeros(1), values)))[-1])
+    return float(sum(values.tolist()))
+
+
 def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
     """Mean and its standard error, ``sqrt(sum((x - mean)^2) / (n - 1)) / sqrt(n)`` (NaN for n < 2).
 
-    Sums run left to right in float64, exactly as lm_eval's ``mean`` and ``mean_stderr`` (and HELM's running
-    sums) compute them, so corpus scores agree with those harnesses to the last bit. (lighteval's ``np.mean``
-    sums pairwise: identical for 0/1 scores, possibly not in the last bit for fractional ones.)
+    Sums run exactly as Python's ``sum`` over the values (left to right in float64 before Python 3.12), as
+    lm_eval's ``mean`` and ``mean_stderr`` (and HELM's running sums) compute them, so corpus scores agree with those
+    harnesses to the last bit. (lighteval's ``np.mean`` sums pairwise: identical for 0/1 scores, possibly not in
+    the last bit for fractional ones.)
     """
     n = len(values)
     if n == 0:
         return float("nan"), float("nan")
-    xs = values.tolist()
-    mu = sum(xs) / n
+    values = np.asarray(values, dtype=np.float64)
+    mu = python_sum(values) / n
     if n < 2:
         return mu, float("nan")
-    # (x - mu)**2 elementwise is the same correctly rounded operation in numpy; the sum stays left to right.
-    var = sum(np.square(values - mu).tolist()) / (n - 1)
+    # (x - mu)**2 elementwise is the same correctly rounded operation in numpy; the sum stays Python's.
+    var = python_sum(np.square(values - mu)) / (n - 1)
     return mu, math.sqrt(var) / math.sqrt(n)
 
 

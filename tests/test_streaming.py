@@ -137,6 +137,18 @@ def test_most_catalog_metrics_score_the_generated_rows():
 
 
 @settings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.floats(width=64), st.sampled_from([0.0, -0.0, 1.0, 5e-324, 1e308])),
+                       max_size=80))
+def test_python_sum_is_sum_bit_for_bit(values):
+    # mean_and_stderr's sums must be Python's own sum() (what lm_eval's mean adds), NaN, inf and -0.0 included.
+    import numpy as np
+
+    from evalmetrics.result import python_sum
+
+    arr = np.array(values, dtype=np.float64)
+    assert repr(python_sum(arr)) == repr(float(sum(values)))
+
+
 @given(values=st.lists(st.floats(-1e150, 1e150, width=64), max_size=60),
        cut=st.integers(1, 17))
 def test_chunked_mean_and_stderr_equals_mean_and_stderr(values, cut):

@@ -177,19 +177,18 @@ class _Pipelined(GenerativeMetric):
             return self._result(vals, [])
         pm = _process_distinct(self.pred, preds, _NONE_P, "prediction")
         rm = _process_distinct(self.ref, refs, _NONE_R, "references")
-        P = list(map(pm.__getitem__, preds))
-        R = list(map(rm.__getitem__, refs))
         if self.__class__ is ExactMatch and self.mode == "full":
             # No answer and timeouts are sentinels that equal no text (timeouts are zeroed below).
-            vals = np.fromiter(map(operator.eq, P, R), dtype=bool, count=n).astype(np.float64)
+            same = map(operator.eq, map(pm.__getitem__, preds), map(rm.__getitem__, refs))
+            vals = np.fromiter(same, dtype=bool, count=n).astype(np.float64)
         elif self.__class__ is F1:
-            vals = self._f1_columns(P, R)
+            vals = self._f1_columns(preds, refs, pm, rm)
         else:
             compare = self._compare
             memo: dict = {}
             out = []
             append = out.append
-            for a, b in zip(P, R):
+            for a, b in zip(map(pm.__getitem__, preds), map(rm.__getitem__, refs)):
                 if a.__class__ is not str or b is _TIMEOUT:
                     append(0.0)
                     continue
@@ -203,7 +202,7 @@ class _Pipelined(GenerativeMetric):
             vals = np.array(out, dtype=np.float64)
         timeouts = []
         if any(v is _TIMEOUT for v in pm.values()) or any(v is _TIMEOUT for v in rm.values()):
-            timeouts = [i for i in range(n) if P[i] is _TIMEOUT or R[i] is _TIMEOUT]
+            timeouts = [i for i in range(n) if pm[preds[i]] is _TIMEOUT or rm[refs[i]] is _TIMEOUT]
             vals[timeouts] = 0.0
         return self._result(vals, timeouts)
 
@@ -441,29 +440,45 @@ class F1(_Pipelined):
         scores = [0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty) for r in rs]
         return self._combine(scores)
 
-    def _f1_columns(self, P, R):
-        """Column fast path: tokenize each distinct processed text once into its bag, then score each pair from
-        the bags (the same arithmetic as ``_f1_value``)."""
+    def _f1_columns(self, preds, refs, pm, rm):
+        """Column fast path: tokenize each distinct processed text once, then score each pair from its token sets
+        (the same integers and arithmetic as ``_f1_value``). A multiset overlap needs counts only when both sides
+        repeat a token: if either side has no repeats, each shared token counts once, the size of the set
+        intersection. Identical texts share everything, and so score 1 (P = R = 1 under both formulas).
+        ``pm``/``rm`` map each raw text to its processed text; each pair costs one lookup per side."""
         multiset = self.bag == "multiset"
-        bag_of = Counter if multiset else frozenset
-        bags = {}
-        for t in set(P).union(R):
-            if t.__class__ is str:  # not a no-answer or timeout sentinel (scored 0; timeouts counted by the caller)
-                toks = t.split()
-                b = bag_of(toks)
-                bags[t] = (b, len(toks) if multiset else len(b))
+        memo: dict = {}  # processed text -> its bag, shared by both sides: equal texts get the same object
+
+        def bags(processed):
+            out = {}
+            for raw, t in processed.items():
+                if t.__class__ is str:  # not a no-answer or timeout sentinel (scored 0; timeouts counted by caller)
+                    b = memo.get(t)
+                    if b is None:
+                        toks = t.split()
+                        distinct = frozenset(toks)
+                        repeats = multiset and len(distinct) < len(toks)
+                        n = len(toks) if multiset else len(distinct)
+                        b = memo[t] = (distinct, n, Counter(toks) if repeats else None)
+                    out[raw] = b
+            return out
+
+        pred_bags, ref_bags = bags(pm), bags(rm)
         ratio, equal_empty = self.formula == "ratio", self.empty == "equal"
         out = []
         append = out.append
-        for pa, pb in zip(map(bags.get, P), map(bags.get, R)):
+        for pa, pb in zip(map(pred_bags.get, preds), map(ref_bags.get, refs)):
             if pa is None or pb is None:
                 append(0.0)
                 continue
-            (ba, na), (bb, nb) = pa, pb
+            (sa, na, ca), (sb, nb, cb) = pa, pb
             if not na or not nb:
                 append((1.0 if not na and not nb else 0.0) if equal_empty else 0.0)
                 continue
-            same = sum((ba & bb).values()) if multiset else len(ba & bb)
+            if pa is pb:
+                append(1.0)
+                continue
+            same = len(sa & sb) if ca is None or cb is None else sum((ca & cb).values())
             if same == 0:
                 append(0.0)
                 continue
