@@ -160,6 +160,20 @@ def test_fast_column_compute_equals_per_sample_scores(cls, data):
     assert list(m.compute(preds, multi).per_sample) == expected_multi
 
 
+@settings(max_examples=200)
+@given(bag=st.sampled_from(["multiset", "set"]), formula=st.sampled_from(["ratio", "harmonic"]),
+       empty=st.sampled_from(["zero", "equal"]),
+       pool=st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", " "]), max_size=8).map(" ".join), min_size=1,
+                     max_size=6),
+       picks=st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), min_size=1, max_size=20))
+def test_f1_columns_with_repeated_tokens_and_identical_texts(bag, formula, empty, pool, picks):
+    # Tiny vocabularies make repeated tokens (the multiset counts) and identical pairs (scored 1 directly) common.
+    m = em.F1(bag=bag, formula=formula, empty=empty)
+    preds = [pool[i % len(pool)] for i, _ in picks]
+    refs = [pool[j % len(pool)] for _, j in picks]
+    assert list(m.compute(preds, refs).per_sample) == [m.score(p, r) for p, r in zip(preds, refs)]
+
+
 def _raise_timeout():
     raise em.Timeout("a sample timed out in score(); compute() scores it 0 instead")
 
