@@ -137,8 +137,8 @@ class TransformersCausalLM(LogitsModel):
         self._keeps = "logits_to_keep" in params
         self._selection: str | None = None if self._keeps else "all"
         base = getattr(model, "base_model", model)
-        self._prefill_module = base if base is not model else model
         self._base = base if base is not model and isinstance(base, torch.nn.Module) else None
+        self._prefill_module = self._base if self._base is not None else model
         base_params = inspect.signature(base.forward).parameters if self._base is not None else {}
         self._base_cache_kw = next((k for k in ("cache", "past_key_values") if k in base_params), None)
         self._base_use_cache_kw = "use_cache" in base_params
