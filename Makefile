@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine with nothing but Python >= 3.10:
 #   make demo   set up .venv and run the main job on the bundled sample
-#   make test   set up .venv and run the whole test suite (unit, property, contract, doctests, docs freshness)
+#   make test   set up .venv and run the whole test suite (unit, property, contract, doctests, docs freshness,
+#               import layers: .importlinter)
 # make conformance runs the differential suite against the real harness packages (own virtual environments).
 PY ?= python3
 VENV := .venv
@@ -22,10 +23,11 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-	$(BIN)/python -m evalmetrics.tools.gendocs --check
+	$(BIN)/python tools/gendocs.py --check
+	$(BIN)/lint-imports --no-cache
 
 docs: $(STAMP)
-	$(BIN)/python -m evalmetrics.tools.gendocs
+	$(BIN)/python tools/gendocs.py
 
 conformance: $(STAMP)
 	bash tests/conformance/run.sh

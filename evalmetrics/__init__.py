@@ -9,12 +9,12 @@ True
 """
 from __future__ import annotations
 
-__version__ = "0.1.0"
+from ._version import __version__
 
-from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric
+from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric, UnknownTask
 from .explain import Explanation, explain, trace
 from .extractors import AnswerIs, FirstLine, FirstOf, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
-from .mathstrings import (
+from .metrics.mathstrings import (
     BetweenOuterDollars,
     HendrycksLastBoxed,
     HendrycksMathNormalize,
@@ -63,7 +63,7 @@ from .result import Result
 __all__ = [
     "__version__",
     # errors
-    "EvalMetricsError", "InvalidInput", "InvalidConfig", "UnknownMetric", "ParseError", "Timeout",
+    "EvalMetricsError", "InvalidInput", "InvalidConfig", "UnknownMetric", "UnknownTask", "ParseError", "Timeout",
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics

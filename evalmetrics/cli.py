@@ -34,7 +34,7 @@ def _parse_options(pairs):
 
 def cmd_explain(args):
     if args.lm_eval_task:
-        from .integrations.task_reader import explain_lm_eval_task, read_lm_eval_task
+        from .integrations.lm_eval_tasks import explain_lm_eval_task, read_lm_eval_task
 
         if args.json:
             r = read_lm_eval_task(args.lm_eval_task)
@@ -52,12 +52,22 @@ def cmd_explain(args):
             print(r)
         return 0
     if args.name is None:
-        raise InvalidInput("give a metric name, --lm-eval-task PATH or --lighteval-task NAME_OR_FILE", field="name")
-    from . import explain
+        raise InvalidInput("give a metric or task name, --lm-eval-task PATH_OR_NAME or --lighteval-task "
+                           "NAME_OR_FILE", field="name")
+    from .explain import explain
+    from .errors import UnknownMetric
 
-    e = explain(args.name)
+    try:
+        e = explain(args.name)
+    except UnknownMetric as err:
+        reading = _installed_task(args.name, err)  # a task the shipped aliases do not name: its installed config
+        print(json.dumps([x.to_dict() for t in reading.tasks() for x in t.readings], indent=2, default=str)
+              if args.json else reading)
+        return 0
     if args.json:
-        print(json.dumps({"query": e.query, "meanings": e.meanings, "example": e.example, "notes": e.notes},
+        print(json.dumps({"query": e.query, "meanings": e.meanings, "example": e.example, "notes": e.notes,
+                          "groups": [{"names": g.names, "id": g.id} for g in e.groups],
+                          "more_examples": e.more_examples, "rounding_only": e.rounding_only},
                          indent=2, default=str))
     else:
         print(e)
@@ -65,7 +75,7 @@ def cmd_explain(args):
 
 
 def cmd_list(args):
-    from . import catalog
+    from .registry import catalog
 
     rows = catalog(args.harness)
     if args.json:
@@ -78,7 +88,7 @@ def cmd_list(args):
 
 
 def cmd_score(args):
-    from . import get
+    from .registry import get
     from .io import read_rows
     from .streaming import score_rows
 
@@ -89,9 +99,11 @@ def cmd_score(args):
                    pred_col=args.pred_col, ref_col=args.ref_col, details=args.details, resume=args.resume,
                    force=args.force, limit=args.limit, chunk_rows=args.chunk_rows, progress=args.progress,
                    source_options=kw)
+    notes = _stderr_notes(args.metric, r.aggregation)
     if args.json:
         d = r.to_dict()
         d["name"] = args.metric
+        d["stderr_harnesses"] = notes
         print(json.dumps(d, indent=2))
     else:
         print(f"metric   {args.metric}")
@@ -99,6 +111,8 @@ def cmd_score(args):
             print(f"id       {r.metric_id}")
         print(f"score    {r.score:.6f}")
         print(f"stderr   {r.stderr:.6f}  ({r.stderr_method})")
+        for note in notes.values():
+            print(f"         {note}")
         print(f"n        {r.n}")
         if r.n_timeouts:
             print(f"timeouts {r.n_timeouts} (scored 0)")
@@ -107,11 +121,56 @@ def cmd_score(args):
     return 0
 
 
+def _stderr_notes(name: str, aggregation: str) -> dict:
+    """What the harness of an alias (each harness, for a canonical ID) reports as this score's stderr."""
+    from .registry import resolve_alias
+    from .result import stderr_notes
+
+    alias = resolve_alias(name)
+    return stderr_notes(aggregation, alias.harness if alias is not None else None)
+
+
+def _installed_task(name, err):
+    """The reading of the installed lm_eval task (group, tag) ``name``, after ``err`` (UnknownMetric) said it is no
+    metric name. Raises ``err`` when lm_eval is not installed or no task has the name, with the closest task names
+    added to its suggestions."""
+    from .errors import InvalidConfig, UnknownMetric, UnknownTask
+    from .integrations.lm_eval_tasks import is_task_name, read_lm_eval_task_named
+
+    if not isinstance(name, str) or not is_task_name(name):
+        raise err
+    try:
+        return read_lm_eval_task_named(name)
+    except UnknownTask as e:
+        extra = [t for t in e.suggestions if t not in err.suggestions]
+        raise (UnknownMetric(name, list(err.suggestions) + extra) if extra else err) from None
+    except InvalidConfig:
+        raise err from None
+
+
 def _meanings(args, path):
     from .diffing import resolve_meanings
+    from .errors import UnknownMetric
 
-    return resolve_meanings(path, name=args.name, metrics=args.metrics, fmt=args.format,
-                            lm_eval_filter=getattr(args, "filter", None))
+    try:
+        return resolve_meanings(path, name=args.name, metrics=args.metrics, fmt=args.format,
+                                lm_eval_filter=getattr(args, "filter", None))
+    except UnknownMetric as err:
+        if not args.name:
+            raise
+        reading = _installed_task(args.name, err)
+    # a task name the shipped aliases do not name: the rows its installed config reports that score this file's
+    # kind of rows, by alias where one has exactly the row's ID (else by the ID)
+    from .diffing import data_kind
+    from .registry import get
+
+    kind = data_kind(path, args.format, getattr(args, "filter", None))
+    rows = [r.alias or r.id for t in reading.tasks() for r in t.readings if r.id is not None]
+    fit = [x for x in dict.fromkeys(rows) if get(x).request_type == kind]
+    if not fit:
+        raise InvalidInput(f"no row of lm_eval task {args.name!r} that evalmetrics reproduces scores {kind} rows "
+                           f"(its rows: {', '.join(dict.fromkeys(rows)) or 'none reproduced'})", field="name")
+    return resolve_meanings(path, metrics=fit, fmt=args.format, lm_eval_filter=getattr(args, "filter", None))
 
 
 def _diff_dict(args):
@@ -162,6 +221,46 @@ def cmd_sensitivity(args):
                           device=args.device, limit=args.limit)
     print(json.dumps(out, indent=2) if args.json else format_report(out))
     return 0
+
+
+def cmd_coverage(args):
+    from .integrations.coverage import format_coverage, lighteval_coverage, lm_eval_coverage
+
+    progress = None if args.quiet else _counter("coverage")
+    if args.lighteval:
+        cov = lighteval_coverage(progress=progress)
+    else:
+        cov = lm_eval_coverage(args.lm_eval_tasks or None, progress=progress)
+    d = cov.to_dict()
+    text = json.dumps(d, indent=1, ensure_ascii=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(format_coverage(d, top=args.top))
+    return 0
+
+
+def _counter(desc):
+    """A running count on stderr: redrawn on a terminal, a line every 10 s otherwise."""
+    import time
+
+    tty = sys.stderr.isatty()
+    start = time.monotonic()
+    last = [start]
+
+    def tick(i, n):
+        now = time.monotonic()
+        if i != n and now - last[0] < (0.5 if tty else 10.0):
+            return
+        last[0] = now
+        msg = f"{desc}: {i:,}/{n:,} tasks, {now - start:.0f}s"
+        sys.stderr.write(("\r" + msg + ("\n" if i == n else "")) if tty else msg + "\n")
+        sys.stderr.flush()
+
+    return tick
 
 
 def _print_diff(out):
@@ -220,8 +319,9 @@ def build_parser():
 
     e = sub.add_parser("explain", help="what a metric name or canonical ID means, per harness; or an lm_eval task")
     e.add_argument("name", nargs="?")
-    e.add_argument("--lm-eval-task", metavar="PATH",
-                   help="an lm_eval task (or group) YAML: the canonical ID of each row it reports, with its steps")
+    e.add_argument("--lm-eval-task", metavar="PATH_OR_NAME",
+                   help="an lm_eval task (or group) YAML, or a task, group or tag name found among the installed "
+                        "lm_eval's task folders (gsm8k, mmlu): the canonical ID of each row it reports, with its steps")
     e.add_argument("--lighteval-task", metavar="NAME_OR_FILE",
                    help="a lighteval task name (gsm8k, arc:easy, mmlu) or custom task .py file: the canonical ID of "
                         "each metric it reports, with its steps (needs lighteval)")
@@ -290,6 +390,17 @@ def build_parser():
     se.add_argument("--limit", type=int, help="only the first N requests")
     se.add_argument("--json", action="store_true", help="machine-readable output")
     se.set_defaults(func=cmd_sensitivity)
+    cv = sub.add_parser("coverage", help="how many rows of a harness's shipped tasks read back as canonical IDs")
+    g = cv.add_mutually_exclusive_group(required=True)
+    g.add_argument("--lm-eval-tasks", nargs="?", const="", metavar="DIR",
+                   help="an lm_eval task folder (default: the installed lm_eval's tasks/)")
+    g.add_argument("--lighteval", action="store_true",
+                   help="lighteval's built-in (non-multilingual) task registry (needs lighteval)")
+    cv.add_argument("--json", action="store_true", help="machine-readable output")
+    cv.add_argument("-o", "--output", metavar="OUT.json", help="also write the JSON form to OUT.json")
+    cv.add_argument("--top", type=int, default=25, help="unread reasons shown (default 25)")
+    cv.add_argument("--quiet", action="store_true", help="no progress counter on stderr")
+    cv.set_defaults(func=cmd_coverage)
     return p
 
 

@@ -33,7 +33,8 @@ def data_kind(path, fmt=None, lm_eval_filter=None) -> str:
 def resolve_meanings(path, *, name=None, metrics=None, fmt=None, lm_eval_filter=None):
     """([(label, metric)], skipped notes): the given metrics, or every harness meaning of ``name`` that scores this
     file's kind of rows. Names resolving to one canonical ID become one meaning labelled ``"a = b"``."""
-    from . import explain, get
+    from .explain import explain
+    from .registry import get
 
     skipped = []
     if metrics:
@@ -49,10 +50,9 @@ def resolve_meanings(path, *, name=None, metrics=None, fmt=None, lm_eval_filter=
                 skipped.append(f"{alias} scores {m.request_type} records, not this file's rows")
     if not pairs:
         raise InvalidInput("no meaning of this name scores this kind of data", field="metrics")
-    by_id: dict = {}
-    for label, m in pairs:
-        by_id.setdefault(m.id, []).append((label, m))
-    out = [(" = ".join(lbl for lbl, _ in group), group[0][1]) for group in by_id.values()]
+    from .explain import group_by_id
+
+    out = [(" = ".join(labels), m) for labels, m in group_by_id(pairs)]
     if len({m.request_type for _, m in out}) > 1:
         raise InvalidInput("cannot compare generative and multiple-choice metrics on one file", field="metrics")
     return out, skipped

@@ -6,6 +6,7 @@ __all__ = [
     "InvalidInput",
     "InvalidConfig",
     "UnknownMetric",
+    "UnknownTask",
     "ParseError",
     "Timeout",
 ]
@@ -61,6 +62,28 @@ class UnknownMetric(EvalMetricsError, KeyError):
 
     def __reduce__(self):
         return (UnknownMetric, (self.name, self.suggestions))
+
+
+class UnknownTask(UnknownMetric):
+    """A task name found in no task folder or registry searched (``where`` says which). Suggests the closest names.
+
+    A subclass of UnknownMetric, so a caller that catches unknown names catches both.
+
+    >>> str(UnknownTask("gsm8", ["gsm8k"], where="lm_eval 0.4.13's task folders"))
+    "unknown task 'gsm8' in lm_eval 0.4.13's task folders; did you mean 'gsm8k'?"
+    """
+
+    def __init__(self, name: str, suggestions: list[str] | tuple[str, ...] = (), where: str = ""):
+        self.name = name
+        self.suggestions = list(suggestions)
+        self.where = where
+        msg = f"unknown task {name!r}" + (f" in {where}" if where else "")
+        if self.suggestions:
+            msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        Exception.__init__(self, msg)
+
+    def __reduce__(self):
+        return (UnknownTask, (self.name, self.suggestions, self.where))
 
 
 class ParseError(EvalMetricsError, ValueError):

@@ -1,12 +1,19 @@
 """explain(name): what a metric name means, per harness, as canonical IDs, with a computed differing example."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from .errors import InvalidInput, Timeout, UnknownMetric
-from .units import run_steps
 
-__all__ = ["explain", "Explanation", "trace", "PROBES", "CHOICE_PROBES"]
+__all__ = ["explain", "Explanation", "MeaningGroup", "trace", "group_by_id", "same_score", "PROBES", "CHOICE_PROBES",
+           "REL_TOL", "ABS_TOL"]
+
+# Two computed scores differ only when they differ materially: floats are compared with
+# math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL), so float rounding alone (0.2222222222222222 against
+# 0.22222222222222224, the same F1 by two formulas) never makes an example "where they differ".
+REL_TOL = 1e-9
+ABS_TOL = 1e-12
 
 # Candidate inputs (prediction, reference). Which of them separates two meanings is computed, never typed.
 PROBES: tuple[tuple[str, str], ...] = (
@@ -56,49 +63,120 @@ class Meaning:
     summary: str
     steps: list[str]
     verified: str = ""
+    # Multiple choice only: the choice texts this harness's tasks pass the metric, as an example ("' Paris'").
+    input: str = ""
+
+
+@dataclass
+class MeaningGroup:
+    """One behavior: the names (harness aliases) that resolve to one canonical ID, written ``"A = B"``.
+
+    ``members`` holds each name's Meaning (its harness's summary and its verification); ``steps`` are the ID's
+    steps, the same for every member. Members may still be fed different inputs by their harnesses (lighteval's
+    choice texts start with a space, lm_eval's do not): ``Meaning.input`` says which, and explain computes
+    whether that changes the score."""
+
+    names: list[str]
+    id: str
+    members: list[Meaning]
+
+    @property
+    def label(self) -> str:
+        return " = ".join(self.names)
+
+    @property
+    def steps(self) -> list[str]:
+        return self.members[0].steps
 
 
 @dataclass
 class Explanation:
-    """What a name means. ``meanings``: list of (alias, canonical id) pairs; ``details``: one Meaning each;
-    ``example``: an input on which meanings disagree, with each meaning's computed score (or None)."""
+    """What a name means. ``meanings``: list of (alias, canonical id) pairs, one per name; ``details``: one Meaning
+    each; ``groups``: the distinct behaviors, names sharing a canonical ID grouped as one (MeaningGroup);
+    ``example``: an input on which meanings differ materially, with each alias's computed score (``scores``) and
+    each distinct behavior's (``by_meaning``); ``more_examples``: further inputs, until every pair of behaviors
+    that some probe separates is shown separated; ``rounding_only``: pairs whose scores differ on the probes by
+    float rounding alone (compared with math.isclose at REL_TOL / ABS_TOL)."""
 
     query: str
     meanings: list[tuple[str, str]] = field(default_factory=list)
     details: list[Meaning] = field(default_factory=list)
     example: dict | None = None
     notes: list[str] = field(default_factory=list)
+    groups: list[MeaningGroup] = field(default_factory=list)
+    more_examples: list[dict] = field(default_factory=list)
+    rounding_only: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        if not self.groups:  # one group per canonical ID among the details, in the details' order
+            members = {d.alias: d for d in self.details}
+            self.groups = [MeaningGroup(names, m.id, [members[n] for n in names])
+                           for names, m in group_by_id((d.alias, d) for d in self.details)]
 
     def __str__(self) -> str:
+        groups = self.groups
+        # the choice-text convention matters here only when the harnesses compared feed different texts
+        show_input = len({m.input for m in self.details if m.input}) > 1
         lines = [f"{self.query!r}"]
-        if len(self.details) > 1:
-            lines[0] += f" means {len(self.details)} different things:"
-        for m in self.details:
-            head = m.alias if m.alias == m.resolves_to else f"{m.alias} (= {m.resolves_to})"
-            lines.append("")
-            lines.append(f"  {head}")
-            if m.summary:
-                lines.append(f"    {m.summary}")
-            lines.append(f"    id: {m.id}")
-            if m.verified:
-                lines.append(f"    verified: {m.verified}")
-            for i, s in enumerate(m.steps, 1):
-                lines.append(f"    {i}. {s}")
-        if self.example:
-            ex = self.example
-            lines.append("")
-            if "prediction" in ex:
-                lines.append(f"  Example where they differ: prediction={ex['prediction']!r}, reference={ex['reference']!r}")
-            else:
-                lines.append(f"  Example where they differ: {ex['input']}")
-            for alias, s in ex["scores"].items():
-                lines.append(f"    {alias}: {s}")
+        if len(groups) > 1:
+            lines[0] += f" means {len(groups)} different things"
+            if len(self.details) > len(groups):
+                lines[0] += f" ({len(self.details)} names)"
+            lines[0] += ":"
         elif len(self.details) > 1:
+            lines[0] += f": {len(self.details)} names for one thing:"
+        for g in groups:
             lines.append("")
-            lines.append("  No probe input separates these meanings.")
+            if len(g.members) == 1:
+                m = g.members[0]
+                lines.append(f"  {_head(m)}")
+                if m.summary:
+                    lines.append(f"    {m.summary}")
+                lines.append(f"    id: {g.id}")
+                if m.verified:
+                    lines.append(f"    verified: {m.verified}")
+                if m.input and show_input:
+                    lines.append(f"    input: {m.input}")
+            else:
+                lines.append(f"  {g.label}")
+                lines.append(f"    id: {g.id}")
+                for m in g.members:
+                    lines.append(f"    {_head(m)}: {m.summary}" if m.summary else f"    {_head(m)}")
+                    if m.verified:
+                        lines.append(f"      verified: {m.verified}")
+                    if m.input and show_input:
+                        lines.append(f"      input: {m.input}")
+            for i, s in enumerate(g.steps, 1):
+                lines.append(f"    {i}. {s}")
+        for n, ex in enumerate([self.example] + self.more_examples if self.example else []):
+            lines.append("")
+            title = "Example where they differ" if n == 0 else "Another example, where " + "; ".join(
+                f"{a} and {b}" for a, b in ex.get("separates", ())) + " differ"
+            if "prediction" in ex:
+                lines.append(f"  {title}: prediction={ex['prediction']!r}, reference={ex['reference']!r}")
+            else:
+                lines.append(f"  {title}: {ex['input']}")
+            shown: dict = {}
+            for label, s in (ex.get("by_meaning") or ex["scores"]).items():
+                twin = next((k for k, v in shown.items() if repr(v) != repr(s) and same_score(v, s)), None)
+                lines.append(f"    {label}: {s}" + (f"  (= {twin} up to float rounding)" if twin else ""))
+                shown[label] = s
+            for line in ex.get("inputs_explain", ()):
+                lines.append(f"    {line}")
+        if not self.example and len(groups) > 1:
+            lines.append("")
+            lines.append("  No probe input separates these meanings materially.")
+        for r in self.rounding_only:
+            lines.append(f"  note: {r['a']} and {r['b']} differ only by float rounding on the probes (e.g. "
+                         f"{r['a_score']!r} vs {r['b_score']!r} on {r['input']}); scores are compared with "
+                         f"math.isclose(rel_tol={REL_TOL:g}, abs_tol={ABS_TOL:g})")
         for n in self.notes:
             lines.append(f"  note: {n}")
         return "\n".join(lines)
+
+
+def _head(m: Meaning) -> str:
+    return m.alias if m.alias == m.resolves_to else f"{m.alias} (= {m.resolves_to})"
 
 
 def _metric_steps(metric) -> list[str]:
@@ -121,10 +199,38 @@ def verification(alias) -> str:
     return f"against {pkg} on {v['n']:,} inputs, 0 mismatches"
 
 
+def same_score(a, b) -> bool:
+    """True when two computed scores agree materially: numbers within math.isclose(rel_tol=REL_TOL,
+    abs_tol=ABS_TOL) (two NaNs agree), anything else (an error text, None) by equality."""
+    number = (int, float)
+    if isinstance(a, number) and isinstance(b, number) and not isinstance(a, bool) and not isinstance(b, bool):
+        if a != a or b != b:
+            return a != a and b != b
+        return math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+    return repr(a) == repr(b)
+
+
+def group_by_id(pairs) -> list[tuple[list[str], object]]:
+    """[(label, metric)] -> [(labels, metric)]: labels whose metrics have one canonical ID are one meaning (shown
+    as ``"A = B"``), in first-seen order. explain and diff both group with this."""
+    by_id: dict = {}
+    for label, m in pairs:
+        by_id.setdefault(m.id, ([], m))[0].append(label)
+    return list(by_id.values())
+
+
+def _input_words(alias) -> str:
+    """Multiple choice: the choice texts the harness's tasks pass the metric, with an example."""
+    p = alias.choice_text_prefix
+    how = "with a leading space" if p == " " else (f"starting with {p!r}" if p else "without a leading space")
+    return f"choice texts as {alias.harness}'s tasks pass them: {how} ({p + 'Paris'!r})"
+
+
 def _meaning(alias_key: str, alias) -> Meaning:
     m = alias.make_example()
     resolved = alias.key
-    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m), verification(alias))
+    words = _input_words(alias) if getattr(m, "request_type", None) == "multiple_choice" else ""
+    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m), verification(alias), words)
 
 
 def _as_harness_sees(probe, prefix: str):
@@ -145,36 +251,135 @@ def _score_probe(metric, probe, prefix: str = ""):
         return f"error: {e}"
 
 
-def _find_example(metrics: dict, prefixes: dict | None = None) -> dict | None:
-    prefixes = prefixes or {}
-    kinds = {m.request_type for m in metrics.values()}
+@dataclass
+class _Run:
+    """One behavior as harnesses run it: one canonical ID fed one input convention (the choice-text prefix)."""
+
+    aliases: list[str]
+    metric: object
+    prefix: str
+
+    @property
+    def label(self) -> str:
+        return " = ".join(self.aliases)
+
+
+def _runs(metrics: dict, prefixes: dict) -> list[_Run]:
+    """The meanings' groups (one per canonical ID), each split by the inputs its harnesses feed it."""
+    out = []
+    for labels, m in group_by_id(metrics.items()):
+        by_prefix: dict = {}
+        for a in labels:
+            by_prefix.setdefault(prefixes.get(a, ""), []).append(a)
+        out.extend(_Run(names, m, p) for p, names in by_prefix.items())
+    return out
+
+
+def _n_clusters(values) -> int:
+    reps: list = []
+    for v in values:
+        if not any(same_score(v, r) for r in reps):
+            reps.append(v)
+    return len(reps)
+
+
+def _find_examples(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[dict]]:
+    """(examples, rounding_only). The first example is the probe separating the most behaviors materially; each
+    further one separates pairs that no earlier example separates, until every pair that some probe separates is
+    shown (at most ``limit`` examples). ``rounding_only``: pairs that differ on some probe, but only by float
+    rounding on every probe."""
+    kinds = {r.metric.request_type for r in runs}
     if len(kinds) > 1:  # compare within the larger family; the others are a different kind of metric
-        fams = {}
-        for a, m in metrics.items():
-            fams.setdefault(m.request_type, {})[a] = m
-        metrics = max(fams.values(), key=len)
-        kinds = {next(iter(metrics.values())).request_type}
-    if kinds == {"multiple_choice"}:
-        probes = _choice_probes()
+        fams: dict = {}
+        for r in runs:
+            fams.setdefault(r.metric.request_type, []).append(r)
+        runs = max(fams.values(), key=lambda rs: sum(len(r.aliases) for r in rs))
+        kinds = {runs[0].metric.request_type}
+    if len(runs) < 2:
+        return [], []
+    probes = _choice_probes() if kinds == {"multiple_choice"} else PROBES
+    table = [[_score_probe(r.metric, probe, r.prefix) for r in runs] for probe in probes]
+    pairs = [(i, j) for i in range(len(runs)) for j in range(i + 1, len(runs))]
+    separates = [{(i, j) for i, j in pairs if not same_score(row[i], row[j])} for row in table]
+    separable = set().union(*separates)
+    rounding_only = []
+    for i, j in pairs:
+        if (i, j) in separable:
+            continue
+        for p, row in enumerate(table):
+            if repr(row[i]) != repr(row[j]):
+                rounding_only.append({"a": runs[i].label, "b": runs[j].label, "a_score": row[i], "b_score": row[j],
+                                      "input": _probe_words(probes[p])})
+                break
+    examples: list[dict] = []
+    covered: set = set()
+    while covered != separable and len(examples) < limit:
+        if not examples:
+            key = lambda p: (_n_clusters(table[p]), len(separates[p]))  # noqa: E731
+        else:
+            key = lambda p: len(separates[p] - covered)  # noqa: E731
+        best = max(range(len(probes)), key=lambda p: (key(p), -p))  # ties: the first probe
+        new = separates[best] - covered
+        ex = _example(runs, probes[best], table[best])
+        # the first example is shown whole; each later one names the pairs it adds
+        ex["separates"] = [(runs[i].label, runs[j].label) for i, j in sorted(new)] if examples else []
+        examples.append(ex)
+        covered |= new
+    return examples, rounding_only
+
+
+def _note_inputs(exp: Explanation, group: MeaningGroup, runs: list[_Run], examples: list[dict]) -> None:
+    """A group whose harnesses feed its one ID different inputs: say so, and whether the scores then differ."""
+    if len(runs) < 2:
+        return
+    fed = ", ".join(f"{r.label} gets {r.prefix + 'Paris'!r}" for r in runs)
+    labels = {r.label for r in runs}
+    shown = any(set(ex["by_meaning"]) >= labels and _n_clusters([ex["by_meaning"][x] for x in labels]) > 1
+                for ex in examples)
+    head = f"{group.label} is one canonical ID, but the harnesses' tasks give it different choice texts ({fed})"
+    if shown:
+        exp.notes.append(head + "; on the same task the scores differ: see the example")
     else:
-        probes = PROBES
-    best = None
-    for probe in probes:
-        scores = {a: _score_probe(m, probe, prefixes.get(a, "")) for a, m in metrics.items()}
-        distinct = len({repr(s) for s in scores.values()})
-        if distinct > 1 and (best is None or distinct > best[0]):
-            best = (distinct, probe, scores)
-    if best is None:
-        return None
-    _, probe, scores = best
+        exp.notes.append(head + "; on every probe task, each harness's texts give the same score")
+
+
+def _probe_words(probe) -> str:
     if isinstance(probe, tuple):
-        return {"prediction": probe[0], "reference": probe[1], "scores": scores}
-    shown = {a: _as_harness_sees(probe, prefixes.get(a, "")).texts for a in metrics}
-    desc = f"logprobs={list(probe.logprobs)}, gold={probe.gold}, token_counts={list(probe.token_counts or ())}"
+        return f"prediction={probe[0]!r}, reference={probe[1]!r}"
+    return f"a task with choices {list(probe.texts or ())}"
+
+
+def _example(runs: list[_Run], probe, row: list) -> dict:
+    by_meaning = {r.label: s for r, s in zip(runs, row)}
+    scores = {a: s for r, s in zip(runs, row) for a in r.aliases}
+    if isinstance(probe, tuple):
+        return {"prediction": probe[0], "reference": probe[1], "scores": scores, "by_meaning": by_meaning}
+    # A choice probe is one task question: the choices as the task defines them, each harness's texts from them.
+    shown = {r.label: list(_as_harness_sees(probe, r.prefix).texts or ()) for r in runs}
+    desc = (f"one task question with choices {list(probe.texts or ())} as the task defines them, "
+            f"logprobs={list(probe.logprobs)}, gold={probe.gold}, token_counts={list(probe.token_counts or ())}")
     if probe.unconditioned_logprobs:
         desc += f", unconditioned_logprobs={list(probe.unconditioned_logprobs)}"
-    texts = "; ".join(f"{a} sees texts={list(t)}" for a, t in shown.items())
-    return {"input": f"{desc}; {texts}", "scores": scores}
+    desc += "; " + "; ".join(f"{label} sees texts={t}" for label, t in shown.items())
+    ex = {"input": desc, "choices": list(probe.texts or ()), "texts": shown, "scores": scores,
+          "by_meaning": by_meaning, "cross": {}, "inputs_explain": []}
+    # Runs fed different texts: score each on the other's texts, to tell a difference of inputs from one of metrics.
+    for i, a in enumerate(runs):
+        for b, sb in zip(runs[i + 1:], row[i + 1:]):
+            if a.prefix == b.prefix or same_score(row[i], sb):
+                continue
+            a_on_b = _score_probe(a.metric, probe, b.prefix)
+            ex["cross"][f"{a.label} on the texts of {b.label}"] = a_on_b
+            if a.metric.id == b.metric.id:
+                why = "one canonical ID: the difference is the choice texts each harness passes"
+            elif same_score(a_on_b, sb):
+                why = ("on this task the difference comes from the choice texts each harness passes, "
+                       "not from the metrics")
+            else:
+                why = "the metrics differ as well as the texts"
+            ex["inputs_explain"].append(f"{a.label} given the texts of {b.label} ({shown[b.label]}) scores "
+                                        f"{a_on_b}: {why}")
+    return ex
 
 
 def _matching_aliases(query: str):
@@ -196,7 +401,33 @@ def _matching_aliases(query: str):
             newest = table.get(f"{a.harness}:{a.name}")
             if newest is not a and a.make_example().id not in {h.make_example().id for h in hits.values()}:
                 hits[key] = a
-    return hits
+    return hits or _task_rows(q, table)
+
+
+def _task_rows(q: str, table) -> dict:
+    """A task name ("gsm8k"): the shipped aliases of its rows (``lm_eval:gsm8k/strict-match``, ...), newest
+    versions only. Reading the installed task config itself is ``evalmetrics explain --lm-eval-task NAME``."""
+    from .registry import is_versioned
+
+    return {k: a for k, a in table.items() if not is_versioned(k) and a.name.lower().startswith(q + "/")}
+
+
+def _with_task_names(err, name: str):
+    """UnknownMetric whose suggestions also hold the closest task names among the shipped task aliases."""
+    import difflib
+
+    from .registry import aliases
+
+    tasks = sorted({a.name.split("/")[0] for a in aliases().values() if "/" in a.name})
+    close = [t for t in difflib.get_close_matches(name.strip().lower(), tasks, n=3, cutoff=0.6)
+             if t not in err.suggestions]
+    return UnknownMetric(name, list(err.suggestions) + close) if close else err
+
+
+def _note_task(exp, name: str, hits: dict):
+    if hits and all(a.name.lower().startswith(name.strip().lower() + "/") for a in hits.values()):
+        exp.notes.insert(0, f"{name!r} is a task name: these are its reported rows as shipped aliases (the whole "
+                            f"task config: evalmetrics explain --lm-eval-task {name.strip()})")
 
 
 def explain(name: str) -> Explanation:
@@ -209,8 +440,10 @@ def explain(name: str) -> Explanation:
     >>> e.example["scores"]["helm:quasi_exact_match"] != e.example["scores"]["lighteval:quasi_exact_match"]
     True
     """
-    from .registry import get, is_versioned, resolve_alias
+    from .registry import get, is_versioned, name_expected, resolve_alias
 
+    if not isinstance(name, str):
+        raise InvalidInput(name_expected(name), field="name")
     alias = resolve_alias(name)
     if alias is not None:
         mean = _meaning(name, alias)
@@ -227,11 +460,16 @@ def explain(name: str) -> Explanation:
     if hits:
         details = [_meaning(k, a) for k, a in sorted(hits.items())]
         exp = Explanation(name, [(d.alias, d.id) for d in details], details)
+        _note_task(exp, name, hits)
         metrics = {k: a.make_example() for k, a in sorted(hits.items())}
-        if len({m.id for m in metrics.values()}) > 1:
-            exp.example = _find_example(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
-        if len({m.id for m in metrics.values()}) == 1:
+        runs = _runs(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
+        examples, exp.rounding_only = _find_examples(runs)
+        if examples:
+            exp.example, exp.more_examples = examples[0], examples[1:]
+        if len(exp.groups) == 1:
             exp.notes.append("all these names compute the same thing: " + next(iter(metrics.values())).id)
+        for g in exp.groups:
+            _note_inputs(exp, g, [r for r in runs if r.metric.id == g.id], examples)
         kinds = {m.request_type for m in metrics.values()}
         if len(kinds) > 1:
             exp.notes.append(
@@ -245,7 +483,10 @@ def explain(name: str) -> Explanation:
             if d.alias != d.resolves_to and not is_versioned(d.alias) and len(HARNESS_VERSIONS.get(harness, ())) > 1:
                 exp.notes.append(f"{d.alias} resolves to {d.resolves_to} (the newest version with this name)")
         return exp
-    unit = get(name)  # raises UnknownMetric with suggestions
+    try:
+        unit = get(name)  # raises UnknownMetric with suggestions
+    except UnknownMetric as e:
+        raise _with_task_names(e, name) from None
     steps = _metric_steps(unit) if hasattr(unit, "score") else [unit.describe()]
     mean = Meaning(unit.id, unit.id, unit.id, type(unit).summary, steps)
     return Explanation(name, [(unit.id, unit.id)], [mean])

@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from . import _regex
 from .errors import InvalidConfig, InvalidInput
-from .units import Step, enum, flag, integer, register, steps, text
+from .units import Step, flag, integer, register, steps, text
 
 __all__ = [
     "RegexExtract",

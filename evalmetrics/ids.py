@@ -14,7 +14,12 @@ Grammar (whitespace between tokens is ignored when parsing; rendering emits ``",
   as its bare NAME.
 * ``@N`` is the unit's definition revision. It is omitted when N is 1; a parsed NAME without ``@`` means
   revision 1. A revision the installed version no longer implements is a ParseError, never a silent upgrade.
-* Choice-valued fields (enums) render as bare words; free text always renders as a quoted string.
+  A bare NAME (no arguments) of a unit that has fields is not a whole ID but the catalog entry: that unit with
+  its defaults at the installed revision (``math_equivalence``).
+* Choice-valued fields (enums) render as bare words; free text always renders as a quoted string. A word names
+  the behavior, direction included (``exact_match(mode=prediction_starts_with_reference)``). A word renamed for
+  clarity keeps its earlier spelling as an input (``mode=prefix`` parses to the same behavior and renders in the
+  new spelling): a rename changes no output, so it keeps the revision, and a saved ID keeps its meaning.
 * A unit may pair two fields (the prediction-side and reference-side step lists of a metric): when both hold the
   same value they render once under a shared name (``normalize=[...]``), otherwise separately (``pred=[...],
   ref=[...]``). Parsing accepts either form.
@@ -268,19 +273,25 @@ def parse(text: str):
 # ---------------------------------------------------------------------------------------------- building
 
 
-def build(node, text: str, lookup) -> Any:
-    """Turn a parsed node into a unit. ``lookup(name)`` returns the unit class registered under ``name``."""
-    if isinstance(node, Word):
+def build(node, text: str, lookup, suggest=None) -> Any:
+    """Turn a parsed node into a unit. ``lookup(name)`` returns the unit class registered under ``name`` (None:
+    unknown); ``suggest(name)``, if given, lists close known names for the ``UnknownMetric`` error."""
+    bare = isinstance(node, Word)
+    if bare:
         node = Call(node.name, None, (), node.pos)
     if not isinstance(node, Call):
         raise ParseError("expected a unit", text, 0)
     cls = lookup(node.name)
     if cls is None:
         from .errors import UnknownMetric
-        from .registry import _suggest
 
-        raise UnknownMetric(node.name, _suggest(node.name))
+        raise UnknownMetric(node.name, suggest(node.name) if suggest is not None else ())
     rev = 1 if node.revision is None else node.revision
+    if bare and any(f.metadata.get("id", True) for f in dataclasses.fields(cls)):
+        # A bare NAME of a unit that renders with arguments is never a whole ID: it names the catalog entry (its
+        # defaults at the installed revision). A unit without fields renders as its bare NAME, so there the rule
+        # "no @ means revision 1" holds.
+        rev = cls.revision
     if rev != cls.revision:
         raise ParseError(
             f"{node.name!r} revision {rev} is not implemented by this version of evalmetrics "
@@ -294,7 +305,7 @@ def build(node, text: str, lookup) -> Any:
     for key, value, kpos in node.args:
         if merge and key == merge[0]:
             f = fields[merge[1]]
-            v = _convert(value, f.metadata, text, kpos, lookup)
+            v = _convert(value, f.metadata, text, kpos, lookup, suggest)
             kwargs[merge[1]] = v
             kwargs[merge[2]] = v
             continue
@@ -302,14 +313,14 @@ def build(node, text: str, lookup) -> Any:
             raise ParseError(
                 f"{node.name!r} has no parameter {key!r} (parameters: {', '.join(fields)})", text, kpos
             )
-        kwargs[key] = _convert(value, fields[key].metadata, text, kpos, lookup)
+        kwargs[key] = _convert(value, fields[key].metadata, text, kpos, lookup, suggest)
     try:
         return cls(**kwargs)
     except InvalidConfig as e:
         raise ParseError(f"invalid {node.name!r}: {e}", text, node.pos) from None
 
 
-def _convert(value, meta, text, pos, lookup):
+def _convert(value, meta, text, pos, lookup, suggest=None):
     kind = meta.get("kind")
     if kind == "enum":
         if isinstance(value, Word):
@@ -324,10 +335,10 @@ def _convert(value, meta, text, pos, lookup):
         if kind == "unit":
             if value is None:
                 return None
-            return build(value, text, lookup)
+            return build(value, text, lookup, suggest)
         if not isinstance(value, tuple):
             raise ParseError("expected a list of steps", text, pos)
-        return tuple(build(v, text, lookup) for v in value)
+        return tuple(build(v, text, lookup, suggest) for v in value)
     if kind == "strs":
         if not isinstance(value, tuple) or not all(isinstance(v, str) for v in value):
             raise ParseError("expected a list of quoted strings", text, pos)

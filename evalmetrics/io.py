@@ -22,7 +22,7 @@ from typing import Iterator
 
 from .errors import InvalidInput
 
-__all__ = ["read_rows", "detect_format", "count_rows", "log_kind", "lm_eval_filters"]
+__all__ = ["read_rows", "read_text", "detect_format", "count_rows", "log_kind", "lm_eval_filters"]
 
 FORMATS = ("jsonl", "csv", "parquet", "datasets")
 
@@ -156,14 +156,47 @@ def _from_lighteval(row: dict, i: int) -> dict:
     return out
 
 
+def _utf8_lines(f, path: str) -> Iterator[tuple[int, str]]:
+    """(line number, text) for each line of the binary file ``f``, decoded as strict UTF-8 (a leading byte order
+    mark is kept, as Python's "utf-8" codec keeps it). Bytes that are not UTF-8 are an InvalidInput naming the
+    file, the line and the byte offset, never a bare UnicodeDecodeError."""
+    offset = 0
+    for lineno, raw in enumerate(f, 1):
+        try:
+            yield lineno, raw.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _not_utf8(path, lineno, offset + e.start, e.start + 1, raw[e.start:e.end], e.reason) from None
+        offset += len(raw)
+
+
+def _not_utf8(path, lineno, offset, column, bad: bytes, reason: str) -> InvalidInput:
+    return InvalidInput(
+        f"{path}:{lineno}: not valid UTF-8 at byte offset {offset} (column {column} of the line: bytes "
+        f"{bad.hex(' ')}, {reason}); evalmetrics reads text files as UTF-8: convert the file first, e.g. "
+        "iconv -f latin1 -t utf-8 IN > OUT", field="data")
+
+
+def read_text(path: str) -> str:
+    """The whole text file at ``path`` decoded as UTF-8; bytes that are not UTF-8 are an InvalidInput naming the
+    file, the line and the byte offset (for readers of whole files: task YAMLs, task modules)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        start = data.rfind(b"\n", 0, e.start) + 1
+        raise _not_utf8(path, data.count(b"\n", 0, e.start) + 1, e.start, e.start - start + 1,
+                        data[e.start:e.end], e.reason) from None
+
+
 def _raw_rows(path: str, fmt: str | None = None) -> Iterator[dict]:
     if not os.path.exists(path):
         raise InvalidInput(f"no such file or folder: {path}", field="data")
     fmt = fmt or detect_format(path)
     if fmt == "jsonl":
-        with open(path, encoding="utf-8") as f:
+        with open(path, "rb") as f:
             i = 0
-            for lineno, line in enumerate(f, 1):
+            for lineno, line in _utf8_lines(f, path):
                 if not line.strip():
                     continue
                 try:
@@ -175,9 +208,10 @@ def _raw_rows(path: str, fmt: str | None = None) -> Iterator[dict]:
                 yield row
                 i += 1
     elif fmt == "csv":
-        with open(path, encoding="utf-8", newline="") as f:
+        with open(path, "rb") as f:
             dialect = "excel-tab" if path.lower().endswith(".tsv") else "excel"
-            yield from csv.DictReader(f, dialect=dialect)
+            # csv reads the decoded lines with their endings, as from a file opened with newline="".
+            yield from csv.DictReader((line for _, line in _utf8_lines(f, path)), dialect=dialect)
     elif fmt == "parquet":
         import pyarrow.parquet as pq
 

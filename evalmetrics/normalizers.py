@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from . import _regex
+from ._packages import pip_extra
 from .errors import InvalidConfig, InvalidInput
 from .units import REQUIRED, Step, enum, flag, no_id, pairs, register, run_steps, steps, text, texts
 
@@ -831,7 +832,7 @@ def _spacy_tokenizer(language: str, segmenter: str):
     except ImportError:
         raise InvalidConfig(
             "word_tokenize(tokenizer=spacy) delegates to the spaCy package, which is not installed: "
-            "pip install 'evalmetrics[multilingual]'"
+            + pip_extra("multilingual")
         ) from None
     try:
         if segmenter == "default":
@@ -850,7 +851,7 @@ class WordTokenize(Normalizer):
 
     ``tokenizer=whitespace``: Python's ``str.split()``. ``tokenizer=spacy``: the tokenizer of spaCy's blank
     (rule-based, model-free) pipeline for ``language`` (a spaCy code, e.g. ``fr``), delegated to the spaCy package
-    (``pip install evalmetrics[multilingual]``); ``segmenter=jieba`` selects spaCy's jieba word segmenter for
+    (extra ``multilingual``); ``segmenter=jieba`` selects spaCy's jieba word segmenter for
     Chinese. This is the word splitting of lighteval's multilingual normalizer (``get_word_tokenizer``).
 
     >>> WordTokenize().apply("  l'homme  est là ")

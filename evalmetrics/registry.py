@@ -1,13 +1,13 @@
 """Name resolution: canonical IDs, harness aliases, and the catalog of everything shipped."""
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from dataclasses import dataclass
 
 from . import ids
-from .errors import InvalidConfig, ParseError, UnknownMetric
+from .errors import InvalidConfig, InvalidInput, ParseError, UnknownMetric
+from .suggest import close_names
 from .units import UNITS
 
 __all__ = ["get", "catalog", "resolve_alias", "aliases", "is_versioned", "CatalogEntry"]
@@ -33,6 +33,13 @@ def _alias_table():
     return table
 
 
+def name_expected(value) -> str:
+    """The message for a metric name that is not a string (get, explain)."""
+    got = "None" if value is None else f"{type(value).__name__} {value!r}"[:120]
+    return ("expected a metric name as a string: a harness alias such as 'lm_eval:acc', a canonical ID "
+            f"(a metric's .id), or a common name such as 'acc' (get also takes a metric object); got {got}")
+
+
 def is_versioned(key: str) -> bool:
     """True for ``harness@version:name`` keys (a name may itself contain "@", e.g. ``maj@64``)."""
     return "@" in key.split(":", 1)[0]
@@ -49,18 +56,13 @@ def resolve_alias(name: str):
 
 
 def _ensure_units():
-    from . import extractors, mathstrings, metrics, normalizers  # noqa: F401  (registration side effect)
-    from .metrics import choice, drop, sampling, sets, textgen  # noqa: F401
+    from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
+    from .metrics import choice, drop, mathstrings, sampling, sets, textgen  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:
     _ensure_units()
-    pool = list(_alias_table()) + list(UNITS)
-    base = name.split("(")[0].strip()
-    found = difflib.get_close_matches(base, pool, n=n, cutoff=0.6)
-    if ":" not in base:
-        found += [k for k in pool if k.endswith(":" + base) and k not in found][: n]
-    return found[:n]
+    return close_names(name, list(_alias_table()) + list(UNITS), n)
 
 
 def get(name, **config):
@@ -80,7 +82,7 @@ def get(name, **config):
             raise InvalidConfig("configuration keywords apply to harness aliases, not to unit objects")
         return name
     if not isinstance(name, str):
-        raise UnknownMetric(repr(name))
+        raise InvalidInput(name_expected(name), field="name")
     alias = _alias_table().get(name)
     if alias is not None:
         return alias.make(**config)
@@ -98,7 +100,7 @@ def get(name, **config):
             raise UnknownMetric(name, _suggest(name)) from None
         raise
     if isinstance(node, (ids.Word, ids.Call)):
-        return ids.build(node, name, UNITS.get)
+        return ids.build(node, name, UNITS.get, _suggest)
     raise UnknownMetric(name, _suggest(name))
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from ._lazy import np
 
-__all__ = ["Result", "mean_and_stderr", "summary_dict"]
+__all__ = ["Result", "mean_and_stderr", "summary_dict", "stderr_notes"]
 
 # The corpus figures every scored set reports (Result.to_dict, a streamed run's summary), in this order.
 SUMMARY_FIELDS = ("metric_id", "score", "stderr", "n", "n_timeouts", "aggregation", "stderr_method")
@@ -60,6 +60,43 @@ def mean_and_stderr(values: np.ndarray) -> tuple[float, float]:
     return mu, math.sqrt(var) / math.sqrt(n)
 
 
+MEAN_STDERR_METHOD = "sample standard deviation (ddof=1) / sqrt(n), sums in input order (Python's sum)"
+
+# What each harness reports as the standard error of a score, by aggregation (checked against lm-eval 0.4.13
+# lm_eval/api/metrics.py and evaluator_utils.py, lighteval 0.13.0 metrics/utils/stderr.py and
+# logging/info_loggers.py, crfm-helm 0.5.16 benchmark/metrics/statistic.py). Only lm_eval's is the same number as
+# evalmetrics' to the last bit; lighteval's differs where its np.mean (pairwise) does; HELM reports none.
+HARNESS_STDERR = {
+    "mean": {
+        "lm_eval": "lm_eval reports the same number (mean_stderr: sample stdev, ddof=1, over sqrt(n), Python sums); "
+                   "N/A for n = 1",
+        "lighteval": "lighteval reports the same formula (mean_stderr, ddof=1, over sqrt(n)) with the mean taken by "
+                     "np.mean (a pairwise sum: may differ in the last bits for fractional scores); no stderr for n = 1",
+        "helm": "HELM reports no standard error: its Stat keeps the mean and the population stddev (ddof=0) of the "
+                "per-instance values",
+    },
+    "corpus": {
+        "lm_eval": "lm_eval bootstraps it: the sample stdev (ddof=1) of the statistic over bootstrap_iters "
+                   "resamples (default 100000; random draws, so not reproduced here)",
+        "lighteval": "lighteval bootstraps it: the stdev (ddof=1) of the statistic over bootstrap_iters resamples "
+                     "(default 1000) divided by sqrt(resamples) (random draws, so not reproduced here)",
+        "helm": "HELM reports no standard error",
+    },
+}
+
+
+def stderr_notes(aggregation: str, harness: str | None = None) -> dict[str, str]:
+    """What each harness (or only ``harness``) reports as the stderr of a score aggregated by ``aggregation``.
+
+    >>> stderr_notes("mean", "helm")["helm"][:35]
+    'HELM reports no standard error: its'
+    """
+    table = HARNESS_STDERR.get("mean" if aggregation == "mean" else "corpus", {})
+    if harness is not None:
+        return {harness: table[harness]} if harness in table else {}
+    return dict(table)
+
+
 @dataclass(frozen=True)
 class Result:
     """Scores of ``n`` samples under one metric.
@@ -78,7 +115,7 @@ class Result:
     n_timeouts: int = 0
     timeout_indices: tuple = ()
     aggregation: str = "mean"
-    stderr_method: str = "sample standard deviation (ddof=1) / sqrt(n), summed left to right as lm_eval does"
+    stderr_method: str = MEAN_STDERR_METHOD
     provenance: dict = field(default_factory=dict)
 
     def ci(self, level: float = 0.95, *, method: str = "bootstrap", n_boot: int = 1000, seed: int = 0):

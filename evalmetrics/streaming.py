@@ -35,6 +35,8 @@ from typing import Any, Iterable, Iterator
 
 from ._lazy import np
 
+from json.encoder import encode_basestring_ascii as _encode_str
+
 from .errors import InvalidInput
 from .result import summary_dict
 
@@ -68,10 +70,47 @@ def state_path(details: str) -> str:
     return details + ".state.json"
 
 
-def details_line(index: int, value: float, timeout: bool) -> str:
-    """One details record, byte for byte ``json.dumps({"index": i, "score": v, "timeout": t}) + "\\n"``."""
+TRACE_KEYS = ("prediction", "reference", "reference_index")
+
+
+def details_line(index: int, value: float, timeout: bool, trace: dict | None = None) -> str:
+    """One details record, byte for byte ``json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\\n"``.
+
+    ``trace`` is the metric's ``trace`` of the sample (the processed prediction, and the processed reference that
+    decided the score with its position), in ``TRACE_KEYS`` order; None for a metric without one."""
     v = repr(value) if math.isfinite(value) else json.dumps(value)
-    return f'{{"index": {index}, "score": {v}, "timeout": {"true" if timeout else "false"}}}\n'
+    extra = "" if not trace else "".join(f', "{k}": {_json(trace[k])}' for k in TRACE_KEYS)
+    return f'{{"index": {index}, "score": {v}, "timeout": {"true" if timeout else "false"}{extra}}}\n'
+
+
+def _json(v) -> str:
+    """``json.dumps(v)``, with the common cases (text, None, an index) written directly."""
+    if v.__class__ is str:
+        return _encode_str(v)
+    if v is None:
+        return "null"
+    if v.__class__ is int:
+        return str(v)
+    return json.dumps(v)
+
+
+def has_trace(metric) -> bool:
+    """Whether ``metric`` reports a per-sample trace (``Metric.trace`` overridden)."""
+    from .metrics.base import Metric
+
+    return type(metric).trace is not Metric.trace
+
+
+def _traces(metric, args: tuple, timeouts: set) -> list:
+    """The trace of each sample of a chunk (a timed-out sample's is all None, as its score is 0)."""
+    none = dict.fromkeys(TRACE_KEYS)
+    if metric.request_type == "multiple_choice":
+        return [none if i in timeouts else metric.trace(c) for i, c in enumerate(args[0])]
+    memoized = getattr(metric, "_trace_checked", None)
+    if memoized is None:
+        return [none if i in timeouts else metric.trace(*sample) for i, sample in enumerate(zip(*args))]
+    cache: dict = {}  # processed texts, shared by the chunk's samples (each distinct text processed once)
+    return [none if i in timeouts else memoized(p, r, cache) for i, (p, r) in enumerate(zip(*args))]
 
 
 def fingerprint(path: str) -> dict:
@@ -213,9 +252,9 @@ def _check_state(state: dict, expected: dict, details: str) -> None:
             bad(f"it was started with {key} {state.get(key)!r}, this run has {expected[key]!r}")
 
 
-def _recover(details: str, spill: _Spill, timeouts: list) -> int:
-    """Keep the complete, well-formed records at the start of ``details`` (in order: record k has index k),
-    truncate the rest, and load their values. Returns how many were kept."""
+def _recover(details: str, spill: _Spill, timeouts: list, trace: bool = False) -> int:
+    """Keep the complete, well-formed records at the start of ``details`` (in order: record k has index k, with
+    the trace fields when ``trace``), truncate the rest, and load their values. Returns how many were kept."""
     k = 0
     good = 0
     with open(details, "rb") as f:
@@ -226,8 +265,9 @@ def _recover(details: str, spill: _Spill, timeouts: list) -> int:
             try:
                 rec = json.loads(line)
                 ok = (isinstance(rec, dict) and rec.get("index") == k and type(rec.get("score")) is float
-                      and type(rec.get("timeout")) is bool and line.decode() == details_line(k, rec["score"],
-                                                                                              rec["timeout"]))
+                      and type(rec.get("timeout")) is bool
+                      and (not trace or all(key in rec for key in TRACE_KEYS))
+                      and line.decode() == details_line(k, rec["score"], rec["timeout"], rec if trace else None))
             except (ValueError, UnicodeDecodeError):
                 ok = False
             if not ok:
@@ -308,6 +348,7 @@ def score_rows(
         "pred_col": pred_col,
         "ref_col": ref_col,
         "source_options": dict(source_options or {}),
+        "trace": bool(details) and has_trace(metric),
     }
     # A corpus statistic depends on every sample together: one chunk, and nothing partial to resume from.
     chunkable = getattr(type(metric), "aggregation", "mean") == "mean"
@@ -332,7 +373,9 @@ def score_rows(
                 except (OSError, ValueError) as e:
                     raise InvalidInput(f"cannot read the checkpoint {sp}: {e}", field="resume") from None
                 _check_state(old, state, details)
-                done = _recover(details, spill, timeouts) if chunkable else _restart(details)
+                # A run started before details carried traces continues without them (one format per file).
+                state["trace"] = bool(old.get("trace", False)) and state["trace"]
+                done = _recover(details, spill, timeouts, state["trace"]) if chunkable else _restart(details)
                 out = open(details, "ab")
             else:
                 if (has_details or has_state) and not (force or resume):
@@ -358,14 +401,16 @@ def score_rows(
             rows_ = list(itertools.islice(it, chunk_rows))
             if not rows_:
                 break
-            r = _compute_chunk(metric, _chunk_args(metric, rows_, done, pred_col, ref_col), done)
+            args = _chunk_args(metric, rows_, done, pred_col, ref_col)
+            r = _compute_chunk(metric, args, done)
             whole = r
             vals = np.asarray(r.per_sample, dtype=np.float64)
             t = set(r.timeout_indices)
             timeouts.extend(done + i for i in r.timeout_indices)
             prov = prov or (r.provenance, r.aggregation, r.stderr_method)
             if out is not None:
-                out.write("".join(details_line(done + i, v, i in t)
+                traces = _traces(metric, args, t) if state["trace"] else [None] * len(vals)
+                out.write("".join(details_line(done + i, v, i in t, traces[i])
                                   for i, v in enumerate(vals.tolist())).encode("utf-8"))
                 out.flush()
                 os.fsync(out.fileno())

@@ -30,14 +30,20 @@ def _meta(kind, doc, **extra):
     return {"kind": kind, "doc": doc, **extra}
 
 
-def enum(default: str, choices: tuple[str, ...], doc: str = ""):
-    """A choice among fixed words; each must be a lowercase ID NAME (rendered bare in IDs)."""
+def enum(default: str, choices: tuple[str, ...], doc: str = "", former: dict | None = None):
+    """A choice among fixed words; each must be a lowercase ID NAME (rendered bare in IDs).
+
+    ``former`` maps earlier spellings of a choice to the current one, with the same behavior: the constructor and
+    the ID parser accept them and the unit renders the current word, so a saved ID keeps its meaning."""
     import re as _re
 
-    bad = [c for c in choices if not _re.fullmatch(r"[a-z_][a-z0-9_]*", c)]
+    former = dict(former or {})
+    bad = [c for c in tuple(choices) + tuple(former) if not _re.fullmatch(r"[a-z_][a-z0-9_]*", c)]
     if bad:
         raise RuntimeError(f"enum choices must be lowercase names: {bad}")
-    return field(default=default, metadata=_meta("enum", doc, choices=tuple(choices)))
+    if set(former) & set(choices) or not set(former.values()) <= set(choices):
+        raise RuntimeError(f"former spellings must map to current choices: {former}")
+    return field(default=default, metadata=_meta("enum", doc, choices=tuple(choices), former=former))
 
 
 REQUIRED = object()
@@ -148,7 +154,13 @@ def _check(unit: str, fname: str, value: Any, meta) -> Any:
     if kind == "enum":
         choices = meta["choices"]
         if value not in choices:
-            _bad(unit, fname, "one of " + ", ".join(repr(c) for c in choices), value)
+            former = meta.get("former") or {}
+            if isinstance(value, str) and value in former:
+                return former[value]  # an earlier spelling of the same behavior
+            allowed = "one of " + ", ".join(repr(c) for c in choices)
+            if former:
+                allowed += " (earlier spellings: " + ", ".join(f"{k!r} = {v!r}" for k, v in former.items()) + ")"
+            _bad(unit, fname, allowed, value)
         return value
     if kind == "str":
         if value is None and meta.get("optional"):

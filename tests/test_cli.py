@@ -105,3 +105,26 @@ def test_python_dash_m_entry_point():
     out = subprocess.run([sys.executable, "-m", "evalmetrics", "explain", "helm:exact_match"],
                          capture_output=True, text=True, check=True).stdout
     assert "exact_match(mode=full" in out
+
+
+@pytest.mark.parametrize("metric, says", [
+    ("lighteval:exact_match", "lighteval reports the same formula"),
+    ("lm_eval:exact_match", "lm_eval reports the same number"),
+    ("helm:exact_match", "HELM reports no standard error"),
+])
+def test_issue_14_stderr_note_says_what_each_harness_reports(capsys, jsonl, metric, says):
+    code, out, _ = run(capsys, "score", "--metric", metric, "--data", str(jsonl))
+    assert code == 0 and says in out and "as lm_eval does" not in out
+    others = {"lighteval", "lm_eval", "HELM"} - {says.split()[0]}
+    assert not any(f"{o} reports" in out for o in others)  # an alias gets its own harness's note only
+    code, out, _ = run(capsys, "score", "--metric", metric, "--data", str(jsonl), "--json")
+    d = json.loads(out)
+    assert list(d["stderr_harnesses"]) == [metric.split(":")[0]] and says in d["stderr_harnesses"][metric.split(":")[0]]
+
+
+def test_stderr_notes_for_a_canonical_id_and_a_corpus_statistic(capsys, jsonl):
+    code, out, _ = run(capsys, "score", "--metric", "exact_match", "--data", str(jsonl), "--json")
+    assert set(json.loads(out)["stderr_harnesses"]) == {"lm_eval", "lighteval", "helm"}
+    code, out, _ = run(capsys, "score", "--metric", "lm_eval:bleu", "--data", str(jsonl), "--json")
+    d = json.loads(out)
+    assert d["stderr_method"].startswith("none") and "bootstrap" in d["stderr_harnesses"]["lm_eval"]

@@ -15,7 +15,8 @@ def test_version():
 def test_exact_match_object_id_round_trip_score_compute():
     m = em.ExactMatch(mode="prefix", normalize=[em.StripPunct(), em.NormalizeNumbers()])
     assert isinstance(m.id, str) and m.id.startswith("exact_match(")
-    assert "mode=prefix" in m.id and "strip_punct" in m.id and "normalize_numbers" in m.id
+    # the ID states the direction ("prefix" is the constructor's short name for it)
+    assert "mode=prediction_starts_with_reference" in m.id and "strip_punct" in m.id and "normalize_numbers" in m.id
     assert em.get(m.id) == m
     assert m.score("Yes, 1,000 of them", "Yes 1000") == 1.0
     assert m.score("No", ["Yes", "Maybe"]) == 0.0
@@ -123,7 +124,7 @@ def test_error_hierarchy():
 
 def test_math_equivalence_contract():
     m = em.MathEquivalence()
-    assert isinstance(m.id, str) and m.id.startswith("math_equivalence(")
+    assert isinstance(m.id, str) and m.id.startswith("math_equivalence@2(")
     assert em.get(m.id) == m and em.get("math_equivalence") == m
     assert m.score("so \\boxed{\\frac{1}{2}}", "0.5") == 1.0
     assert m.score("\\boxed{3}", ["1", "2"]) == 0.0

@@ -31,14 +31,204 @@ def test_ambiguous_names(name):
 
 def test_acc_norm_example_uses_each_harness_text_convention():
     e = em.explain("acc_norm")
-    assert "lighteval:acc_norm sees texts=[' a', ' abc']" in e.example["input"]
+    assert "lighteval:acc_norm = lighteval:loglikelihood_acc_norm sees texts=[' a', ' abc']" in e.example["input"]
+    assert "lm_eval:acc_norm sees texts=['a', 'abc']" in e.example["input"]
     assert e.example["scores"]["lm_eval:acc_norm"] != e.example["scores"]["lighteval:acc_norm"]
 
 
+# ------------------------------------------------------------------ issue 14 item 7: behaviors, not names
+
+
+def _distinct_ids(e):
+    return list(dict.fromkeys(cid for _, cid in e.meanings))
+
+
+@pytest.mark.parametrize("name,n_names,n_meanings", [("acc", 2, 1), ("acc_norm", 3, 2), ("exact_match", 8, 7)])
+def test_explain_counts_behaviors_not_names(name, n_names, n_meanings):
+    """The issue: 'acc' said "2 different things" for one canonical ID; acc_norm 3 for 2 IDs; exact_match 8 for 7."""
+    e = em.explain(name)
+    assert len(e.meanings) == n_names  # the public (alias, id) pairs: one per name, as before
+    assert len(_distinct_ids(e)) == n_meanings == len(e.groups)
+    assert [g.id for g in e.groups] == _distinct_ids(e)
+    for g in e.groups:  # a group is exactly the names with that ID, written "A = B"
+        assert g.names == [a for a, cid in e.meanings if cid == g.id] and g.label == " = ".join(g.names)
+        assert [m.alias for m in g.members] == g.names
+    text = str(e)
+    if n_meanings == 1:
+        assert "different things" not in text and f"{n_names} names for one thing" in text
+    else:
+        assert f"means {n_meanings} different things ({n_names} names)" in text
+    for g in e.groups:
+        if len(g.names) > 1:
+            assert f"\n  {g.label}\n" in text
+
+
+def test_groups_are_labelled_as_diff_labels_them(tmp_path):
+    """One grouping, one place: diff's meanings of a name are explain's groups (same labels)."""
+    import json
+
+    from evalmetrics.diffing import resolve_meanings
+
+    data = tmp_path / "d.jsonl"
+    data.write_text(json.dumps({"prediction": "Paris", "references": ["Paris"]}) + "\n")
+    labels, _ = resolve_meanings(str(data), name="exact_match")
+    e = em.explain("exact_match")
+    assert "hf_evaluate:exact_match = lm_eval:exact_match" in [lbl for lbl, _ in labels]
+    assert {lbl for lbl, _ in labels} <= {g.label for g in e.groups}
+
+
+def test_each_alias_keeps_its_summary_and_verification_inside_a_group():
+    e = em.explain("acc_norm")
+    (light,) = [g for g in e.groups if len(g.names) == 2]
+    assert light.names == ["lighteval:acc_norm", "lighteval:loglikelihood_acc_norm"]
+    text = str(e)
+    for m in light.members:
+        assert m.verified.startswith("against ") and m.verified in text and m.summary in text
+
+
+def _choices_as(alias, probe):
+    import dataclasses
+
+    from evalmetrics.registry import resolve_alias
+
+    prefix = resolve_alias(alias).choice_text_prefix
+    return dataclasses.replace(probe, texts=tuple(prefix + t for t in probe.texts))
+
+
+def test_same_id_on_different_inputs_is_said_and_computed():
+    """lm_eval:acc and lighteval:loglikelihood_acc: one ID, but lighteval's tasks pass ' Paris', lm_eval's 'Paris'."""
+    from evalmetrics.explain import _choice_probes
+
+    e = em.explain("acc")
+    (g,) = e.groups
+    assert g.names == ["lighteval:loglikelihood_acc", "lm_eval:acc"]
+    (note,) = [n for n in e.notes if "one canonical ID, but the harnesses' tasks give it different choice texts" in n]
+    assert "' Paris'" in note and "'Paris'" in note and "each harness's texts give the same score" in note
+    # the claim is computed: on every probe task, each harness's texts give the same score under this ID
+    for probe in _choice_probes():
+        assert em.get("lm_eval:acc").score(_choices_as("lm_eval:acc", probe)) == em.get(
+            "lighteval:loglikelihood_acc").score(_choices_as("lighteval:loglikelihood_acc", probe))
+    text = str(e)
+    assert "input: choice texts as lighteval's tasks pass them: with a leading space (' Paris')" in text
+    assert "input: choice texts as lm_eval's tasks pass them: without a leading space ('Paris')" in text
+
+
+def test_acc_norm_task_level_example_tells_inputs_from_metrics():
+    """acc_norm: on one task, lm_eval divides by len('a'), lighteval by len(' a'); given the same texts they agree,
+    so the example says the difference is the inputs. Every number shown is recomputed here."""
+    from evalmetrics.metrics.choice import Choices
+
+    e = em.explain("acc_norm")
+    ex = e.example
+    task = Choices(logprobs=[-1.0, -2.8], gold=1, texts=ex["choices"], token_counts=[1, 1])
+    assert ex["choices"] == ["a", "abc"]
+    for alias, s in ex["scores"].items():
+        assert em.get(alias).score(_choices_as(alias, task)) == s
+    light = "lighteval:acc_norm = lighteval:loglikelihood_acc_norm"
+    assert ex["by_meaning"] == {light: ex["scores"]["lighteval:acc_norm"], "lm_eval:acc_norm": ex["scores"][
+        "lm_eval:acc_norm"]}
+    (key,) = ex["cross"]
+    assert key == f"{light} on the texts of lm_eval:acc_norm"
+    assert ex["cross"][key] == em.get("lighteval:acc_norm").score(task) == ex["scores"]["lm_eval:acc_norm"]
+    assert "the difference comes from the choice texts each harness passes, not from the metrics" in str(e)
+
+
+def test_same_id_on_different_inputs_that_do_differ_gets_an_example():
+    """A char-normalized ID fed ' a' by one harness and 'a' by another differs on one task: the example shows it."""
+    from evalmetrics.explain import _find_examples, _runs
+
+    m = em.LoglikelihoodMatch(norm="char")
+    (ex,), rounding = _find_examples(_runs({"x:one": m, "y:one": m}, {"x:one": " ", "y:one": ""}))
+    assert not rounding and set(ex["by_meaning"]) == {"x:one", "y:one"}
+    assert ex["by_meaning"]["x:one"] != ex["by_meaning"]["y:one"]
+    assert any("one canonical ID: the difference is the choice texts" in line for line in ex["inputs_explain"])
+
+
+F1_ROUNDING_PROBE = ("So the answer is\n#### 1,072", "Natalia sold 48 clips.\n#### 1072")
+
+
+def test_float_rounding_is_not_a_difference(monkeypatch):
+    """The issue: explain("f1") showed helm vs squad at 0.2222222222222222 vs 0.22222222222222224 as an example
+    "where they differ". On that input they agree up to float rounding, and explain must say so."""
+    import importlib
+    import math
+
+    ex_mod = importlib.import_module("evalmetrics.explain")  # the module (em.explain is the function)
+    helm, squad = em.get("helm:f1_score"), em.get("squad:f1")
+    a, b = helm.score(*F1_ROUNDING_PROBE), squad.score(*F1_ROUNDING_PROBE)
+    assert a != b and math.isclose(a, b, rel_tol=ex_mod.REL_TOL)  # the input of the issue
+    monkeypatch.setattr(ex_mod, "PROBES", (F1_ROUNDING_PROBE,))
+    e = em.explain("f1")
+    pairs = {(r["a"], r["b"]) for r in e.rounding_only}
+    assert ("helm:f1_score", "squad:f1") in pairs and ("helm:f1_score", "squad@v1.1:f1") in pairs
+    assert "lighteval:f1_score" not in {x for p in pairs for x in p}  # it differs materially (0.1667)
+    text = str(e)
+    assert "helm:f1_score and squad:f1 differ only by float rounding" in text
+    assert "squad:f1: 0.22222222222222224  (= helm:f1_score up to float rounding)" in text
+    assert f"rel_tol={ex_mod.REL_TOL:g}" in text
+
+
+@pytest.mark.parametrize("name", AMBIGUOUS)
+def test_every_example_differs_materially(name):
+    """Each example separates the pairs it names by more than float rounding, and recomputes to what it shows."""
+    import math
+
+    from evalmetrics.explain import ABS_TOL, REL_TOL
+
+    e = em.explain(name)
+    for n, ex in enumerate([e.example] + e.more_examples if e.example else []):
+        values = list(ex["by_meaning"].items())
+        material = [(x, y) for i, (x, vx) in enumerate(values) for y, vy in values[i + 1:]
+                    if not (isinstance(vx, float) and isinstance(vy, float)
+                            and math.isclose(vx, vy, rel_tol=REL_TOL, abs_tol=ABS_TOL))]
+        assert material, f"example {n} of {name!r} separates nothing materially"
+        for x, y in ex["separates"]:
+            assert (x, y) in material
+        if "prediction" in ex:
+            for alias, s in ex["scores"].items():
+                assert em.get(alias).score(ex["prediction"], ex["reference"]) == s
+
+
+def test_f1_shows_every_separable_pair_separated():
+    e = em.explain("f1")
+    shown = set()
+    for ex in [e.example] + e.more_examples:
+        vals = ex["by_meaning"]
+        shown |= {(x, y) for x in vals for y in vals if x < y and abs(vals[x] - vals[y]) > 1e-6}
+    labels = sorted(g.label for g in e.groups)
+    assert shown == {(x, y) for x in labels for y in labels if x < y}
+    assert not e.rounding_only
+
+
+def test_cli_explain_json_has_groups(capsys):
+    import json
+
+    from evalmetrics.cli import main
+
+    assert main(["explain", "acc_norm", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert [g["names"] for g in d["groups"]] == [["lighteval:acc_norm", "lighteval:loglikelihood_acc_norm"],
+                                                 ["lm_eval:acc_norm"]]
+    assert {a for a, _ in d["meanings"]} == {"lighteval:acc_norm", "lighteval:loglikelihood_acc_norm",
+                                             "lm_eval:acc_norm"}
+
+
 def test_explain_an_id_lists_steps_in_plain_words():
-    e = em.explain("exact_match(mode=prefix, normalize=[lowercase, strip_punct])")
+    e = em.explain("exact_match(mode=prefix, normalize=[lowercase, strip_punct])")  # the earlier spelling parses
     (m,) = e.details
     assert m.steps[0].startswith("both: lowercase") and "prediction starts with reference" in m.steps[-1]
+    assert "mode=prediction_starts_with_reference" in m.id
+
+
+def test_prefix_aliases_show_the_direction_and_their_verification():
+    """Issue 14 item 9 in explain: the ID and the steps say which string starts with which; the conformance
+    record (keyed by alias) still shows each alias as verified after the ID change."""
+    e = em.explain("pem")
+    assert len(e.groups) == 2
+    for m in e.details:
+        assert "mode=prediction_starts_with_reference" in m.id and "mode=prefix" not in m.id
+        assert "prediction starts with reference" in m.steps[-1]
+        assert m.verified.startswith("against ") and "0 mismatches" in m.verified
 
 
 def test_versioned_alias_note():

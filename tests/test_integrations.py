@@ -15,7 +15,7 @@ import pytest
 
 import evalmetrics as em
 from evalmetrics.integrations import DIGEST_RE, catalog_metric_ids, metric_name, resolve_name
-from evalmetrics.integrations.task_reader import explain_lm_eval_task, load_task_yaml, read_lm_eval_task
+from evalmetrics.integrations.lm_eval_tasks import explain_lm_eval_task, load_task_yaml, read_lm_eval_task
 from evalmetrics.registry import resolve_alias
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -40,7 +40,7 @@ def doc_blocks():
 def test_import_evalmetrics_and_the_adapters_loads_no_harness():
     code = (
         "import sys, evalmetrics, evalmetrics.integrations, evalmetrics.integrations.lm_eval, "
-        "evalmetrics.integrations.lighteval, evalmetrics.integrations.task_reader, "
+        "evalmetrics.integrations.lighteval, evalmetrics.integrations.lm_eval_tasks, "
         "evalmetrics.integrations.lighteval_tasks; "
         "print(','.join(m for m in ('lm_eval', 'lighteval', 'torch', 'transformers', 'datasets', 'yaml') "
         "if m in sys.modules))"
@@ -108,8 +108,8 @@ def test_digest_names_are_fixed_comma_free_and_resolve_back():
     assert metric_name("greedy_match") == "em_855059921c"
     assert metric_name("squad:f1") == "em_de7f09accb"
     contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
-    assert metric_name(contains) == metric_name(contains.id) == "em_c7e6aa102e"
-    assert resolve_name("em_c7e6aa102e") == contains.id
+    assert metric_name(contains) == metric_name(contains.id) == "em_0685bfbc7b"
+    assert resolve_name("em_0685bfbc7b") == contains.id
     ids = catalog_metric_ids()
     assert len(ids) > 40
     digests = {}
@@ -171,6 +171,9 @@ def _alias_id(key, **config):
     (("drop", "default.yaml"), ("f1", "none"), "lm_eval:drop/f1", "text"),
     (("squadv2", "squadv2.yaml"), ("exact", "none"), "lm_eval:squadv2/exact", "text"),
     (("squadv2", "squadv2.yaml"), ("f1", "none"), "lm_eval:squadv2/f1", "text"),
+    # issue 14 item 3: minerva_math's process_results hook (identified by its source hash) is the shipped aliases
+    (("minerva_math", "minerva_math_algebra.yaml"), ("exact_match", "none"), "lm_eval:minerva_math/exact_match", "text"),
+    (("minerva_math", "minerva_math_algebra.yaml"), ("math_verify", "none"), "lm_eval:minerva_math/math_verify", "text"),
 ])
 def test_reader_on_lm_eval_yaml_copies(path, row, alias, form):
     r = read_lm_eval_task(_copy(*path)).get(*row)
@@ -182,8 +185,6 @@ def test_reader_on_lm_eval_yaml_copies(path, row, alias, form):
 
 @pytest.mark.parametrize("path, row, why", [
     (("truthfulqa", "truthfulqa_mc2.yaml"), ("acc", "none"), "truthfulqa/utils.py:process_results_mc2"),
-    (("minerva_math", "minerva_math_algebra.yaml"), ("exact_match", "none"), "minerva_math/utils.py"),
-    (("minerva_math", "minerva_math_algebra.yaml"), ("math_verify", "none"), "minerva_math/utils.py"),
     (("squadv2", "squadv2.yaml"), ("best_f1", "none"), "squadv2/task.py:SQuAD2"),
 ])
 def test_reader_says_not_reproduced(path, row, why):
@@ -284,21 +285,23 @@ def test_explain_lm_eval_task_text():
 def test_docs_examples_without_harness(without):
     without("lm_eval", "lighteval")
     blocks = [code for lang, tag, code in doc_blocks() if lang == "python" and tag == "# run: without-harness"]
-    assert len(blocks) == 2
+    assert len(blocks) == 3
     buf = io.StringIO()
     with contextlib.redirect_stdout(buf):
         for code in blocks:
             exec(compile(code, DOC, "exec"), {})
     lines = buf.getvalue().splitlines()
     assert "needs the 'lm_eval' package" in lines[0] and "pip install 'lm-eval==0.4.13'" in lines[0]
-    assert lines[1:] == ["em_de7f09accb", em.get("squad:f1").id, "em_c7e6aa102e"]
+    contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
+    assert lines[1:4] == ["em_de7f09accb", em.get("squad:f1").id, "em_0685bfbc7b"]
+    assert lines[4:] == [f"- metric: !function 'evalmetrics.integrations.lm_eval.{contains.id}'",
+                         "evalmetrics.integrations.lm_eval.helm@0%2E5:quasi_exact_match"]
 
 
 def test_docs_yaml_tasks_read_back():
     """The docs' task YAMLs, read by the task reader: every row is reproduced and names what it computes."""
     import yaml  # noqa: F401  (the reader needs it)
 
-    metric_name("exact_match(mode=contains, normalize=[lowercase(method=python)], combine=max)")
     files = {tag[len("# file: "):]: code for lang, tag, code in doc_blocks() if tag.startswith("# file: ")}
     assert {"my_tasks/em_qa.yaml", "my_tasks/em_mc.yaml", "my_tasks/em_qa_multi.yaml", "my_tasks/utils.py",
             "my_tasks/lighteval_tasks.py"} <= set(files)
@@ -314,15 +317,15 @@ def test_docs_yaml_tasks_read_back():
         assert qa.get("lm_eval:exact_match", "strict").id == qa.get("exact_match", "strict").id
         assert qa.get("helm:quasi_exact_match", "raw").list_alias == "helm:quasi_exact_match"
         contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
-        row = qa.get("em_c7e6aa102e", "raw")
+        row = qa.get("em_0685bfbc7b", "raw")
         assert row.list_id == contains.id
         assert row.id == em.ExactMatch(mode="contains", pred=[em.Lowercase()],
                                        ref=[em.ListLiteralRender(), em.Lowercase()]).id
         # !function evalmetrics.integrations.lm_eval.em_<hex> resolves to the catalog metric.
         assert qa.get("em_de7f09accb", "raw").reproduced
         # utils.prefix_match = metric_function("<ID>") is read statically, under the name lm_eval reports.
-        prefix = qa.get("em_42e84cf359", "strict")
-        assert em.get(prefix.list_id).mode == "prefix"
+        prefix = qa.get("em_ab8ab26517", "strict")
+        assert em.get(prefix.list_id).mode == "prediction_starts_with_reference"
         mc = read_lm_eval_task(os.path.join(d, "my_tasks", "em_mc.yaml"))
         assert all(r.reproduced for r in mc.readings), [r.lines() for r in mc.readings]
         assert mc.get("lm_eval:acc_norm").id == mc.get("acc_norm").id
@@ -389,3 +392,178 @@ def test_reader_prefers_the_alias_named_after_the_task():
     r = read_lm_eval_task({"task": "mmlu_flan_n_shot_generative_anatomy", **cfg}).get("exact_match", "strict-match")
     assert r.alias == "lm_eval:mmlu_flan_n_shot_generative/strict-match"
     assert "lm_eval:bbh_fewshot" in r.same_as  # the same pipeline, under bbh's name too
+
+
+# ---------------------------------------------------------------------------------------------- issue 14
+
+
+def test_function_spec_carries_every_catalog_id_through_lm_eval_s_last_dot_split():
+    """Item 4: the !function reference holds the ID (or alias key) with '%' and '.' escaped, so lm_eval 0.4.13's
+    ``qual.rpartition('.')`` gives back our module and the whole ID, for every shipped metric."""
+    from evalmetrics.integrations.lm_eval import function_spec, spec_key
+
+    keys = list(catalog_metric_ids().values()) + ["helm@0.5:quasi_exact_match", "lm_eval:gsm8k/strict-match"]
+    assert any("." in k for k in keys) and any("%" in k for k in keys)
+    for key in keys:
+        spec = function_spec(key)
+        module, _, attr = spec.rpartition(".")
+        assert module == "evalmetrics.integrations.lm_eval" and spec_key(attr) == key, key
+
+
+def _write_task(path, entries):
+    path.write_text("task: t\noutput_type: generate_until\ndoc_to_target: '{{answer}}'\nmetric_list:\n"
+                    + "".join(f"  {e}\n" for e in entries), encoding="utf-8")
+    return path
+
+
+def _read_in_a_fresh_process(path) -> list:
+    import json
+
+    code = ("import json, sys; from evalmetrics.integrations.lm_eval_tasks import read_lm_eval_task; "
+            "print(json.dumps([r.to_dict() for r in read_lm_eval_task(sys.argv[1]).readings]))")
+    out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_task_yaml_carries_a_non_catalog_id_and_reads_back_in_a_fresh_process(tmp_path):
+    """Item 4 as the issue wrote it: a YAML naming a non-catalog metric by its digest reads back, in another process,
+    as "a digest name that is neither ..."; the same metric written with yaml_entry (its canonical ID in the file)
+    reads back as that ID there, reported under the digest name lm_eval uses."""
+    from evalmetrics.integrations.lm_eval import yaml_entry
+
+    contains = em.ExactMatch(mode="contains", normalize=[em.Lowercase()])
+    regex = em.ExactMatch(pred=[em.RegexExtract(pattern="The answer is (.*)"), em.Lowercase()], ref=[em.Lowercase()])
+    assert "." in regex.id  # escaped in the !function reference
+    (digest_only,) = _read_in_a_fresh_process(_write_task(tmp_path / "a.yaml", [f"- metric: {metric_name(contains)}"]))
+    assert not digest_only["reproduced"]
+    assert "neither a catalog metric nor named in this process" in digest_only["reason"]
+    assert "function_spec" in digest_only["reason"]  # the error says how to write it
+    rows = _read_in_a_fresh_process(_write_task(tmp_path / "b.yaml", [yaml_entry(contains), yaml_entry(regex)]))
+    assert [r["metric"] for r in rows] == [metric_name(contains), metric_name(regex)]  # lm_eval's result keys
+    assert [r["list_id"] for r in rows] == [contains.id, regex.id]
+    assert all(r["reproduced"] for r in rows)
+
+
+def test_results_table_handles_function_metrics():
+    """Item 2: results whose configs hold !function metrics as lm_eval dumps them (the function's source text):
+    the row is named as lm_eval reports it, nothing claims a Hub lookup, and the Markdown table stays one line per
+    row with escaped pipes."""
+    import inspect
+
+    from evalmetrics.integrations.lm_eval import explain_results, results_table
+    from evalmetrics.integrations.lm_eval_functions import make_function
+
+    ours = inspect.getsource(make_function("em_de7f09accb", None, "x", None))  # what lm_eval dumps for ours
+    user = "def custom(references, predictions):\n    return float(bool(references[0] or 'a|b'))\n"
+    cfg = {"task": "em_qa", "output_type": "generate_until", "doc_to_target": "{{answer}}",
+           "filter_list": [{"name": "raw", "filter": [{"function": "take_first"}]}],
+           "metric_list": [{"metric": "exact_match"}, {"metric": ours}, {"metric": user}]}
+    row = {"alias": "em_qa"}
+    for name, value in (("exact_match", 0.5), ("em_de7f09accb", 0.25), ("custom", 1.0)):
+        row[f"{name},raw"], row[f"{name}_stderr,raw"] = value, 0.1
+    results = {"results": {"em_qa": row}, "configs": {"em_qa": cfg}}
+    rows = explain_results(results)
+    assert [r.metric for r in rows] == ["exact_match", "em_de7f09accb", "custom"]
+    plain = read_lm_eval_task({**cfg, "metric_list": [{"metric": "em_de7f09accb"}]}).get("em_de7f09accb", "raw")
+    assert rows[1].id == plain.id and rows[1].id is not None  # read by the name lm_eval reported
+    assert rows[2].id is None and "user code" in rows[2].notes[0]
+    assert not any("Hub" in n or "def " in n for r in rows for n in r.notes)
+    table = results_table(results).splitlines()
+    assert len(table) == 2 + 3
+    for line in table:
+        assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
+
+
+def test_explain_lm_eval_task_collapses_repeated_steps_and_reads_well():
+    """Smaller items: gsm8k listed "remove '\\x00' from the end" five times per side; "highest the summed"."""
+    text = explain_lm_eval_task(_copy("gsm8k", "gsm8k.yaml"))
+    assert text.count("remove the characters '\\x00' from the end") == 4  # 2 rows x (prediction, reference)
+    assert "(4 times: here and after steps 4, 5 and 7)" in text
+    row = read_lm_eval_task(_copy("gsm8k", "gsm8k.yaml")).get("exact_match", "strict-match")
+    assert sum("'\\x00'" in s for s in row.steps) == 8  # the data keeps every step
+    for text in (explain_lm_eval_task(_copy("hellaswag", "hellaswag.yaml")), str(em.explain("lm_eval:acc"))):
+        assert "highest the" not in text and "highest summed log-probability" in text
+
+
+def test_task_names_are_accepted_wherever_a_task_is_meant(capsys):
+    """Item 8: em.explain("gsm8k") and diff --name gsm8k (the task's rows as shipped aliases), lm_eval task names
+    found among task folders, close names suggested."""
+    from evalmetrics import cli
+    from evalmetrics.integrations.lm_eval_tasks import find_lm_eval_task, read_lm_eval_task_named
+
+    e = em.explain("gsm8k")
+    assert [a for a, _ in e.meanings] == ["lm_eval:gsm8k/flexible-extract", "lm_eval:gsm8k/strict-match"]
+    assert "is a task name" in e.notes[0]
+    with pytest.raises(em.UnknownMetric, match="did you mean.*'gsm8k'"):
+        em.explain("gsm8")
+    assert cli.main(["diff", "--name", "gsm8k", "--json", "--n-boot", "10"]) == 0
+    out = capsys.readouterr().out
+    import json
+
+    assert {s["name"] for s in json.loads(out)["scores"]} == {"lm_eval:gsm8k/flexible-extract",
+                                                              "lm_eval:gsm8k/strict-match"}
+    r = read_lm_eval_task_named("gsm8k", COPIES)
+    assert r.path == os.path.realpath(_copy("gsm8k", "gsm8k.yaml"))
+    assert r.get("exact_match", "strict-match").alias == "lm_eval:gsm8k/strict-match"
+    assert len(read_lm_eval_task_named("mmlu_stem", COPIES).tasks()) == 3  # a group
+    tag = read_lm_eval_task_named("math_word_problems", COPIES)  # a tag: every task carrying it
+    assert sorted(t.task for t in tag.tasks()) == ["gsm8k", "hendrycks_math_algebra", "minerva_math_algebra"]
+    from evalmetrics.errors import UnknownTask
+
+    with pytest.raises(UnknownTask, match=r"did you mean 'gsm8k'") as err:
+        find_lm_eval_task("gsm8", COPIES)
+    assert isinstance(err.value, em.UnknownMetric) and err.value.suggestions[0] == "gsm8k"
+
+
+def test_task_names_without_lm_eval_say_what_is_needed(without, capsys):
+    from evalmetrics import cli
+
+    without("lm_eval")
+    with pytest.raises(em.InvalidConfig, match="needs lm_eval installed.*pip install 'lm-eval==0.4.13'"):
+        read_lm_eval_task("gsm8k")
+    assert cli.main(["explain", "--lm-eval-task", "gsm8k"]) == 2
+    assert "task by NAME needs lm_eval installed" in capsys.readouterr().err
+    assert cli.main(["explain", "--lm-eval-task", _copy("gsm8k", "gsm8k.yaml")]) == 0  # paths keep working
+
+
+def test_to_lighteval_leaves_the_pipeline_s_reasoning_removal_to_lighteval():
+    """Item 5 (structure; the numbers are checked against the real lighteval in tests/conformance): the converted
+    metric runs the alias without its leading <think> removal, on lighteval's final_text."""
+    from evalmetrics.integrations.lighteval import lighteval_part
+
+    think = em.RemoveSpans()
+    for key, params in (("lighteval:exact_match", {}), ("lighteval:f1_score", {}), ("lighteval:maj_at_n", {"n": 3}),
+                        ("lighteval:pass_at_k", {"k": 1})):
+        m = em.get(key, **params)
+        part = lighteval_part(m)
+        assert part != m and think.id not in part.id and think.id in m.id, key
+        assert lighteval_part(part) == part
+    squad = em.get("squad:f1")
+    assert lighteval_part(squad) is squad
+    assert lighteval_part(em.get("lighteval:exact_match")).score("<think>hmm 5</think>4", "4") == 0.0
+
+
+def test_hook_table_names_every_shipped_alias_of_a_hook():
+    """Item 3's class of defect: a hook row left None although an alias for it ships (minerva_math said "not
+    reproduced" beside lm_eval:minerva_math/exact_match). Every row names a shipped alias, or none exists."""
+    from evalmetrics.integrations.lm_eval_tasks import KNOWN_HOOKS
+    from evalmetrics.registry import aliases
+
+    shipped = set(aliases())
+    for digest, (where, table) in KNOWN_HOOKS.items():
+        folder = where.split("/")[0]
+        for metric, alias in table.items():
+            if alias is None:
+                assert not {f"lm_eval:{folder}/{metric}", f"lm_eval:{folder}"} & shipped, (where, metric)
+            else:
+                assert resolve_alias(alias) is not None, (where, metric, alias)
+
+
+def test_task_yaml_that_is_not_utf8_is_a_typed_error_naming_file_and_line(tmp_path):
+    """Issue 14 item 10's class, in the task reader: bytes that are not UTF-8 name the file, line and byte offset."""
+    from evalmetrics.integrations.lm_eval_tasks import read_lm_eval_task
+
+    p = tmp_path / "bad.yaml"
+    p.write_bytes(b"task: bad\noutput_type: generate_until\ndoc_to_text: 'caf\xe9'\n")
+    with pytest.raises(em.InvalidInput, match=r"bad\.yaml:3: not valid UTF-8 at byte offset \d+"):
+        read_lm_eval_task(str(p))

@@ -354,9 +354,20 @@ def test_matrix_arithmetic():
              "\\begin{pmatrix}6 & 8 \\\\ 10 & 13\\end{pmatrix}") == 0.0
 
 
-def test_undefined_values_equal_nothing():
+def test_undefined_values_equal_only_the_same_expression():
+    """Issue 14: 1/0 vs 1/0 scored 1 while docs/math.md said an undefined value equals nothing (and \\frac{1}{0}
+    vs 1/0 scored 0). Decided (docs/math.md "Verdicts decided with evidence"): an undefined value equals only the
+    same expression, however it is spelled, as every harness and math-verify say; never another undefined value."""
+    assert s("1/0", "1/0") == 1.0
+    assert s("\\boxed{\\frac{1}{0}}", "1/0") == 1.0  # scored 0 before: the same expression, spelled otherwise
+    assert s("$\\dfrac{1}{0}$", "\\frac10") == 1.0
+    assert s("0/0", "\\frac{0}{0}") == 1.0
     assert s("$12:00$", "1:00") == 0.0
-    assert s("\\boxed{\\frac{1}{0}}", "\\frac{2}{0}") == 0.0
+    assert s("\\boxed{\\frac{1}{0}}", "\\frac{2}{0}") == 0.0  # another undefined value
+    assert s("1/0", "0/0") == 0.0
+    assert s("1/0", "\\infty") == 0.0 and s("\\infty", "1/0") == 0.0
+    assert s("1/0", "1") == 0.0 and s("1/0", "0") == 0.0
+    assert s("\\frac{1}{0} + 1", "\\frac{1}{0}") == 0.0
 
 
 def test_doubly_escaped_latex():
@@ -418,3 +429,118 @@ def test_sums_and_products_compare_unevaluated():
     assert s("$\\sum_{k=1}^{10^{9}} k$", "$5$") == 0.0  # never evaluated: no long summation
     assert s("$a_{n-1}+1$", "$1+a_{n-1}$") == 1.0  # a subscript that is an expression: a term of a sequence
     assert s("$a_{n-1}$", "$a_{n+1}$") == 0.0
+
+
+# ----------------------------------------------------------------- issue 14: verdicts decided with evidence
+
+
+def test_infinity_spelled_oo_is_infinity():
+    """Issue 14: `\\infty` vs `oo` scored 0 (`oo` read as the product o*o). `oo` is sympy's spelling of infinity."""
+    assert s("oo", "\\infty") == 1.0
+    assert s("\\boxed{\\infty}", "oo") == 1.0
+    assert s("$-oo$", "-\\infty") == 1.0
+    assert s("The answer is (-oo, 2).", "(-\\infty, 2)") == 1.0
+    assert s("(-oo, oo)", "(-\\infty, \\infty)") == 1.0
+    assert s("oo", "-\\infty") == 0.0
+    assert s("-oo", "\\infty") == 0.0
+    assert s("oo", "o^2") == 0.0
+    assert s("(-oo, 2)", "(-\\infty, 3)") == 0.0
+
+
+def test_mixed_numbers_read_as_whole_plus_fraction():
+    """Issue 14: `3 1/2` vs `7/2` scored 0 (read 3*(1/2)); `1\\frac{1}{2}` vs `\\frac12` scored 1. A whole number
+    followed by a proper fraction of whole numbers is a mixed number (MATH writes `1\\frac{4}{5}`)."""
+    assert s("3 1/2", "7/2") == 1.0
+    assert s("3 1/2", "3/2") == 0.0
+    assert s("The answer is 3 1/2.", "\\frac72") == 1.0
+    assert s("\\boxed{1\\frac{1}{2}}", "3/2") == 1.0
+    assert s("\\boxed{1\\frac{1}{2}}", "\\frac{1}{2}") == 0.0
+    assert s("$1 \\frac{1}{2}$", "1.5") == 1.0
+    assert s("\\boxed{2\\frac34}", "2.75") == 1.0
+    assert s("\\boxed{137\\frac{1}{2}}", "\\frac{275}{2}") == 1.0
+    assert s("\\boxed{-1\\frac{1}{2}}", "-\\frac32") == 1.0
+    assert s("5 - 1 1/2", "3.5") == 1.0
+    assert s("(1 1/2, 2)", "(\\frac32, 2)") == 1.0
+    assert s("x = 3 1/2", "3.5") == 1.0
+    assert s("1\\frac{1}{2} \\cdot 2", "3") == 1.0  # an explicit product after the mixed number
+    # not a mixed number: an improper fraction, a non-integer part, a factor right after, an exponent before
+    assert s("3 5/2", "\\frac{15}{2}") == 1.0
+    assert s("2\\frac{3}{2}", "3") == 1.0
+    assert s("2\\frac{1}{3}\\pi", "\\frac{2\\pi}{3}") == 1.0
+    assert s("2^3 1/2", "4") == 1.0
+    assert s("\\frac{1}{2}3", "\\frac32") == 1.0
+
+
+def test_long_decimal_matches_the_value_it_rounds():
+    """Issue 14: `0.0833333333333333` vs `\\frac{1}{12}` scored 0 (math-verify's own tests count it equal). A decimal
+    with at least 15 significant digits equals a value that rounds to it at its own number of places (or whose
+    nearest double Python prints as it); shorter decimals stay approximations."""
+    from evalmetrics.mathparse.compare import LONG_DECIMAL_DIGITS
+
+    assert LONG_DECIMAL_DIGITS == 15
+    assert s("0.0833333333333333", "\\frac{1}{12}") == 1.0  # 15 significant digits, correctly rounded
+    assert s("\\frac{1}{12}", "0.0833333333333333") == 1.0  # either side
+    assert s("0.083333333333333", "\\frac{1}{12}") == 0.0  # 14 significant digits: an approximation
+    assert s("0.0833333333333334", "\\frac{1}{12}") == 0.0  # wrong last digit
+    assert s("0.08333333333333333", "\\frac{1}{12}") == 1.0  # repr(1/12)
+    assert s("8.33333333333333e-2", "\\frac{1}{12}") == 1.0
+    assert s("-0.0833333333333333", "-\\frac{1}{12}") == 1.0
+    assert s("-0.0833333333333333", "\\frac{1}{12}") == 0.0
+    # short decimals stay distinct from the exact value (0.33, 0.333333, a 10-digit calculator display)
+    for short in ("0.33", "0.3333", "0.333333", "0.3333333333", "0.33333333333333"):
+        assert s(short, "\\frac13") == 0.0, short
+    assert s("0.333333333333333", "\\frac13") == 1.0
+    assert s("0.666666666666667", "\\frac23") == 1.0  # rounded
+    assert s("0.6666666666666666", "\\frac23") == 1.0  # Python's repr(2/3): the nearest double, printed
+    assert s("0.666666666666666", "\\frac23") == 0.0  # truncated at 15 digits: neither rounded nor a float print
+    assert s("1.9999999999999999", "2") == 0.0  # reads as the double 2.0, but no float print writes it
+    assert s("0.30000000000000004", "0.3") == 0.0  # binary float error is not rounding
+    # irrational values
+    assert s("4.123105625617661", "\\sqrt{17}") == 1.0
+    assert s("\\sqrt{17}", "4.123105625617661") == 1.0
+    assert s("4.123105625617662", "\\sqrt{17}") == 0.0
+    assert s("3.14159265358979", "\\pi") == 1.0
+    assert s("3.14159265358980", "\\pi") == 0.0
+    assert s("2.71828182845905", "e") == 1.0
+    assert s("1.41421356237310e-50", "\\sqrt{2} \\cdot 10^{-50}") == 1.0
+    assert s("0.707106781186548", "\\frac{\\sqrt{2}}{2} i") == 0.0  # not a real value
+    # inside collections and equations; only a whole literal (not a decimal inside an expression)
+    assert s("(0.333333333333333, 2)", "(\\frac13, 2)") == 1.0
+    assert s("x = 0.0833333333333333", "\\frac{1}{12}") == 1.0
+    assert s("0.0833333333333333\\pi", "\\frac{\\pi}{12}") == 0.0
+    assert s("0.5 + 0.333333333333333", "\\frac56") == 0.0
+
+
+def test_long_decimal_rule_is_bounded():
+    import time
+
+    lit = "3." + "1" * 999  # 1,000 significant digits (the literal bound) against an irrational value
+    t0 = time.process_time()
+    assert s(lit, "\\pi") == 0.0
+    assert s("1." + "4" * 998 + "e-9000", "\\sqrt{2}") == 0.0  # past the evaluation cap: the rule does not apply
+    assert time.process_time() - t0 < 2.0
+
+
+def test_docs_math_examples_match_their_comments():
+    """The `m.score(...)  # value` lines of docs/math.md's first example run and give the values their comments say."""
+    import ast
+    import os
+    import re
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "math.md")
+    block = re.search(r"```python\n(.*?)```", open(path, encoding="utf-8").read(), re.S).group(1)
+    lines = re.findall(r"^m\.score\((.*)\)\s+# (\d\.\d)", block, re.M)
+    assert len(lines) >= 7, lines
+    for args, want in lines:
+        pred, ref = ast.literal_eval(f"({args})")
+        assert s(pred, ref) == float(want), (pred, ref, want)
+
+
+def test_revision_bump_keeps_saved_ids_honest():
+    """MathEquivalence's verdicts changed (oo, mixed numbers, long decimals, undefined values): its ID carries @2, a
+    saved revision-1 ID is refused rather than silently upgraded, and the bare catalog name gives the current one."""
+    m = em.MathEquivalence()
+    assert m.id.startswith("math_equivalence@2(")
+    assert em.get("math_equivalence") == m
+    with pytest.raises(em.ParseError, match="revision 1 is not implemented"):
+        em.get(m.id.replace("math_equivalence@2(", "math_equivalence(", 1))

@@ -15,7 +15,8 @@ import pytest
 import evalmetrics as em
 
 M = em.MathEquivalence()
-WALL_LIMIT_S = 2.0
+# CPU seconds of this process (not wall time: a loaded CI machine stalls wall time, not the work a sample may do)
+CPU_LIMIT_S = 2.0
 
 
 def _hostile(marker_path: str) -> dict:
@@ -116,22 +117,22 @@ HOSTILE_NAMES = sorted(_hostile("x"))
 def test_hostile_output_is_bounded_and_not_executed(name, tmp_path, no_code_execution):
     marker = tmp_path / "pwned"
     text = _hostile(str(marker))[name]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     try:
         value = M.score(text, "1")
         assert value in (0.0, 1.0)
     except em.Timeout:
         pass  # a bound was hit: a typed, counted outcome
-    elapsed = time.perf_counter() - t0
-    assert elapsed < WALL_LIMIT_S, f"{name} took {elapsed:.2f}s"
+    elapsed = time.process_time() - t0
+    assert elapsed < CPU_LIMIT_S, f"{name} took {elapsed:.2f}s"
     assert not marker.exists()
     # and as the reference side
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     try:
         M.score("1", text[:200_000])
     except em.Timeout:
         pass
-    assert time.perf_counter() - t0 < WALL_LIMIT_S
+    assert time.process_time() - t0 < CPU_LIMIT_S
 
 
 def test_depth_bombs_hit_our_bound_not_recursion_error():
@@ -143,9 +144,9 @@ def test_depth_bombs_hit_our_bound_not_recursion_error():
 def test_whole_hostile_batch_counts_timeouts(tmp_path):
     h = _hostile(str(tmp_path / "pwned"))
     preds = [h[n] for n in HOSTILE_NAMES] + ["\\boxed{1}"]
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     r = M.compute(preds, ["1"] * len(preds))
-    assert time.perf_counter() - t0 < WALL_LIMIT_S * len(preds)
+    assert time.process_time() - t0 < CPU_LIMIT_S * len(preds)
     assert r.per_sample[-1] == 1.0
     assert r.n_timeouts >= 10
     assert all(r.per_sample[i] == 0.0 for i in r.timeout_indices)

@@ -53,6 +53,14 @@ RATIONAL_FORMS = [
     ("one hundred and five", Fraction(105)),
     ("\\$5", Fraction(5)),
     ("$\\boxed{42}$.", Fraction(42)),
+    # mixed numbers (issue 14): a whole number, then a proper fraction of whole numbers, standing as one term
+    ("3 1/2", Fraction(7, 2)),
+    ("1\\frac{1}{2}", Fraction(3, 2)),
+    ("1 \\frac{1}{2}", Fraction(3, 2)),
+    ("2\\frac34", Fraction(11, 4)),
+    ("-1\\frac{1}{2}", Fraction(-3, 2)),
+    ("3 5/2", Fraction(15, 2)),  # improper: not a mixed number, a product
+    ("\\frac12 3", Fraction(3, 2)),  # a fraction first: a product
 ]
 
 
@@ -92,10 +100,12 @@ def _sympy_forms():
         ("5!", sp.Integer(120)),
         ("\\binom{5}{2}", sp.Integer(10)),
         ("\\frac{\\sqrt{3}}{2}", sp.sqrt(3) / 2),
+        ("oo", sp.oo),  # issue 14: sympy's spelling of infinity, not o*o
+        ("-oo", -sp.oo),
     ]
 
 
-@pytest.mark.parametrize("i", range(21))
+@pytest.mark.parametrize("i", range(23))
 def test_symbolic_forms(i):
     text, expected = _sympy_forms()[i]
     got = to_sympy(parse(clean(text).text), Options())
@@ -265,3 +275,15 @@ def test_import_stays_light():
             "print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"  # a pure-rational comparison never imports sympy
+
+
+@pytest.mark.parametrize("text,places", [("0.0833", 4), (".5", 1), ("12.50", 2), ("8.3e-2", 3), ("1.5E3", -2),
+                                         ("12", None), ("1e5", None), ("0.(3)", None), ("1011_2", None)])
+def test_decimal_places_of_a_literal(text, places):
+    """A decimal literal keeps the places it was written to (the long-decimal rule, issue 14)."""
+    from evalmetrics.mathparse.parser import decimal_places
+
+    assert decimal_places(text) == places
+    node = parse(text)
+    if places is not None:
+        assert node == ("num", node[1], places)

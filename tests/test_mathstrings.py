@@ -9,7 +9,7 @@ import pytest
 
 import evalmetrics as em
 from evalmetrics.errors import InvalidConfig, InvalidInput
-from evalmetrics.mathstrings import (
+from evalmetrics.metrics.mathstrings import (
     BetweenOuterDollars,
     HendrycksLastBoxed,
     HendrycksMathNormalize,

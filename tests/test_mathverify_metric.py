@@ -136,7 +136,7 @@ def test_other_installed_version_is_refused_naming_both(monkeypatch):
 def test_missing_package_names_the_pip_command(monkeypatch):
     _fake_versions(monkeypatch, {"math-verify": None})
     try:
-        with pytest.raises(InvalidConfig, match=r"pip install 'evalmetrics\[mathverify\]'"):
+        with pytest.raises(InvalidConfig, match=r"pip install -e '\.\[mathverify\]'"):
             em.MathVerify().compute(["1"], ["1"])
     finally:
         monkeypatch.undo()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 import evalmetrics as em
 from evalmetrics.errors import InvalidConfig, InvalidInput, Timeout
-from evalmetrics.mathstrings import (
+from evalmetrics.metrics.mathstrings import (
     MinervaAnswerNormalize,
     MinervaFinalAnswer,
     _brace_indexed_roots,

@@ -14,7 +14,7 @@ def test_readme_example_runs_and_matches_its_comments():
     with contextlib.redirect_stdout(buf):
         exec(compile(code, "README.md", "exec"), {})
     lines = buf.getvalue().splitlines()
-    assert lines[0].startswith("exact_match(mode=prefix, normalize=[strip_punct(")
+    assert lines[0].startswith("exact_match(mode=prediction_starts_with_reference, normalize=[strip_punct(")
     assert lines[1] == "1.0"
     assert lines[2] == "0.0 1.0"
     assert lines[3] == "0.5 0.5 2"

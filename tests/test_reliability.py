@@ -273,3 +273,130 @@ def test_nan_and_infinite_logprobs():
         em.Choices(logprobs=[float("nan"), -1.0], gold=0)
     c = em.Choices(logprobs=[-math.inf, -1.0], gold=1, texts=["a", "b"])
     assert em.get("lm_eval:acc_norm").score(c) == 1.0
+
+
+# ------------------------------------------------------------------------------------- issue 14: items 11 and 12
+
+
+def _typed(fn, *, field=None, index=None, contains=()):
+    """fn() raises InvalidInput (no other exception, no warning, no value); its field/index/message as stated."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        try:
+            v = fn()
+        except em.InvalidInput as e:
+            if field is not None:
+                assert e.field == field, str(e)
+            if index is not None:
+                assert e.index == index, str(e)
+            for c in contains:
+                assert c in str(e), str(e)
+            return e
+    raise AssertionError(f"no InvalidInput; returned {v!r}")
+
+
+def test_issue_14_11_empty_sample_list_is_a_typed_error_not_nan():
+    for name in ("mean_over_samples", "lighteval@0.13:avg_at_n"):
+        m = em.get(name)
+        _typed(lambda: m.score([], "a"), field="samples", contains=("empty",))
+        _typed(lambda: m.compute([[]], ["a"]), field="samples", index=0)
+
+
+def _flags(m):
+    return m.request_type == "pass_fail_flags"
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
+    """Registry-wide: no samples, or one sample with an empty list where a list is expected, is an InvalidInput
+    naming the sample and the field; never NaN, a vacuous value or a numpy warning."""
+    m = METRICS[key]
+    k = kind(m)
+    if k == "choice":
+        _typed(lambda: m.compute([]), field="choices")
+        _typed(lambda: em.Choices(logprobs=[], gold=0), field="logprobs")
+    elif k == "sampling":
+        _typed(lambda: m.compute([], []), field="samples")
+        _typed(lambda: m.score([], "a"), field="samples")
+        _typed(lambda: m.compute([[]], ["a"]), field="samples", index=0)
+    elif _flags(m):
+        _typed(lambda: m.compute([]), field="flags")
+        _typed(lambda: m.score([]), field="flags")
+        _typed(lambda: m.compute([[]]), field="flags", index=0)
+    else:
+        _typed(lambda: m.compute([], []), field="predictions")
+        _typed(lambda: m.score("a", []), field="references")
+        _typed(lambda: m.compute(["a"], [[]]), field="references", index=0)
+
+
+CHOICE = em.Choices(logprobs=[-1.0, -2.0], gold=0)
+
+
+def _wrong_calls(m):
+    """Calls with wrong argument types or counts, for the kind of input ``m`` takes."""
+    k = kind(m)
+    if k == "choice":
+        return [lambda: m.score("a", "a"), lambda: m.score("a"), lambda: m.score(), lambda: m.score(None),
+                lambda: m.score(CHOICE, "a"), lambda: m.score(choices=CHOICE, references="a"),
+                lambda: m.compute("abc"), lambda: m.compute(None), lambda: m.compute(), lambda: m.compute([None]),
+                lambda: m.compute(3), lambda: m.compute([CHOICE], ["a"])]
+    if k == "sampling":
+        return [lambda: m.score("a", "a"), lambda: m.score(1, "a"), lambda: m.score(), lambda: m.score(["a"]),
+                lambda: m.score(["a"], None), lambda: m.score([CHOICE], "a"), lambda: m.compute("ab", "ab"),
+                lambda: m.compute(None, None), lambda: m.compute(), lambda: m.compute([["a"]], ["a"], 3)]
+    if _flags(m):
+        return [lambda: m.score(), lambda: m.score("a"), lambda: m.score(None), lambda: m.score([None]),
+                lambda: m.score(CHOICE), lambda: m.compute("ab"), lambda: m.compute(None), lambda: m.compute(),
+                lambda: m.score([True], None, 3)]
+    return [lambda: m.score("a"), lambda: m.score(), lambda: m.score("a", "a", "a"), lambda: m.score(None, "a"),
+            lambda: m.score(1, "a"), lambda: m.score(CHOICE), lambda: m.score(CHOICE, "a"), lambda: m.score("a", 1),
+            lambda: m.score("a", None), lambda: m.score(b"a", "a"), lambda: m.score(prediction="a", refs="a"),
+            lambda: m.compute("ab", "ab"), lambda: m.compute(None, None), lambda: m.compute(),
+            lambda: m.compute([CHOICE], ["a"]), lambda: m.compute([1], ["a"]), lambda: m.compute(["a"], ["a"], 3)]
+
+
+@pytest.mark.parametrize("key", sorted(METRICS))
+def test_every_metric_rejects_wrong_argument_types_with_a_typed_error_saying_what_it_expected(key):
+    m = METRICS[key]
+    for call_ in _wrong_calls(m):
+        _typed(call_, contains=("expected",))
+
+
+def test_issue_14_12_acc_on_two_strings_says_it_scores_choices_with_an_example():
+    e = _typed(lambda: em.get("lm_eval:acc").score("a", "a"), field="choices")
+    assert "Choices" in str(e) and "e.g. m.score(em.Choices(logprobs=" in str(e)
+    # the example in the message runs
+    m = em.get("lm_eval:acc")
+    assert m.score(em.Choices(logprobs=[-1.2, -0.7], gold=1, texts=["Paris", "Rome"])) == 1.0
+    e = _typed(lambda: em.get("lm_eval:exact_match").score(CHOICE), field="prediction")
+    assert "e.g. m.score(" in str(e)
+
+
+def test_a_type_error_inside_a_call_with_fitting_arguments_is_not_relabelled(monkeypatch):
+    """Meta-test: the wrapper turns only argument-binding errors into InvalidInput."""
+    from evalmetrics.metrics.choice import LoglikelihoodMatch
+
+    def broken(self, c):
+        raise TypeError("an internal bug")
+
+    monkeypatch.setattr(LoglikelihoodMatch, "normalized", broken)
+    with pytest.raises(TypeError, match="an internal bug"):
+        LoglikelihoodMatch().score(CHOICE)
+
+
+@pytest.mark.parametrize("bad", [None, 3, ["acc"], b"acc"])
+def test_issue_14_12_explain_and_get_with_a_non_string_name(bad):
+    for fn in (em.explain, em.get):
+        _typed(lambda: fn(bad), field="name", contains=("expected a metric name as a string",))
+
+
+@pytest.mark.parametrize("arg", ["normalize", "normalize_pred", "normalize_ref", "extract", "extract_ref"])
+@pytest.mark.parametrize("cls", [em.ExactMatch, em.F1])
+def test_issue_14_12_a_string_inside_normalize_names_normalize(cls, arg):
+    with pytest.raises(em.InvalidConfig) as e:
+        cls(**{arg: [em.Lowercase(), "lowercase"]})
+    msg = str(e.value)
+    assert f"parameter {arg!r}" in msg and "'pred'" not in msg and "'ref'" not in msg
+    assert "item 1 is 'lowercase'" in msg and "em.get('lowercase')" in msg

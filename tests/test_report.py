@@ -115,6 +115,8 @@ def test_renders_in_headless_chromium(tmp_path, capsys):
     score_rows = [1 for t, a, enclosing in tags if t == "tr" and "scores" in enclosing]
     assert len(score_rows) == len(d["scores"]) + 1  # header + one per meaning
     assert [t for t, a, _ in tags if t == "div" and a.get("id") == "examples"]
+    # long IDs: a short name in the browser's DOM, the full ID inside a <details> one click away
+    _check_long_ids(dom, [r["id"] for r in d["scores"]])
     png = tmp_path / "shot.png"
     subprocess.run([exe, *flags, f"--screenshot={png}", "--window-size=1200,900", out.as_uri()],
                    capture_output=True, timeout=120, check=True)
@@ -129,3 +131,42 @@ def test_report_with_explicit_metrics(tmp_path, hostile, capsys):
     tags = parse(out.read_text(encoding="utf-8"))
     assert len([a for t, a, enclosing in tags if t == "rect" and "chart" in enclosing]) == 2
     assert len([1 for t, a, enclosing in tags if t == "tr" and "flips" in enclosing]) == 2  # header + one pair
+
+
+def _check_long_ids(html, ids):
+    import re
+    from html import unescape
+
+    from evalmetrics.report import SHORT_ID, short_name
+
+    long_ids = [i for i in ids if len(i) > SHORT_ID]
+    assert long_ids
+    summaries = [unescape(re.sub(r"<[^>]+>", "", x)) for x in re.findall(r"<summary[^>]*>(.*?)</summary>", html, re.S)]
+    fulls = [unescape(x) for x in re.findall(r'<code class="id full-id">(.*?)</code>', html, re.S)]
+    assert summaries == [short_name(i) for i in long_ids] and all(len(x) <= 45 for x in summaries)
+    assert fulls == long_ids  # the whole ID, unabridged, inside the <details>
+    tags = parse(html)
+    assert len([1 for t, a, enc in tags if t == "details" and "scores" in enc]) == len(long_ids)
+
+
+def test_issue_14_long_ids_show_a_short_name_with_the_full_id_one_click_away(tmp_path, hostile, capsys):
+    import evalmetrics as em
+    from evalmetrics.integrations import metric_name
+
+    full = em.MathEquivalence().id
+    out = tmp_path / "ids.html"
+    assert main(["report", "--metrics", full, "lighteval:exact_match", "--data", str(hostile), "-o",
+                 str(out), "--n-boot", "20"]) == 0
+    capsys.readouterr()
+    html = out.read_text(encoding="utf-8")
+    assert len(full) > 1000  # the kilobyte-long ID of the issue
+    _check_long_ids(html, [full, em.get("lighteval:exact_match").id])
+    # the short name's digest is the name integrations register the metric under
+    from evalmetrics.report import short_name
+
+    assert short_name(full).endswith(metric_name(full))
+    # no ID cell holds the kilobyte string outside the <details>
+    cells = html.split('<table id="scores">')[1].split("</table>")[0]
+    from evalmetrics.report import _t
+
+    assert cells.count(_t(full)) == 1

@@ -164,6 +164,16 @@ def test_details_line_is_json_dumps(v, i, t):
     assert details_line(i, v, t) == json.dumps({"index": i, "score": v, "timeout": t}) + "\n"
 
 
+_TRACE_VALUE = st.one_of(st.none(), st.text(), st.integers(-5, 5), st.lists(st.integers(0, 5), max_size=3))
+
+
+@given(v=st.floats(width=64), i=st.integers(0, 10**12), t=st.booleans(), p=_TRACE_VALUE, r=_TRACE_VALUE,
+       j=st.one_of(st.none(), st.integers(0, 9)))
+def test_details_line_with_a_trace_is_json_dumps(v, i, t, p, r, j):
+    trace = {"prediction": p, "reference": r, "reference_index": j}
+    assert details_line(i, v, t, trace) == json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\n"
+
+
 # -------------------------------------------------------------------------------------------- resume in process
 
 def _write(tmp_path, rows, name="in.jsonl"):
@@ -213,7 +223,7 @@ def _fake_state(part, src, ref):
     with open(sp, "w") as f:
         json.dump({"version": STATE_VERSION, "metric_id": ref["metric_id"], "input": fingerprint(src),
                    "format": None, "pred_col": "prediction", "ref_col": "references", "source_options": {},
-                   "rows_done": 0}, f)
+                   "trace": True, "rows_done": 0}, f)
     return sp
 
 
@@ -324,3 +334,107 @@ def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(big_file, tmp_pa
     assert {k: repr(got[k]) for k in ("score", "stderr", "n", "n_timeouts", "metric_id")} == {
         k: repr(ref[k]) for k in ("score", "stderr", "n", "n_timeouts", "metric_id")}
     assert math.isfinite(got["score"]) and got["n"] == N_KILL
+
+
+# ------------------------------------------------------------------- issue 14: details carry what decided a score
+
+
+def test_issue_14_details_rows_hold_the_processed_prediction_and_the_deciding_reference(tmp_path, capsys):
+    rows = [{"prediction": "so 3 + 4 = 7.\n#### 1,072.", "references": ["5", "1072"]},
+            {"prediction": "no final answer", "references": "12"},
+            {"prediction": "the total is\\n#### 20", "references": "#### 20"}]
+    src, out = _write(tmp_path, rows), tmp_path / "d.jsonl"
+    code, _, err = run(capsys, "score", "--metric", "lm_eval:gsm8k/strict-match", "--data", src, "--details",
+                       str(out))
+    assert code == 0, err
+    recs = [json.loads(x) for x in out.read_text().splitlines()]
+    assert recs == [
+        {"index": 0, "score": 1.0, "timeout": False, "prediction": "1072", "reference": "1072", "reference_index": 1},
+        {"index": 1, "score": 0.0, "timeout": False, "prediction": "[invalid]", "reference": "12",
+         "reference_index": 0},
+        {"index": 2, "score": 1.0, "timeout": False, "prediction": "20", "reference": "20", "reference_index": 0},
+    ]
+    # a multiple-choice file: the picked choice and the gold
+    mc = _write(tmp_path, [{"logprobs": [-3.0, -1.0, -2.0], "gold": 2, "texts": ["a", "b", "c"]}], "mc.jsonl")
+    out2 = tmp_path / "mc_details.jsonl"
+    assert run(capsys, "score", "--metric", "lm_eval:acc", "--data", mc, "--details", str(out2))[0] == 0
+    assert json.loads(out2.read_text()) == {"index": 0, "score": 0.0, "timeout": False, "prediction": 1,
+                                            "reference": 2, "reference_index": None}
+
+
+def test_trace_agrees_with_the_score_for_every_text_metric():
+    """Registry-wide: where a metric scores 1 against one reference, its trace names a reference that alone
+    scores 1 (the reference that decided it), and the trace's keys are the documented ones."""
+    for key, m in sorted(METRICS.items()):
+        if _kind(m) != "text" or m.request_type == "pass_fail_flags" or type(m).aggregation != "mean":
+            continue
+        for pred, refs in (("The answer is 4.", ["five", "4", "four"]), ("Paris", ["London", "Paris"])):
+            try:
+                v, t = m.score(pred, refs), m.trace(pred, refs)
+            except em.EvalMetricsError:
+                continue
+            assert list(t) == ["prediction", "reference", "reference_index"], key
+            if v == 1.0 and t["reference_index"] is not None:
+                assert m.score(pred, [refs[t["reference_index"]]]) == 1.0, key
+
+
+def test_resuming_a_run_started_without_traces_keeps_its_format(tmp_path, capsys):
+    """A checkpoint written before details carried traces (no "trace" key) resumes in the old row format."""
+    rows = _rows("text", 30, seed=3)
+    src, part = _write(tmp_path, rows), tmp_path / "d.jsonl"
+    m = em.get("helm:exact_match")
+    r = m.compute([x["prediction"] for x in rows], [x["references"] for x in rows])
+    old = [details_line(i, v, i in r.timeout_indices) for i, v in enumerate(r.per_sample.tolist())]
+    part.write_text("".join(old[:10]))
+    sp = _fake_state(part, src, {"metric_id": m.id})
+    state = json.load(open(sp))
+    del state["trace"]
+    json.dump(state, open(sp, "w"))
+    code, _, err = run(capsys, "score", "--metric", "helm:exact_match", "--data", src, "--details", str(part),
+                       "--resume")
+    assert code == 0, err
+    assert part.read_text() == "".join(old)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "lm_eval_log"])
+def test_issue_14_10_a_non_utf8_file_is_a_clear_error_naming_file_line_and_byte(tmp_path, capsys, fmt):
+    if fmt == "csv":
+        data = b"prediction,references\na,a\ncaf\xe9,b\n"
+        p, line, offset = tmp_path / "x.csv", 3, len(b"prediction,references\na,a\ncaf")
+    else:
+        if fmt == "jsonl":
+            good, bad = {"prediction": "a", "references": "a"}, {"prediction": "caf\u00e9", "references": "b"}
+        else:
+            good = {"doc_id": 0, "doc": {}, "target": "a", "arguments": [], "resps": [["a"]],
+                    "filtered_resps": ["a"], "filter": "none"}
+            bad = {**good, "doc_id": 1, "filtered_resps": ["caf\u00e9"]}
+        first = (json.dumps(good) + "\n").encode()
+        second = json.dumps(bad, ensure_ascii=False).encode("latin-1") + b"\n"
+        data, line = first + second, 2
+        p = tmp_path / ("samples_task_2024.jsonl" if fmt == "lm_eval_log" else "x.jsonl")
+        offset = len(first) + second.index(b"\xe9")
+    p.write_bytes(data)
+    code, _, err = run(capsys, "score", "--metric", "exact_match", "--data", str(p))
+    assert code == 2 and "Traceback" not in err and "UnicodeDecodeError" not in err
+    assert f"{p}:{line}: not valid UTF-8 at byte offset {offset}" in err and "bytes e9" in err
+    code, _, err2 = run(capsys, "diff", "--metrics", "exact_match", "helm:exact_match", "--data", str(p))
+    assert code == 2 and err2 == err  # diff and report read through the same reader
+    from evalmetrics.io import read_rows, read_text
+
+    with pytest.raises(em.InvalidInput) as e1:
+        list(read_rows(str(p)))
+    with pytest.raises(em.InvalidInput) as e2:
+        read_text(str(p))  # the whole-file reader names the same line and byte
+    assert str(e1.value) == str(e2.value) and e1.value.field == "data"
+
+
+def test_majority_vote_details_trace_the_voted_answer(tmp_path, capsys):
+    rows = [{"prediction": ["#### 4", "#### 5", "#### 5"], "references": ["4", "5"]},
+            {"prediction": ["#### 7"], "references": "8"}]
+    src, out = _write(tmp_path, rows), tmp_path / "d.jsonl"
+    metric = em.MajorityVote(vote=[em.get("lm_eval:gsm8k/strict-match").pred[0]]).id
+    code, _, err = run(capsys, "score", "--metric", metric, "--data", src, "--details", str(out))
+    assert code == 0, err
+    recs = [json.loads(x) for x in out.read_text().splitlines()]
+    assert [(r["score"], r["prediction"], r["reference"], r["reference_index"]) for r in recs] == [
+        (1.0, "5", "5", 1), (0.0, "7", "8", 0)]

@@ -89,6 +89,72 @@ def test_exact_match_modes_state_direction():
     assert em.ExactMatch(combine="mean").score("a", ["a", "b"]) == 0.5
 
 
+# Issue 14 item 9: ``mode=prefix`` did not say which string must start with which. The ID now names the direction.
+_MODES = [("prefix", "prediction_starts_with_reference"), ("suffix", "prediction_ends_with_reference"),
+          ("contains", "prediction_contains_reference")]
+
+
+@pytest.mark.parametrize("short,explicit", _MODES)
+def test_exact_match_id_names_the_direction(short, explicit):
+    m = em.ExactMatch(mode=short, normalize=[em.Lowercase()])  # the constructor keeps the short names (DESIGN.md)
+    assert m.mode == explicit and m == em.ExactMatch(mode=explicit, normalize=[em.Lowercase()])
+    assert m.id == f"exact_match(mode={explicit}, normalize=[lowercase(method=python)], combine=max)"
+    assert f"mode={short}," not in m.id and em.get(m.id) == m
+    # the name is the behavior: the prediction is the string that starts with / ends with / contains the reference
+    pred, ref = {"prefix": ("Yes, Elmendorf", "yes"), "suffix": ("so it is 42", "42"),
+                 "contains": ("so 42 it is", "42")}[short]
+    assert m.score(pred, ref) == 1.0 and m.score(ref, pred) == 0.0
+    explained = em.explain(m.id).details[0].steps[-1]
+    assert explained.startswith("exact match: prediction ") or explained.startswith("exact match: reference occurs")
+
+
+OLD_SAVED_IDS = {  # IDs as evalmetrics printed them before the rename (docs/rosetta.md), as a user may have saved them
+    "helm:prefix_exact_match": "exact_match(mode=prefix, pred=[strip(which=both, chars=none), reject_empty], "
+                               "ref=[strip(which=both, chars=none)], combine=max)",
+    "lighteval@0.10:prefix_exact_match": "exact_match(mode=prefix, pred=[reject_empty, strip(which=both, chars=none)], "
+                                         "ref=[strip(which=both, chars=none)], combine=max)",
+}
+
+
+@pytest.mark.parametrize("alias", sorted(OLD_SAVED_IDS))
+def test_a_saved_id_with_the_old_mode_spelling_keeps_its_meaning(alias):
+    old = em.get(OLD_SAVED_IDS[alias])
+    assert old == em.get(alias)
+    assert old.id == em.get(alias).id and "mode=prediction_starts_with_reference" in old.id
+    for pred, ref in [("Yes, Elmendorf", "Yes"), ("Yes", "Yes, Elmendorf"), (" Paris ", "Par"), ("", "")]:
+        assert old.score(pred, ref) == em.get(alias).score(pred, ref)
+
+
+def test_unknown_mode_error_names_the_explicit_and_the_short_spellings():
+    with pytest.raises(em.InvalidConfig) as ei:
+        em.ExactMatch(mode="startswith")
+    msg = str(ei.value)
+    assert "'mode'" in msg and "'prediction_starts_with_reference'" in msg and "'prefix' = " in msg
+    with pytest.raises(em.ParseError, match="prediction_ends_with_reference"):
+        em.get("exact_match(mode=endswith)")
+
+
+def test_harness_config_keys_keep_the_harness_spelling():
+    """lighteval's own type_exact_match="prefix" (pred.startswith(gold)) maps to the explicit mode."""
+    m = em.get("lighteval:exact_match", type_exact_match="prefix")
+    assert m.mode == "prediction_starts_with_reference"
+    assert em.get("lighteval:exact_match", type_exact_match="suffix").mode == "prediction_ends_with_reference"
+
+
+def test_no_unit_has_a_direction_ambiguous_choice():
+    """Registry-wide: no choice word of any unit is a bare direction-less comparison word."""
+    import dataclasses
+
+    from evalmetrics.registry import _ensure_units
+    from evalmetrics.units import UNITS
+
+    _ensure_units()
+    ambiguous = {"prefix", "suffix", "contains", "startswith", "endswith", "starts_with", "ends_with", "inside"}
+    found = [(name, f.name, c) for name, cls in UNITS.items() for f in dataclasses.fields(cls)
+             if f.metadata.get("kind") == "enum" for c in f.metadata["choices"] if c in ambiguous]
+    assert not found, found
+
+
 def test_no_answer_scores_zero_even_against_fallback_like_reference():
     m = em.ExactMatch(extract=em.LastNumber())
     assert m.score("no number", "") == 0.0

@@ -4,7 +4,7 @@
   aggregation and higher_is_better registries under comma-free names; ``EvalMetricsTask`` for multiple-choice tasks;
   ``explain_results`` / ``results_table`` say which canonical ID each reported row is.
 * :mod:`evalmetrics.integrations.lighteval`: ``to_lighteval(metric)`` returns a lighteval ``Metric``.
-* :mod:`evalmetrics.integrations.task_reader`: ``read_lm_eval_task(path)`` reads an lm_eval task YAML and says, per
+* :mod:`evalmetrics.integrations.lm_eval_tasks`: ``read_lm_eval_task(path)`` reads an lm_eval task YAML and says, per
   (filter pipeline, metric), which canonical ID its score really is.
 
 Nothing here is imported by ``import evalmetrics``; the harness packages are imported only when an adapter that needs
@@ -38,6 +38,8 @@ _CATALOG_LOADED = False
 
 # pip requirement per integration package (the versions the conformance suite proves).
 _INSTALL = {"lm_eval": "lm-eval==0.4.13", "lighteval": "lighteval==0.13.0", "yaml": "pyyaml"}
+# evalmetrics' extra per integration package (pyproject.toml; tests/test_install_lines.py checks each exists).
+_EXTRA = {"lm_eval": "lm-eval", "lighteval": "lighteval"}
 
 
 def require(module: str, feature: str):
@@ -47,9 +49,11 @@ def require(module: str, feature: str):
     except ImportError as e:
         top = module.split(".")[0]
         pkg = _INSTALL.get(top, top)
+        extra = (f"  (or, from the evalmetrics repository: pip install -e '.[{_EXTRA[top]}]')"
+                 if top in _EXTRA else "")
         raise InvalidConfig(
             f"{feature} needs the {top!r} package, which is not installed ({e}). "
-            f"Install it with: pip install '{pkg}'  (or: pip install 'evalmetrics[harness]')"
+            f"Install it with: pip install '{pkg}'{extra}"
         ) from None
 
 
@@ -132,5 +136,6 @@ def resolve_name(name: str) -> str:
     except KeyError:
         raise UnknownMetric(
             name + " (a digest name that is neither a catalog metric nor named in this process; "
-            "call evalmetrics.integrations.metric_name(<the ID>) first)"
+            "call evalmetrics.integrations.metric_name(<the ID>) first; in an lm_eval task YAML, write the metric as "
+            "!function '<evalmetrics.integrations.lm_eval.function_spec(the ID)>' so that the file carries its ID)"
         ) from None

@@ -5,8 +5,11 @@ whose corpus aggregation is evalmetrics' own (the mean summed left to right, so 
 ``metric.compute(...).score`` exactly):
 
 * text metrics (category ``GENERATIVE``): the prediction is ``model_response.final_text[0]`` (the text after
-  lighteval's reasoning-tag removal, when it ran), the references are ``doc.get_golds()``; sampling metrics
-  (majority vote, pass@k, mean over samples) get every text in ``final_text``;
+  lighteval's reasoning-tag removal, when it ran), the references are ``doc.get_golds()``; a response with several
+  outputs (a task that also samples for maj@n) scores the best output, as lighteval's ``ExactMatches`` and
+  ``F1_score`` do (max, or min for a lower-is-better metric); sampling metrics
+  (majority vote, pass@k) get every text in ``final_text``; a mean over samples gets the raw ``text`` list, as
+  lighteval's ``AvgAtN`` reads it (``model_response[i]`` keeps no post-processed text);
 * choice metrics (category ``LOGPROBS``): an :class:`evalmetrics.Choices` from ``model_response.logprobs`` (the
   first ``len(doc.choices)``; a second half of as many is read as the unconditioned log-probabilities, as lighteval
   does, else ``unconditioned_logprobs``), ``doc.gold_index``, the texts ``doc.choices`` exactly as the task stores
@@ -14,6 +17,16 @@ whose corpus aggregation is evalmetrics' own (the mean summed left to right, so 
   ``output_tokens`` (entries that are not the -1 padding the transformers backend adds).
 
 The metric's name defaults to its comma-free digest name (``em_<hex>``); pass ``name=`` for another.
+
+Reasoning spans. lighteval's ``Pipeline`` removes ``<think>...</think>`` spans from every output before any metric
+(``remove_reasoning_tags=True``, its default), and lighteval's own metrics read the result (``final_text``); under
+``apply_metric`` alone nothing removes them. The lighteval 0.13 aliases (``lighteval:exact_match``, ...) start their
+prediction steps with that removal, so that their IDs say what a lighteval run computes. ``to_lighteval`` leaves a
+leading ``remove_spans(start="<think>", end="</think>")`` to lighteval (:func:`lighteval_part`): the converted metric
+runs the remaining steps on ``final_text``, exactly as lighteval's own metric does, so it gives lighteval's own
+number both through the ``Pipeline`` and under ``apply_metric`` (where lighteval's metric sees the raw text too).
+Inside the ``Pipeline`` its values are the full canonical ID's; its ``sample_level_fn.metric_id`` is that ID.
+
 Importing this module does not import lighteval.
 """
 from __future__ import annotations
@@ -26,7 +39,7 @@ from ..errors import InvalidInput
 from ..result import mean_and_stderr
 from . import as_metric, metric_name, require
 
-__all__ = ["to_lighteval", "evalmetrics_mean", "sample_inputs"]
+__all__ = ["to_lighteval", "evalmetrics_mean", "sample_inputs", "lighteval_part"]
 
 
 def evalmetrics_mean(values) -> float:
@@ -35,6 +48,39 @@ def evalmetrics_mean(values) -> float:
     Its name contains "mean", so lighteval computes the standard error in closed form rather than by bootstrap."""
     arr = np.asarray(list(values), dtype=np.float64)
     return float(mean_and_stderr(arr)[0])
+
+
+def _pipeline_step():
+    from ..normalizers import RemoveSpans
+
+    return RemoveSpans(start="<think>", end="</think>")  # lighteval 0.13's default reasoning_tags
+
+
+def lighteval_part(metric):
+    """``metric`` without the leading ``<think>`` removal that lighteval's Pipeline does before every metric (on the
+    prediction steps, on a vote's steps, and inside a sampling metric's per-sample metric); ``metric`` itself when it
+    has none. This is what a converted metric runs on ``final_text``."""
+    import dataclasses
+
+    from ..metrics.base import Metric
+
+    step = _pipeline_step()
+    changes = {}
+    for fname in ("pred", "vote"):
+        v = getattr(metric, fname, None)
+        if isinstance(v, tuple) and v[:1] == (step,):
+            changes[fname] = v[1:]
+    inner = getattr(metric, "metric", None)
+    if isinstance(inner, Metric):
+        new_inner = lighteval_part(inner)
+        if new_inner != inner:
+            changes["metric"] = new_inner
+    if not changes:
+        return metric
+    kwargs = {f.name: getattr(metric, f.name) for f in dataclasses.fields(metric)
+              if f.init and f.metadata.get("id", True)}
+    kwargs.update(changes)
+    return type(metric)(**kwargs)
 
 
 def _token_count(tokens) -> int:
@@ -47,7 +93,7 @@ def sample_inputs(metric, doc, model_response):
     """The evalmetrics inputs one lighteval sample gives ``metric``: ``(prediction, references)`` for a text metric,
     ``(samples, references)`` for a sampling metric, ``(choices,)`` for a choice metric."""
     from ..metrics.choice import Choices
-    from ..metrics.sampling import _SamplingMetric
+    from ..metrics.sampling import MeanOverSamples, _SamplingMetric
 
     if metric.request_type == "multiple_choice":
         n = len(doc.choices)
@@ -69,11 +115,19 @@ def sample_inputs(metric, doc, model_response):
         ),)
     texts = list(model_response.final_text)
     golds = doc.get_golds()
+    if isinstance(metric, MeanOverSamples):  # lighteval's AvgAtN scores model_response[i]: the raw text
+        return (list(model_response.text), golds)
     if isinstance(metric, _SamplingMetric):
         return (texts, golds)
     if not texts:
         raise InvalidInput("the model response has no text", field="prediction")
     return (texts[0], golds)
+
+
+def _single_output(metric) -> bool:
+    from ..metrics.sampling import _SamplingMetric
+
+    return metric.request_type != "multiple_choice" and not isinstance(metric, _SamplingMetric)
 
 
 @functools.lru_cache(maxsize=None)
@@ -82,14 +136,23 @@ def _computation_class():
     from lighteval.metrics.metrics_sample import SampleLevelComputation
 
     class EvalMetricsComputation(SampleLevelComputation):
-        """lighteval sample-level computation backed by an evalmetrics metric (``metric_id`` is its canonical ID)."""
+        """lighteval sample-level computation backed by an evalmetrics metric (``metric_id`` is its canonical ID;
+        ``computed``: the part it runs on lighteval's ``final_text``, see :func:`lighteval_part`)."""
 
         def __init__(self, metric):
             self.metric = metric
             self.metric_id = metric.id
+            self.computed = lighteval_part(metric)
 
         def compute(self, doc, model_response, **kwargs) -> float:
-            return float(self.metric.score(*sample_inputs(self.metric, doc, model_response)))
+            m = self.computed
+            args = sample_inputs(m, doc, model_response)
+            texts = list(model_response.final_text)
+            if len(texts) > 1 and _single_output(m):
+                # lighteval's ExactMatches / F1_score score every output of the response and keep the best
+                scores = [float(m.score(t, args[1])) for t in texts]
+                return max(scores) if type(m).higher_is_better else min(scores)
+            return float(m.score(*args))
 
         def __str__(self):
             return f"evalmetrics({self.metric_id})"

@@ -10,7 +10,9 @@ alias with exactly that ID, and the steps in plain words. A computation evalmetr
 extraction, corpus-level BLEU, LLM judges, ...) is reported as not reproduced, with the reason; nothing is guessed.
 
 lighteval's pipeline removes ``<think>...</think>`` spans from outputs before any metric (its default), so the IDs
-include that step, as the ``lighteval@0.13`` aliases do.
+include that step, as the ``lighteval@0.13`` aliases do. A metric made by
+``evalmetrics.integrations.lighteval.to_lighteval`` reads back as the canonical ID it was made from. An unknown task
+name raises :class:`evalmetrics.errors.UnknownTask` with the closest names in the registry.
 
 This needs lighteval installed (``pip install 'lighteval==0.13.0'``): task configs are Python objects. A name is
 looked up by importing lighteval's own task modules (the one named like the task first); a custom task file is
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from ..errors import EvalMetricsError, InvalidConfig
 from . import require
-from .task_reader import steps_and_notes
+from .describe import aliases_by_id, plain_steps, steps_and_notes
 
 __all__ = ["read_lighteval_task", "explain_lighteval_task", "LightevalTaskReading", "LightevalMetricReading",
            "lighteval_metric_id"]
@@ -224,10 +226,19 @@ def _from_name(spec: str):
     configs, failed = _lookup(name)
     notes = []
     if not configs:
-        msg = f"lighteval task {name!r} is not in lighteval's task registry"
+        import difflib
+
+        from ..errors import UnknownTask
+
+        known = set()
+        for cfgs in _MODULE_CACHE.values():
+            if isinstance(cfgs, dict):
+                known.update(cfgs)
+                known.update(n.split(":")[0] for n in cfgs if ":" in n)
+        where = f"lighteval {_lighteval_version()}'s task registry"
         if failed:
-            msg += f" (task modules that failed to import: {', '.join(sorted(failed))})"
-        raise InvalidConfig(msg)
+            where += f" (task modules that failed to import: {', '.join(sorted(failed))})"
+        raise UnknownTask(name, difflib.get_close_matches(name, sorted(known), n=5, cutoff=0.6), where=where)
     if params:
         configs = [_with_params(c, params) for c in configs]
         notes.append("metric parameters " + ", ".join(f"{k}={v!r}" for k, v in params.items())
@@ -359,6 +370,9 @@ def _corpus(metric, name) -> str:
         agg = agg.get(name)
     if agg is np.mean:
         return "the mean over samples (evalmetrics' Result.score)"
+    if getattr(agg, "__module__", "") == "evalmetrics.integrations.lighteval" and \
+            getattr(agg, "__name__", "") == "evalmetrics_mean":
+        return "the mean over samples, summed left to right (evalmetrics' Result.score exactly)"
     if agg is max:
         return "the max over samples (not the mean: evalmetrics' Result.score differs; the ID is the per-sample value)"
     if agg is min:
@@ -407,6 +421,8 @@ def _build(fn, names, metric) -> dict:
     """{reported name: (evalmetrics metric, notes)} for a sample-level computation; raises _NotModeled."""
     cls = type(fn).__name__
     mod = type(fn).__module__
+    if mod == "evalmetrics.integrations.lighteval" and cls == "EvalMetricsComputation":
+        return {n: (fn.metric, _converted_notes(fn)) for n in names}
     if mod == "lighteval.metrics.harness_compatibility.drop" and cls == "DropMetrics":
         return {"em": (_get("lighteval:drop/em"), []), "f1": (_get("lighteval:drop/f1"), [])}
     if mod != "lighteval.metrics.metrics_sample":
@@ -465,15 +481,24 @@ def _build(fn, names, metric) -> dict:
                       f"configured exactly as a lighteval Metrics member that has a lighteval alias)")
 
 
-def _set_id(r: LightevalMetricReading, m):
-    from .task_reader import _alias_index, _plain_steps
+def _converted_notes(fn) -> list:
+    """Notes for a metric made by ``evalmetrics.integrations.lighteval.to_lighteval``."""
+    if fn.computed != fn.metric:
+        return ["made by evalmetrics' to_lighteval; it leaves the leading <think> removal to lighteval's Pipeline "
+                "(as lighteval's own metrics do): under apply_metric alone it scores the raw text without it"]
+    if fn.metric.request_type == "multiple_choice":
+        return ["made by evalmetrics' to_lighteval"]
+    return ["made by evalmetrics' to_lighteval; in lighteval's Pipeline it scores final_text, the output after "
+            "lighteval's reasoning-tag removal (remove_reasoning_tags, on by default)"]
 
+
+def _set_id(r: LightevalMetricReading, m):
     r.id = m.id
-    same = tuple(a for a in _alias_index().get(m.id, ()))
+    same = tuple(a for a in aliases_by_id().get(m.id, ()))
     same = tuple(sorted(same, key=lambda a: (not a.startswith("lighteval"), a.startswith("lighteval@"), len(a), a)))
     r.same_as = same
     r.alias = same[0] if same else None
-    r.steps = _plain_steps(m)
+    r.steps = plain_steps(m)
 
 
 # A metric configured exactly as one of lighteval's ``Metrics`` members (same classes, same attributes, same names and

@@ -10,7 +10,9 @@ registries, reading ``higher_is_better`` and ``aggregation`` from the metric's m
   its harness's configuration keys as ``metric_list`` options (``ignore_case: true`` for ``lm_eval:exact_match``).
 
 A name lm_eval already has (``exact_match``, ``acc``, ...) is never replaced. ``register(m1, m2, ...)`` also
-registers any other metric (canonical ID, alias or object) under its digest name. An unregistered name in a task's
+registers any other metric (canonical ID, alias or object) under its digest name. A task YAML can carry a metric's
+canonical ID itself: ``metric: !function '<function_spec(ID)>'`` (see :func:`function_spec`) registers the metric
+when lm_eval loads the YAML, and lm_eval reports it under its digest name. An unregistered name in a task's
 ``metric_list`` silently becomes a Hugging Face Hub metric in lm_eval; call ``register()`` before building tasks.
 
 Generative tasks (``output_type: generate_until``) call the registered function with ``references=[gold]``,
@@ -21,7 +23,7 @@ Multiple-choice tasks: lm_eval's ``ConfigurableTask`` computes only its built-in
 choice metrics need that class (it builds :class:`evalmetrics.Choices` from each document's log-likelihoods).
 
 ``explain_results(results)`` / ``results_table(results)`` say which canonical ID each reported row is, for
-evalmetrics names and for lm_eval's own (read from the task config with :mod:`.task_reader`).
+evalmetrics names and for lm_eval's own (read from the task config with :mod:`.lm_eval_tasks`).
 
 Importing this module does not import lm_eval; every function that needs it imports it on call.
 """
@@ -35,12 +37,15 @@ from typing import Any
 
 from ..errors import InvalidConfig, InvalidInput
 from . import DIGEST_RE, as_metric, catalog_metric_ids, metric_name, remember, require, resolve_name
+from .lm_eval_functions import EM_TASK_CLASS, MODULE, _score_generative, make_function, spec_attr, spec_key
 
 __all__ = [
     "register",
     "registered",
     "skipped",
     "metric_function",
+    "function_spec",
+    "yaml_entry",
     "metric_name",
     "resolve",
     "EvalMetricsTask",
@@ -81,81 +86,6 @@ def _lm_eval_registry():
     return registry
 
 
-# ---------------------------------------------------------------------------------------------- functions
-
-
-def _score_generative(metric, prediction, reference, *, where: str) -> float:
-    """One document: the filtered response against lm_eval's gold (a text, or a list of texts)."""
-    from ..metrics.sampling import _SamplingMetric
-
-    if metric.request_type != "generate_until":
-        raise InvalidConfig(
-            f"{where}: {metric.id} scores {metric.request_type} records, not generated text. In a multiple_choice "
-            f"task use 'class: !function evalmetrics.integrations.lm_eval.EvalMetricsTask'"
-        )
-    refs = _as_references(reference)
-    if isinstance(metric, _SamplingMetric):
-        samples = [prediction] if isinstance(prediction, str) else list(prediction)
-        return float(metric.score(samples, refs))
-    if isinstance(prediction, (list, tuple)) and prediction and all(p == prediction[0] for p in prediction):
-        # lm_eval 0.4.13, list targets: after an exact_match row it hands later metrics the response repeated once
-        # per target (task.py rebinds ``result``); identical copies score as the one response.
-        prediction = prediction[0]
-    if isinstance(prediction, (list, tuple)):
-        raise InvalidInput(
-            f"{where}: the filtered response is a list of {len(prediction)} responses; end the filter pipeline "
-            f"with take_first, or use a sampling metric (majority_vote, pass_at_k, mean_over_samples)",
-            field="prediction",
-        )
-    return float(metric.score(prediction, refs))
-
-
-def _as_references(gold):
-    if isinstance(gold, (list, tuple)):
-        return [g if isinstance(g, str) else str(g) for g in gold]
-    if isinstance(gold, str) or gold is None:
-        return gold
-    return str(gold)  # lm_eval casts a non-text gold to the response's type (text) itself
-
-
-def _make_function(name: str, build, metric_id: str, alias: str | None):
-    """The function lm_eval calls: ``fn(references=[gold], predictions=[response], **options)`` -> float."""
-    cache: dict = {}
-
-    def metric_for(options: dict):
-        key = repr(sorted(options.items()))
-        m = cache.get(key)
-        if m is None:
-            if options and alias is None:
-                raise InvalidConfig(
-                    f"{name} (= {metric_id}) is a canonical ID and takes no options; got {sorted(options)}. "
-                    f"Options belong to harness aliases such as 'lm_eval:exact_match'"
-                )
-            m = cache[key] = build(**options)
-        return m
-
-    def fn(references=None, predictions=None, **options):
-        if references is None or predictions is None or len(references) != 1 or len(predictions) != 1:
-            raise InvalidConfig(
-                f"{name}: lm_eval passes one reference and one prediction per call "
-                f"(references=[gold], predictions=[response])"
-            )
-        metric = metric_for(options)
-        if type(metric).aggregation == "corpus":
-            # A corpus statistic (BLEU, chrF, TER): the per-document item is kept and the aggregation scores them
-            # together, as lm_eval's own bleu does.
-            return (predictions[0], _as_references(references[0]), tuple(sorted(options.items())))
-        return _score_generative(metric, predictions[0], references[0], where=name)
-
-    fn.__name__ = name
-    fn.__qualname__ = name
-    fn.__doc__ = f"evalmetrics {metric_id}" + (f" (alias {alias}; takes its configuration keys)" if alias else "")
-    fn.evalmetrics_id = metric_id
-    fn.evalmetrics_alias = alias
-    fn.evalmetrics_metric = metric_for
-    return fn
-
-
 def _register_one(registry, name: str, build, example, alias: str | None) -> bool:
     """Register ``name`` (idempotent). False if lm_eval already has the name from someone else."""
     if "," in name:  # lm_eval splits reported keys on the first comma
@@ -166,7 +96,7 @@ def _register_one(registry, name: str, build, example, alias: str | None) -> boo
         if name in registry.metric_registry:
             _SKIPPED[name] = "lm_eval already registers this name"
             return False
-        fn = _make_function(name, build, example.id, alias)
+        fn = make_function(name, build, example.id, alias)
     hib = bool(type(example).higher_is_better)
     agg = _AGGREGATIONS.get(type(example).aggregation)
     if agg is None and type(example).aggregation == "corpus":
@@ -265,8 +195,9 @@ def metric_function(metric):
     """The lm_eval metric function of ``metric`` (ID, alias, digest name or object), registered; for ``!function``.
 
     Its ``__name__`` is the metric's digest name (an alias keeps its key), which lm_eval uses as the reported name.
-    In a task folder's ``utils.py``: ``my_metric = metric_function("exact_match(mode=contains, ...)")`` and in the
-    YAML ``metric: !function utils.my_metric``. Catalog metrics can also be named directly:
+    In a task folder's ``utils.py``:
+    ``my_metric = metric_function("exact_match(mode=prediction_contains_reference, ...)")`` and in the YAML
+    ``metric: !function utils.my_metric``. Catalog metrics can also be named directly:
     ``metric: !function evalmetrics.integrations.lm_eval.em_0123456789``.
     """
     from ..registry import resolve_alias
@@ -279,6 +210,37 @@ def metric_function(metric):
     if name not in _FUNCTIONS:
         register(obj)
     return _FUNCTIONS[name]
+
+
+def function_spec(metric) -> str:
+    """The ``!function`` reference of ``metric`` (canonical ID, alias or object) that carries its canonical ID (or
+    alias key) itself, so that a task YAML alone registers the metric and reads back as its ID in any process::
+
+        metric_list:
+          - metric: !function 'evalmetrics.integrations.lm_eval.exact_match(mode=prediction_contains_reference, ...)'
+
+    lm_eval 0.4.13 imports ``!function module.attr`` by splitting at the last dot, so the ID is written with ``%``
+    as ``%25`` and ``.`` as ``%2E`` (nothing else changes). Loading the YAML registers the metric under its digest
+    name, which is the name lm_eval reports (result keys stay ``em_<hex>,<filter>``); an alias is reported under
+    its key and takes its harness's options from the same metric_list entry.
+
+    >>> function_spec("exact_match(mode=prediction_contains_reference, normalize=[lowercase(method=python)], combine=max)")
+    'evalmetrics.integrations.lm_eval.exact_match(mode=prediction_contains_reference, normalize=[lowercase(method=python)], combine=max)'
+    >>> function_spec("helm@0.5:quasi_exact_match")
+    'evalmetrics.integrations.lm_eval.helm@0%2E5:quasi_exact_match'
+    """
+    from ..registry import resolve_alias
+
+    if isinstance(metric, str) and resolve_alias(metric) is not None:
+        key = metric
+    else:
+        key = as_metric(metric).id
+    return MODULE + "." + spec_attr(key)
+
+
+def yaml_entry(metric) -> str:
+    """A ``metric_list`` entry (YAML text) naming ``metric`` by :func:`function_spec`, quoted for YAML."""
+    return "- metric: !function '" + function_spec(metric).replace("'", "''") + "'"
 
 
 def resolve(name: str) -> str:
@@ -297,12 +259,23 @@ def resolve(name: str) -> str:
 
 
 def __getattr__(name: str):
-    # ``!function evalmetrics.integrations.lm_eval.em_<hex>`` and ``...EvalMetricsTask`` resolve through here.
+    # ``!function evalmetrics.integrations.lm_eval.em_<hex>``, ``...EvalMetricsTask`` and ``function_spec``'s
+    # ``...<escaped ID or alias>`` resolve through here.
     if name == "EvalMetricsTask":
         return _task_class()
     if DIGEST_RE.match(name):
         return metric_function(resolve_name(name))
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ..errors import EvalMetricsError
+
+    key = spec_key(name)
+    try:
+        as_metric(key)
+    except EvalMetricsError as e:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r} (as a canonical ID or alias: {e})") \
+            from None
+    return metric_function(key)
 
 
 # ---------------------------------------------------------------------------------------------- the task class
@@ -453,9 +426,9 @@ def explain_results(results: dict) -> list[ResultRow]:
     """Every row of ``simple_evaluate``'s results, with the canonical ID it computes (None: not reproduced).
 
     Rows come from ``results["results"]``; the IDs from ``results["configs"]`` (read with
-    :func:`evalmetrics.integrations.task_reader.read_lm_eval_task`), so lm_eval's own names get their IDs too.
+    :func:`evalmetrics.integrations.lm_eval_tasks.read_lm_eval_task`), so lm_eval's own names get their IDs too.
     """
-    from .task_reader import read_lm_eval_task
+    from .lm_eval_tasks import read_lm_eval_task
 
     if not isinstance(results, dict) or "results" not in results:
         raise InvalidInput("expected the dict simple_evaluate returns (with 'results' and 'configs')", field="results")
@@ -466,7 +439,7 @@ def explain_results(results: dict) -> list[ResultRow]:
         if task in configs:
             cfg = dict(configs[task])
             if (cfg.get("metadata") or {}).get("evalmetrics_task"):
-                cfg["class"] = "evalmetrics.integrations.lm_eval.EvalMetricsTask"
+                cfg["class"] = EM_TASK_CLASS
             reading = read_lm_eval_task(cfg)
         for key, value in row.items():
             if "," not in key or "_stderr," in key:
@@ -523,7 +496,7 @@ def _fill(r: "ResultRow", mr, kind: str | None):
 def _reading_by_name(cfg: dict, metric: str, filt: str):
     """A row whose metric_list entry was a ``!function`` (dumped as source text): read it by its reported name,
     when that is an evalmetrics name."""
-    from .task_reader import read_lm_eval_task
+    from .lm_eval_tasks import read_lm_eval_task
 
     if metric not in _REGISTERED and not DIGEST_RE.match(metric):
         return None
@@ -543,8 +516,15 @@ def _fmt(v) -> str:
     return "" if v is None else str(v)
 
 
+def _cell(text) -> str:
+    """One Markdown table cell: pipes escaped, line breaks as spaces (a dumped source or an ID cannot break rows)."""
+    return str(text).replace("|", "\\|").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
 def results_table(results: dict) -> str:
-    """A markdown table of ``simple_evaluate``'s results with the canonical ID (or alias) of every row."""
+    """A markdown table of ``simple_evaluate``'s results with the canonical ID (or alias) of every row.
+
+    Every cell is escaped for Markdown: pipes as ``\\|``, line breaks as spaces."""
     rows = explain_results(results)
     lines = ["| task | filter | metric | value | stderr | what it computes |", "|---|---|---|---|---|---|"]
     for r in rows:
@@ -559,6 +539,6 @@ def results_table(results: dict) -> str:
             if r.list_id is not None:
                 parts.append(f"list target: `{r.list_id}`")
             what = "; ".join(parts)
-        lines.append(f"| {r.task} | {r.filter} | {r.metric} | {_fmt(r.value)} | {_fmt(r.stderr)} | "
-                     f"{what.replace('|', '/')} |")
+        lines.append("| " + " | ".join(_cell(c) for c in (r.task, r.filter, r.metric, _fmt(r.value), _fmt(r.stderr),
+                                                         what)) + " |")
     return "\n".join(lines)

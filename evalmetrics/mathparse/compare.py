@@ -5,7 +5,10 @@ Order of checks for two scalar expressions: (1) exact ``Fraction`` arithmetic wh
 ``LIMITS.max_expand_nodes`` nodes; (4) ``evalf`` of ``a - b`` at 30 digits at three fixed points for the free
 symbols, equal when ``|a - b| <= max(tol * max(|a|, |b|), abs_tol)`` at every point, with
 ``tol = max(rel_tol, NUMERIC_NOISE)`` (``NUMERIC_NOISE = 1e-20``: what 30-digit evaluation cannot tell from 0).
-Exact rationals compare exactly unless ``rel_tol`` / ``abs_tol`` are set. ``sympy.simplify``,
+Exact rationals compare exactly unless ``rel_tol`` / ``abs_tol`` are set, with one rule for long
+decimals: a decimal literal with at least ``LONG_DECIMAL_DIGITS`` (15) significant digits equals a real value that
+rounds to it at its own number of places, or whose nearest double Python prints as it. Two identical trees are
+equal (an undefined value such as 1/0 equals only itself, however it is spelled). ``sympy.simplify``,
 ``sympify`` and ``parse_expr`` are never called. Collections compare element by element (sets and bare lists
 unordered, tuples ordered unless configured), intervals by both ends and both closures, matrices elementwise.
 """
@@ -16,7 +19,7 @@ from typing import NamedTuple
 
 from .bounds import LIMITS, NO_DEADLINE, BoundExceeded, Deadline
 
-__all__ = ["Options", "equivalent", "rational_value", "to_sympy"]
+__all__ = ["Options", "equivalent", "rational_value", "to_sympy", "LONG_DECIMAL_DIGITS"]
 
 
 class Options(NamedTuple):
@@ -246,7 +249,7 @@ def _close(d, a, b, opts: Options) -> bool | None:
 def _scalar_equal(a, b, opts: Options, deadline: Deadline) -> bool:
     sp = _sp()
     if a.has(sp.zoo, sp.nan) or b.has(sp.zoo, sp.nan):
-        return False  # undefined (a division by zero) equals nothing
+        return False  # undefined (a division by zero): equal only to the same tree, decided in equivalent()
     if a == b:
         return True
     deadline.check()
@@ -378,6 +381,8 @@ def _pm_items(node):
 def equivalent(a, b, opts: Options = Options(), deadline: Deadline = NO_DEADLINE) -> bool:
     """True if the two ASTs denote the same answer under ``opts`` (raises BoundExceeded at a bound)."""
     deadline.check()
+    if a == b:
+        return True  # the same tree: what the answer says, read the same way (1/0 is \frac{1}{0}, see docs/math.md)
     eq = lambda x, y: equivalent(x, y, opts, deadline)  # noqa: E731
     a, b = _group_equations(_canon_rel(a)), _group_equations(_canon_rel(b))
     ka, kb = a[0], b[0]
@@ -403,9 +408,12 @@ def equivalent(a, b, opts: Options = Options(), deadline: Deadline = NO_DEADLINE
         return _collections_equal(a, b, opts, deadline, eq)
     # scalars
     try:
-        return rational_value(a) == rational_value(b) or _rational_close(a, b, opts)
+        ra, rb = rational_value(a), rational_value(b)
     except (_NotRational, ZeroDivisionError):
         pass
+    else:
+        return (ra == rb or _rational_close(a, b, opts)
+                or _long_decimal_rounds(a, rb, deadline) or _long_decimal_rounds(b, ra, deadline))
     _load_sympy(deadline)
     try:
         sa, sb = to_sympy(a, opts, deadline), to_sympy(b, opts, deadline)
@@ -413,7 +421,81 @@ def equivalent(a, b, opts: Options = Options(), deadline: Deadline = NO_DEADLINE
         return False
     except (TypeError, ValueError, ZeroDivisionError, RecursionError):
         return False
-    return _scalar_equal(sa, sb, opts, deadline)
+    return (_scalar_equal(sa, sb, opts, deadline)
+            or _long_decimal_rounds(a, sb, deadline) or _long_decimal_rounds(b, sa, deadline))
+
+
+# --------------------------------------------------------------------------------------- long decimals
+
+LONG_DECIMAL_DIGITS = 15  # significant digits from which a decimal literal may stand for a value it rounds
+_MAX_EVAL_DIGITS = 1200  # an irrational value is evaluated to at most this many digits for the rule
+
+
+def _long_decimal(node):
+    """(value, places) of a decimal literal (optionally negated) written with at least ``LONG_DECIMAL_DIGITS``
+    significant digits, else None. ``("num", v, places)`` nodes come from literals with a decimal point."""
+    sign = 1
+    if node[0] == "neg":
+        sign, node = -1, node[1]
+    if node[0] != "num" or len(node) < 3:
+        return None
+    v, k = node[1], node[2]
+    m = v * Fraction(10) ** k  # the digits as written, as an integer (k may be negative: 1.5e3)
+    if m == 0 or m.denominator != 1 or len(str(abs(m.numerator))) < LONG_DECIMAL_DIGITS:
+        return None
+    return sign * v, k
+
+
+def _long_decimal_rounds(node, other, deadline: Deadline) -> bool:
+    """The long-decimal rule: ``node`` is a decimal literal with at least 15 significant digits and ``other`` (an
+    exact ``Fraction`` or a sympy constant) is a real value that (a) rounds to it at the literal's own number of
+    decimal places (a tie may go either way), or (b) prints as it: it is Python's shortest repr of the IEEE-754
+    double nearest to the value (``repr(2/3)`` is ``0.6666666666666666``)."""
+    lit = _long_decimal(node)
+    if lit is None:
+        return False
+    value, k = lit
+    half = Fraction(1, 2) / Fraction(10) ** k
+    deadline.check()
+    if isinstance(other, Fraction):
+        if abs(value - other) <= half:
+            return True
+        try:
+            return Fraction(repr(float(other))) == value
+        except (OverflowError, ValueError):
+            return False
+    sp = _sp()
+    if not getattr(other, "is_number", False) or other.has(sp.oo, -sp.oo, sp.zoo, sp.nan):
+        return False
+    if other.is_Rational:
+        return _long_decimal_rounds(node, Fraction(int(other.p), int(other.q)), deadline)
+    # an irrational value: evaluate it to every written place plus 20 guard digits, compare exactly, and refuse
+    # to decide within 10^-(k+10) of a rounding boundary (an evaluation error there could flip the verdict)
+    try:
+        mag = other.evalf(15)
+        if not mag.is_real or not mag.is_Float:
+            return False
+        int_digits = max(1, len(str(abs(int(mag)))))
+        n = int_digits + max(k, 0) + 20
+        if n > _MAX_EVAL_DIGITS:
+            return False
+        approx = other.evalf(n)
+        deadline.check()
+        if not approx.is_Float:
+            return False
+        x = Fraction(*(int(t) for t in sp.Rational(approx).as_numer_denom()))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError):
+        return False
+    margin = Fraction(1) / Fraction(10) ** (max(k, 0) + 10)
+    dist = abs(value - x)
+    if dist <= half - margin:
+        return True
+    if dist < half + margin:
+        return False  # too close to a rounding boundary to tell
+    try:
+        return Fraction(repr(float(x))) == value
+    except (OverflowError, ValueError):
+        return False
 
 
 _FLIP = {"<": ">", "<=": ">="}

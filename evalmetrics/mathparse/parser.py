@@ -3,7 +3,9 @@ r"""Tokenizer and recursive-descent parser for LaTeX and plain math answers, bui
 Nothing here evaluates its input: the tokenizer reads characters, the parser builds tuples. Node kinds
 (``node[0]``) and their arguments:
 
-``("num", Fraction)``, ``("sym", name)``, ``("const", "pi" | "e" | "i" | "oo")``, ``("add", a, b)``,
+``("num", Fraction)`` (``("num", Fraction, places)`` for a literal written with a decimal point: ``0.25`` has 2
+places; a mixed number ``3 1/2`` is one ``num``), ``("sym", name)``, ``("const", "pi" | "e" | "i" | "oo")``,
+``("add", a, b)``,
 ``("sub", a, b)``, ``("mul", a, b)``, ``("div", a, b)``, ``("neg", a)``, ``("pow", a, b)``, ``("sqrt", a, n)``,
 ``("fact", a)``, ``("binom", n, k)``, ``("abs", a)``, ``("func", name, a)``, ``("log", base_or_None, a)``,
 ``("pm", a, b)`` (a ± b), ``("tuple", items)``, ``("set", items)``, ``("list", items)`` (bare ``1, 2``),
@@ -42,7 +44,9 @@ _OPS = set("+-*/^_=()[]{},!|&<>'")
 # short English words are words, not products of single-letter symbols ("The sum is ...")
 _ENGLISH = frozenset("the is are was sum for get has our you can all not but yes use let now one two six ten new "
                      "old per via may its had did got and".split())
-_WORD_CONSTS = {"pi": ("const", "pi"), "infinity": ("const", "oo"), "infty": ("const", "oo"), "inf": ("const", "oo")}
+# "oo" is sympy's (and so a tool-using model's) spelling of infinity; read as o*o it is never a meant answer
+_WORD_CONSTS = {"pi": ("const", "pi"), "infinity": ("const", "oo"), "infty": ("const", "oo"), "inf": ("const", "oo"),
+                "oo": ("const", "oo")}
 
 
 _DIGITS = frozenset("0123456789")
@@ -238,6 +242,39 @@ def tokenize(s: str, deadline: Deadline = NO_DEADLINE) -> list:
 
 
 _CLOSERS = {"(": (")", "]"), "[": ("]", ")"), "{": ("}",), "\\{": ("\\}",)}
+
+# A mixed number (a whole number, then a proper fraction of whole numbers: "3 1/2", "1\frac{1}{2}", "2\frac34") is
+# read as whole + fraction only where it stands as a whole term: after nothing, an opening bracket, a separator, a
+# sign or a relation, and before nothing, a closing bracket, a separator, a sign, a relation or an explicit product.
+_MIXED_SEPARATORS = frozenset({",", ";", "=", "<", ">", "<=", ">=", "!=", "+", "-", "&", "\\\\", "*"})
+_MIXED_BEFORE_OPS = _MIXED_SEPARATORS | {"(", "[", "{", "\\{"}
+_MIXED_AFTER_OPS = _MIXED_SEPARATORS | {")", "]", "}", "\\}"}
+_MIXED_CMDS = frozenset(_RELS) | {"pm", "mp", "cup", "cdot", "times", "ast", "div"}
+
+
+def _mixed_context(tok, before: bool) -> bool:
+    """May a mixed number follow (``before``) or precede this token (None: the start or end of the answer)?"""
+    if tok is None:
+        return True
+    if tok[0] == "op":
+        return tok[1] in (_MIXED_BEFORE_OPS if before else _MIXED_AFTER_OPS)
+    if tok[0] == "cmd":
+        return tok[1] in _MIXED_CMDS
+    if tok[0] == "env":
+        return tok[1] == ("begin" if before else "end")
+    return False
+
+
+def decimal_places(text: str) -> int | None:
+    """The number of decimal places a plain decimal literal is written to (``0.0833`` -> 4, ``8.3e-2`` -> 3,
+    ``1.5e3`` -> -2); None for a literal without a decimal point (an integer) or with a repeating part."""
+    mant, _, exp = text.lower().partition("e")
+    whole, dot, frac = mant.partition(".")
+    if not dot or not _isdigits(whole + frac):
+        return None
+    if exp and not _isdigits(exp.lstrip("+-")):
+        return None
+    return len(frac) - (int(exp) if exp else 0)
 
 
 class _Parser:
@@ -606,6 +643,49 @@ class _Parser:
             node = ("log", None, arg)
         return node if power is None else ("pow", node, power)
 
+    def _int_at(self, j):
+        """The value of the whole-number literal token at ``j``, or None."""
+        tok = self.peek(j - self.i)
+        return int(tok[2]) if tok is not None and tok[0] == "num" and _isdigits(tok[2]) else None
+
+    def _frac_of_ints(self, j):
+        """``\\frac{n}{d}`` / ``\\frac nd`` of two whole-number literals at token ``j``: (n, d, next index) or None."""
+        if self.peek(j - self.i) != ("cmd", "frac"):
+            return None
+        j += 1
+        tok = self.peek(j - self.i)
+        if tok is not None and tok[0] == "num" and len(tok[2]) == 2 and _isdigits(tok[2]):  # \frac34
+            return int(tok[2][0]), int(tok[2][1]), j + 1
+        args = []
+        for _ in range(2):
+            if self.is_op("{", j - self.i) and self.is_op("}", j + 2 - self.i) and self._int_at(j + 1) is not None:
+                args.append(self._int_at(j + 1))
+                j += 3
+            elif self._int_at(j) is not None and len(self.peek(j - self.i)[2]) == 1:  # \frac3{4}, \frac{3}4
+                args.append(self._int_at(j))
+                j += 1
+            else:
+                return None
+        return args[0], args[1], j
+
+    def _mixed_number(self, whole_tok):
+        """A mixed number starting at the whole-number token just read (``3 1/2``, ``1\\frac{1}{2}``): its value
+        as one number node, consuming the fraction; None (nothing consumed) when the tokens are not one."""
+        if not _isdigits(whole_tok[2]) or not _mixed_context(self.peek(-2) if self.i >= 2 else None, True):
+            return None
+        j = self.i
+        got = self._frac_of_ints(j)
+        if got is None:  # "3 1/2": two literals side by side (only a space separates them), then /d
+            n, d = self._int_at(j), self._int_at(j + 2)
+            if n is None or d is None or not self.is_op("/", 1):
+                return None
+            got = (n, d, j + 3)
+        n, d, end = got
+        if not 0 < n < d or not _mixed_context(self.peek(end - self.i), False):
+            return None
+        self.i = end
+        return ("num", Fraction(int(whole_tok[2])) + Fraction(n, d))
+
     def parse_primary(self):
         tok = self.peek()
         if tok is None:
@@ -613,7 +693,12 @@ class _Parser:
         kind = tok[0]
         if kind == "num":
             self.i += 1
-            return ("num", tok[1])
+            mixed = self._mixed_number(tok)
+            if mixed is not None:
+                return mixed
+            places = decimal_places(tok[2])
+            # a decimal literal keeps the places it was written to (the long-decimal rule of compare.py)
+            return ("num", tok[1]) if places is None else ("num", tok[1], places)
         if kind == "word":
             self.i += 1
             return self.parse_word(tok[1])

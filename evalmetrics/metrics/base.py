@@ -1,7 +1,7 @@
 """Metric base classes: input validation, the per-sample loop with bounds, and mean aggregation."""
 from __future__ import annotations
 
-import dataclasses
+import functools
 from typing import Any, ClassVar, Iterable, Sequence
 
 from .._lazy import np
@@ -23,7 +23,10 @@ def check_text(value: Any, index: int | None, field: str) -> str:
         return value
     if value is None:
         raise InvalidInput("expected a string, got None", index=index, field=field)
-    raise InvalidInput(f"expected a string, got {type(value).__name__}", index=index, field=field)
+    hint = ""
+    if type(value).__name__ == "Choices":
+        hint = " (this metric scores text; Choices go to a multiple-choice metric such as lm_eval:acc)"
+    raise InvalidInput(f"expected a string, got {type(value).__name__}{hint}", index=index, field=field)
 
 
 def check_references(value: Any, index: int | None) -> tuple[str, ...]:
@@ -64,20 +67,76 @@ def _check_sequence(value: Any, field: str) -> Sequence:
     return value
 
 
+def _describe_args(args: tuple, kwargs: dict) -> str:
+    parts = [type(a).__name__ if a is not None else "None" for a in args]
+    parts += [f"{k}={type(v).__name__ if v is not None else 'None'}" for k, v in kwargs.items()]
+    return f"({', '.join(parts)})"
+
+
+def _typed_call(raw, usage_attr: str):
+    """Wrap ``score`` / ``compute`` so that arguments that do not fit its signature (too many, too few, an unknown
+    keyword) are an InvalidInput saying what the metric takes, with an example, instead of Python's bare TypeError.
+    A TypeError raised inside a call whose arguments do fit is re-raised unchanged."""
+
+    @functools.wraps(raw)
+    def call(self, *args, **kwargs):
+        try:
+            return raw(self, *args, **kwargs)
+        except TypeError:
+            import inspect  # only on this error path: keeps `import evalmetrics` light
+
+            sig = inspect.signature(raw)
+            first = next((p.name for i, p in enumerate(sig.parameters.values()) if i == 1), "arguments")
+            try:
+                sig.bind(self, *args, **kwargs)
+            except TypeError:
+                raise InvalidInput(
+                    f"{self.name}.{raw.__name__} was called with the arguments {_describe_args(args, kwargs)}; "
+                    f"expected {getattr(self, usage_attr)}", field=first) from None
+            raise
+
+    call._typed = True
+    return call
+
+
 class Metric(Unit):
     """Base of every metric. Constant metadata that adapters read instead of guessing:
 
     ``higher_is_better``, ``aggregation`` (how per-sample values combine into the score), ``request_type``
     ("generate_until" for text outputs, "loglikelihood" for choice log-probabilities, ...).
+
+    ``score_usage`` / ``compute_usage`` say in words, with an example, what ``score`` and ``compute`` take; an
+    error about wrong arguments quotes them.
     """
 
     kind: ClassVar[str] = "metric"
     higher_is_better: ClassVar[bool] = True
     aggregation: ClassVar[str] = "mean"
     request_type: ClassVar[str] = "generate_until"
+    score_usage: ClassVar[str] = (
+        "score(prediction, references): the output text and a reference text or a non-empty list of them, "
+        "e.g. m.score(\"Paris\", [\"Paris\", \"paris\"])")
+    compute_usage: ClassVar[str] = (
+        "compute(predictions, references): a list of output texts and, per sample, a reference text or list of "
+        "them, e.g. m.compute([\"Paris\", \"4\"], [\"Paris\", [\"4\", \"four\"]])")
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for meth, usage in (("score", "score_usage"), ("compute", "compute_usage")):
+            raw = cls.__dict__.get(meth)
+            if raw is not None and callable(raw) and not getattr(raw, "_typed", False):
+                setattr(cls, meth, _typed_call(raw, usage))
+
+    def trace(self, *sample) -> dict | None:
+        """What one sample's score was decided on, for per-sample details (``evalmetrics score --details``).
+
+        None where the metric has no trace; metrics that process a prediction and references return
+        ``{"prediction": ..., "reference": ..., "reference_index": ...}`` (see GenerativeMetric.trace).
+        """
+        return None
 
     def _result(self, values: np.ndarray, timeouts: list[int], **prov) -> Result:
-        from .. import __version__
+        from .._version import __version__
 
         mu, se = mean_and_stderr(values)
         values.setflags(write=False)
@@ -115,6 +174,43 @@ class GenerativeMetric(Metric):
         p = check_text(prediction, None, "prediction")
         refs = self._check_refs(references, None)
         return float(self._score_refs(p, refs, None))
+
+    def trace(self, prediction: str, references) -> dict:
+        """What decided this sample's score: ``{"prediction": P, "reference": R, "reference_index": J}``.
+
+        ``P`` is the prediction after the metric's prediction-side steps (extraction, normalization; the text as
+        given for a metric without steps), ``None`` if a step found no answer; ``R`` is the processed reference
+        that decided the score and ``J`` its position in ``references``: the first reference with the best
+        single-reference score (under ``combine=mean`` every reference counts; this is still the best one). All
+        three are ``None`` when the sample hits a time or size bound. ``evalmetrics score --details`` writes them
+        into each row.
+
+        >>> import evalmetrics as em
+        >>> em.get("lm_eval:gsm8k/strict-match").trace("so #### 72.", ["7", "72"])
+        {'prediction': '72', 'reference': '72', 'reference_index': 1}
+        """
+        return self._trace_checked(prediction, references, None)
+
+    def _trace_checked(self, prediction, references, cache: dict | None) -> dict:
+        """``trace`` with a memo shared across the samples of one batch (``cache``; None: no memo)."""
+        p = check_text(prediction, None, "prediction")
+        refs = self._check_refs(references, None)
+        try:
+            return self._trace(p, refs, cache)
+        except Timeout:
+            return {"prediction": None, "reference": None, "reference_index": None}
+
+    def _trace(self, prediction: str, refs: tuple, cache: dict | None = None) -> dict:
+        from ..units import run_steps
+
+        pred_steps, ref_steps = getattr(self, "pred", None), getattr(self, "ref", None)
+        p = run_steps(pred_steps, prediction) if isinstance(pred_steps, tuple) else prediction
+        j = 0
+        if len(refs) > 1:
+            scores = [self._score_refs(prediction, (r,), None) for r in refs]
+            j = scores.index(max(scores))
+        r = run_steps(ref_steps, refs[j]) if isinstance(ref_steps, tuple) else refs[j]
+        return {"prediction": p, "reference": r, "reference_index": j}
 
     def _check_lengths(self, predictions, references):
         preds = _check_sequence(predictions, "predictions")

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar, Iterable, Sequence
+from typing import ClassVar, Iterable
 
 from .._lazy import np
 
-from ..errors import InvalidInput, Timeout
+from ..errors import InvalidInput
 from ..units import enum, integer, register
 from .base import Metric
 
@@ -121,8 +121,22 @@ class Choices:
         return self.gold if isinstance(self.gold, tuple) else (self.gold,)
 
 
+CHOICE_SCORE_USAGE = (
+    "score(choices): one evalmetrics.Choices (a summed log-probability per choice and the gold index), not text, "
+    "e.g. m.score(em.Choices(logprobs=[-1.2, -0.7], gold=1, texts=[\"Paris\", \"Rome\"]))")
+CHOICE_COMPUTE_USAGE = (
+    "compute(samples): a list of evalmetrics.Choices, one per question, "
+    "e.g. m.compute([em.Choices(logprobs=[-1.2, -0.7], gold=1), em.Choices(logprobs=[-0.1, -2.0], gold=0)])")
+
+
+def _not_choices(metric, value, index: int | None = None):
+    got = "None" if value is None else type(value).__name__
+    raise InvalidInput(f"{metric.name} scores multiple-choice log-probabilities: expected "
+                       f"{CHOICE_SCORE_USAGE}; got {got}", index=index, field="choices")
+
+
 _NORM_WORDS = {
-    "none": "the summed log-probability",
+    "none": "summed log-probability",
     "char": "log-probability divided by the number of characters of the choice text",
     "char_nospace": "log-probability divided by the choice text's characters, not counting one leading space",
     "token": "log-probability divided by the choice's token count",
@@ -154,6 +168,8 @@ class LoglikelihoodMatch(Metric):
     name: ClassVar[str] = "loglikelihood_match"
     summary: ClassVar[str] = "1 if the highest (normalized) choice log-probability is a gold choice"
     request_type: ClassVar[str] = "multiple_choice"
+    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
+    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
     norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi"), "log-prob normalization")
     zero_length: str = enum("error", ("error", "ieee"), "what a zero-length divisor does")
     multi_gold: str = enum("any", ("any", "error"), "what several gold indices mean")
@@ -196,7 +212,7 @@ class LoglikelihoodMatch(Metric):
 
     def score(self, choices: Choices) -> float:
         if not isinstance(choices, Choices):
-            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+            _not_choices(self, choices)
         if self.multi_gold == "error" and len(choices.golds) > 1:
             raise InvalidInput(
                 f"{len(choices.golds)} gold indices, but this metric takes exactly one (lm_eval raises here)",
@@ -205,9 +221,20 @@ class LoglikelihoodMatch(Metric):
         pick = int(np.argmax(self.normalized(choices)))
         return 1.0 if pick in choices.golds else 0.0
 
+    def trace(self, choices: Choices) -> dict:
+        """What decided the score: ``{"prediction": index picked, "reference": gold index (or indices),
+        "reference_index": None}`` (the keys of ``GenerativeMetric.trace``; the picked index is the argmax of the
+        normalized log-probabilities, ties to the first)."""
+        if not isinstance(choices, Choices):
+            _not_choices(self, choices)
+        pick = int(np.argmax(self.normalized(choices)))
+        gold = list(choices.gold) if isinstance(choices.gold, tuple) else choices.gold
+        return {"prediction": pick, "reference": gold, "reference_index": None}
+
     def compute(self, samples: Iterable[Choices], *, progress: bool | None = None):
-        if isinstance(samples, (str, bytes, Choices)) or samples is None:
-            raise InvalidInput("expected a list of Choices", field="choices")
+        if isinstance(samples, (str, bytes, Choices, dict)) or samples is None or not isinstance(samples, Iterable):
+            got = "None" if samples is None else type(samples).__name__
+            raise InvalidInput(f"{self.name} expected {CHOICE_COMPUTE_USAGE}; got {got}", field="choices")
         items = list(samples)
         if not items:
             raise InvalidInput("no samples to score", field="choices")
@@ -242,10 +269,12 @@ class GreedyMatch(Metric):
     name: ClassVar[str] = "greedy_match"
     summary: ClassVar[str] = "1 if a gold continuation is the model's greedy decoding"
     request_type: ClassVar[str] = "multiple_choice"
+    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
+    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def score(self, choices: Choices) -> float:
         if not isinstance(choices, Choices):
-            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+            _not_choices(self, choices)
         if choices.is_greedy is None:
             raise InvalidInput("greedy_match needs is_greedy", field="is_greedy")
         return 1.0 if any(choices.is_greedy[g] for g in choices.golds) else 0.0
@@ -274,13 +303,15 @@ class ChoiceRank(Metric):
     name: ClassVar[str] = "choice_rank"
     summary: ClassVar[str] = "reciprocal rank of the gold choice, or recall@k"
     request_type: ClassVar[str] = "multiple_choice"
+    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
+    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
     score_kind: str = enum("mrr", ("mrr", "recall"), "mean reciprocal rank or recall@k")
     k: int = integer(1, "depth for recall", minimum=1)
     norm: str = enum("none", ("none", "char"), "divide log-probabilities by characters first")
 
     def score(self, choices: Choices) -> float:
         if not isinstance(choices, Choices):
-            raise InvalidInput(f"expected an evalmetrics.Choices, got {type(choices).__name__}", field="choices")
+            _not_choices(self, choices)
         lps = list(choices.logprobs)
         if self.norm == "char":
             if choices.texts is None:

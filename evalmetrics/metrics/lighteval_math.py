@@ -33,6 +33,7 @@ from .._packages import installed_version
 from ..errors import InvalidConfig, InvalidInput, ParseError, Timeout
 from ..units import enum, integer, number, register, run_steps, steps, text, texts
 from .base import GenerativeMetric
+from .pipelined import describe_sides
 
 __all__ = ["LightevalExtractiveMatch", "SUPPORTED_VERSIONS"]
 
@@ -276,9 +277,7 @@ class LightevalExtractiveMatch(GenerativeMetric):
         return dataclasses.replace(r, provenance=prov)
 
     def pipeline(self):
-        from .match import _describe_sides
-
-        return _describe_sides(self)
+        return describe_sides(self)
 
     def describe(self):
         return (

@@ -1,7 +1,6 @@
-"""String-comparison metrics: ExactMatch (full, prefix, suffix, contains) and bag-of-tokens F1."""
+"""String-comparison metrics: ExactMatch (equality, or a directed prefix / suffix / substring match) and token F1."""
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
@@ -9,225 +8,11 @@ from typing import ClassVar
 import operator
 
 from .._lazy import np
-
-from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..normalizers import Strip
-from ..units import enum, register, run_steps, run_steps_batch, steps
-from .base import GenerativeMetric, at_sample, check_text
+from ..units import enum, register, steps
+from .pipelined import COMBINE, COMBINE_WORDS, PipelinedMetric, init_pipeline
 
 __all__ = ["ExactMatch", "F1"]
-
-
-def _pipeline_init(self, fields: dict, *, normalize, normalize_pred, normalize_ref, extract, extract_ref, pred, ref):
-    """Shared constructor logic: build the prediction-side and reference-side step lists."""
-    as_list = lambda v: () if v is None else ((v,) if not isinstance(v, (list, tuple)) else tuple(v))  # noqa: E731
-    if pred is not None or ref is not None:
-        if any(x is not None and x != () for x in (normalize, normalize_pred, normalize_ref, extract, extract_ref)):
-            raise InvalidConfig(
-                f"{type(self).name}: give either pred=/ref= step lists or normalize=/extract= arguments, not both"
-            )
-        p, r = as_list(pred), as_list(ref)
-    else:
-        both = as_list(normalize)
-        p = as_list(extract) + both + as_list(normalize_pred)
-        r = as_list(extract_ref) + both + as_list(normalize_ref)
-    for k, v in fields.items():
-        object.__setattr__(self, k, v)
-    object.__setattr__(self, "pred", p)
-    object.__setattr__(self, "ref", r)
-    self.__post_init__()
-
-
-def _describe_sides(metric) -> list[tuple[str, object]]:
-    if metric.pred == metric.ref:
-        return [("both", s) for s in metric.pred]
-    return [("prediction", s) for s in metric.pred] + [("reference", s) for s in metric.ref]
-
-
-COMBINE = ("max", "mean", "max_nonempty")
-_COMBINE_WORDS = {
-    "max": "best score over the references",
-    "mean": "mean score over the references",
-    "max_nonempty": "best score over the references that are non-empty after processing (all empty: one empty "
-    "reference)",
-}
-
-
-class _Pipelined(GenerativeMetric):
-    id_merge: ClassVar[tuple] = ("normalize", "pred", "ref")
-
-    def _refs(self, refs, cache):
-        """Processed references under the ``combine`` rule (None entries: a step found no usable reference)."""
-        if len(refs) > 1 and self._ref_batch_dependent:
-            out = run_steps_batch(self.ref, list(refs))
-        else:
-            out = [self._ref_norm(r, cache) for r in refs]
-        if self.combine == "max_nonempty":
-            kept = [r for r in out if r != ""]
-            return kept or [""]
-        return out
-
-    @property
-    def _ref_batch_dependent(self) -> bool:
-        try:
-            return self.__dict__["_rbd"]
-        except KeyError:
-            v = any(s.batch_dependent for s in self.ref)
-            object.__setattr__(self, "_rbd", v)
-            return v
-
-    def _combine(self, scores):
-        if self.combine == "mean":
-            return sum(scores) / len(scores)
-        return max(scores)
-
-    def _ref_norm(self, ref: str, cache: dict | None):
-        if cache is None:
-            return run_steps(self.ref, ref)
-        try:
-            return cache[ref]
-        except KeyError:
-            v = cache[ref] = run_steps(self.ref, ref)
-            return v
-
-    def pipeline(self):
-        return _describe_sides(self)
-
-    # -- scoring: process both sides, then compare -------------------------------------------------------------
-
-    def _compare(self, p: str, rs: list) -> float:
-        """Score a processed prediction against processed references (None: no usable reference)."""
-        raise NotImplementedError
-
-    def _score_refs(self, prediction, refs, cache):
-        p = _side(run_steps, self.pred, prediction, field="prediction")
-        rs = _side(self._refs, refs, cache, field="references")  # processed even when p has no answer
-        if p is None:
-            return 0.0
-        return self._compare(p, rs)
-
-    def compute(self, predictions, references, *, progress=None):
-        """Score every sample and aggregate (mean, with standard error).
-
-        Each distinct prediction and reference text is processed once (memoized, with a bounded memo), so
-        repeated references, or repeated outputs across models, cost one pass through the steps.
-        """
-        preds, refs_all = self._check_lengths(predictions, references)
-        n = len(preds)
-        if (
-            not progress
-            and self.combine != "max_nonempty"
-            and set(map(type, preds)) == {str}
-            and set(map(type, refs_all)) == {str}
-        ):
-            return self._compute_columns(preds, refs_all)
-        values = np.empty(n, dtype=np.float64)
-        timeouts: list[int] = []
-        pmemo: dict = {}
-        rmemo: dict = {}
-        pred_steps, ref_steps = self.pred, self.ref
-        compare = self._compare
-        single_ok = self.combine != "max_nonempty"
-        it = range(n)
-        if progress or (progress is None and n >= 5000):
-            from .._progress import progress_range
-
-            it = progress_range(n, desc=self.name)
-        for i in it:
-            raw = preds[i]
-            if raw.__class__ is not str:
-                check_text(raw, i, "prediction")
-                raw = str(raw)
-            r = refs_all[i]
-            try:
-                try:
-                    p = pmemo[raw]
-                except KeyError:
-                    if len(pmemo) > _MEMO_MAX:
-                        pmemo.clear()
-                    p = pmemo[raw] = _side(run_steps, pred_steps, raw, field="prediction")
-                if r.__class__ is str and single_ok:
-                    try:
-                        rr = rmemo[r]
-                    except KeyError:
-                        if len(rmemo) > _MEMO_MAX:
-                            rmemo.clear()
-                        rr = rmemo[r] = _side(run_steps, ref_steps, r, field="references")
-                    rs = [rr]
-                else:
-                    if len(rmemo) > _MEMO_MAX:
-                        rmemo.clear()
-                    rs = _side(self._refs, self._check_refs(r, i), rmemo, field="references")
-                values[i] = 0.0 if p is None else compare(p, rs)
-            except Timeout:
-                values[i] = 0.0
-                timeouts.append(i)
-            except InvalidInput as e:
-                raise at_sample(e, i) from None
-        return self._result(values, timeouts)
-
-
-    def _compute_columns(self, preds, refs):
-        """Fast path (every prediction and reference a plain string): process each distinct text once, then
-        compare column-wise (each distinct processed pair once). Same results as the per-sample loop."""
-        n = len(preds)
-        if self.__class__ is ExactMatch and self.mode == "full" and _identity_here(self.pred, self.ref, preds, refs):
-            # The steps cannot change these texts (e.g. lm_eval's trailing-NUL rule on texts without NUL).
-            vals = np.fromiter(map(operator.eq, preds, refs), dtype=bool, count=n).astype(np.float64)
-            return self._result(vals, [])
-        pm = _process_distinct(self.pred, preds, _NONE_P, "prediction")
-        rm = _process_distinct(self.ref, refs, _NONE_R, "references")
-        if self.__class__ is ExactMatch and self.mode == "full":
-            # No answer and timeouts are sentinels that equal no text (timeouts are zeroed below).
-            same = map(operator.eq, map(pm.__getitem__, preds), map(rm.__getitem__, refs))
-            vals = np.fromiter(same, dtype=bool, count=n).astype(np.float64)
-        elif self.__class__ is F1:
-            vals = self._f1_columns(preds, refs, pm, rm)
-        else:
-            compare = self._compare
-            memo: dict = {}
-            out = []
-            append = out.append
-            for a, b in zip(map(pm.__getitem__, preds), map(rm.__getitem__, refs)):
-                if a.__class__ is not str or b is _TIMEOUT:
-                    append(0.0)
-                    continue
-                key = (a, b)
-                v = memo.get(key)
-                if v is None:
-                    if len(memo) > _MEMO_MAX:
-                        memo.clear()
-                    v = memo[key] = compare(a, [None if b is _NONE_R else b])
-                append(v)
-            vals = np.array(out, dtype=np.float64)
-        timeouts = []
-        if any(v is _TIMEOUT for v in pm.values()) or any(v is _TIMEOUT for v in rm.values()):
-            timeouts = [i for i in range(n) if pm[preds[i]] is _TIMEOUT or rm[refs[i]] is _TIMEOUT]
-            vals[timeouts] = 0.0
-        return self._result(vals, timeouts)
-
-
-def _side(fn, *args, field):
-    """Call fn; an InvalidInput that names no field gets the side it came from."""
-    try:
-        return fn(*args)
-    except InvalidInput as e:
-        if e.field is None:
-            raise InvalidInput(e.reason, index=e.index, field=field) from None
-        raise
-
-
-class _Sentinel:
-    __slots__ = ("label",)
-
-    def __init__(self, label):
-        self.label = label
-
-    def __repr__(self):
-        return self.label
-
-
-_NONE_P, _NONE_R, _TIMEOUT = _Sentinel("no-answer(prediction)"), _Sentinel("no-answer(reference)"), _Sentinel("timeout")
 
 
 def _identity_here(pred_steps, ref_steps, preds, refs) -> bool:
@@ -246,54 +31,49 @@ def _identity_here(pred_steps, ref_steps, preds, refs) -> bool:
     return True
 
 
-def _process_distinct(steps_, texts, none, field) -> dict:
-    """Map each distinct text to its processed form (no answer -> ``none``; a Timeout -> ``_TIMEOUT``)."""
-    out = dict.fromkeys(texts)
-    for t in out:
-        try:
-            v = run_steps(steps_, t)
-        except Timeout:
-            v = _TIMEOUT
-        except InvalidInput as e:
-            raise InvalidInput(e.reason, index=texts.index(t), field=e.field or field) from None
-        out[t] = none if v is None else v
-    return out
-
-
-_MEMO_MAX = 200_000
-
 _MODE_WORDS = {
     "full": "prediction equals reference",
-    "prefix": "prediction starts with reference",
-    "suffix": "prediction ends with reference",
-    "contains": "reference occurs inside prediction",
+    "prediction_starts_with_reference": "prediction starts with reference",
+    "prediction_ends_with_reference": "prediction ends with reference",
+    "prediction_contains_reference": "reference occurs inside prediction",
+}
+# The first spellings of the modes did not say which string must start with (end with, contain) which; they still
+# construct and parse, as the same behavior, and render in the spelling above.
+_FORMER_MODES = {
+    "prefix": "prediction_starts_with_reference",
+    "suffix": "prediction_ends_with_reference",
+    "contains": "prediction_contains_reference",
 }
 
 
 @register
 @dataclass(frozen=True, repr=False, init=False)
-class ExactMatch(_Pipelined):
+class ExactMatch(PipelinedMetric):
     """1.0 if the processed prediction matches a processed reference, else 0.0.
 
     Pipeline: ``pred`` steps on the prediction, ``ref`` steps on each reference (``normalize=`` puts the same steps
     on both sides; ``extract=`` prepends extractors on the prediction side; ``normalize_pred=`` /
     ``normalize_ref=`` append side-specific steps). A step that finds no answer makes the sample score 0.
 
-    Modes (direction stated): ``full`` prediction == reference; ``prefix`` prediction starts with reference;
-    ``suffix`` prediction ends with reference; ``contains`` reference occurs in prediction (all character-level).
-    Several references combine with ``combine`` (``max``: any reference matching gives 1).
+    Modes, each naming its direction (all character-level): ``full`` prediction == reference;
+    ``prediction_starts_with_reference`` (short: ``"prefix"``); ``prediction_ends_with_reference`` (``"suffix"``);
+    ``prediction_contains_reference`` (``"contains"``): the reference occurs inside the prediction. The short names
+    are accepted by the constructor and in IDs (an ID saved with ``mode=prefix`` keeps its meaning) and render in
+    the long form. Several references combine with ``combine`` (``max``: any reference matching gives 1).
 
     >>> from evalmetrics import ExactMatch, StripPunct, Lowercase
     >>> m = ExactMatch(mode="prefix", normalize=[Lowercase(), StripPunct()])
-    >>> m.score("Yes, Elmendorf", "yes")
-    1.0
+    >>> m.score("Yes, Elmendorf", "yes"), m.score("yes", "Yes, Elmendorf")
+    (1.0, 0.0)
     >>> m.id
-    'exact_match(mode=prefix, normalize=[lowercase(method=python), strip_punct(chars=ascii, replacement="", except_numbers=false)], combine=max)'
+    'exact_match(mode=prediction_starts_with_reference, normalize=[lowercase(method=python), strip_punct(chars=ascii, replacement="", except_numbers=false)], combine=max)'
     """
 
     name: ClassVar[str] = "exact_match"
     summary: ClassVar[str] = "1 if the processed prediction matches a processed reference"
-    mode: str = enum("full", ("full", "prefix", "suffix", "contains"), "how prediction and reference must match")
+    mode: str = enum("full", ("full", "prediction_starts_with_reference", "prediction_ends_with_reference",
+                              "prediction_contains_reference"), "how prediction and reference must match",
+                     former=_FORMER_MODES)
     pred: tuple = steps("steps applied to the prediction, in order")
     ref: tuple = steps("steps applied to each reference, in order")
     combine: str = enum("max", COMBINE, "how scores against several references combine")
@@ -311,7 +91,7 @@ class ExactMatch(_Pipelined):
         ref=None,
         combine: str = "max",
     ):
-        _pipeline_init(
+        init_pipeline(
             self,
             {"mode": mode, "combine": combine},
             normalize=normalize,
@@ -327,9 +107,9 @@ class ExactMatch(_Pipelined):
         m = self.mode
         if m == "full":
             return 1.0 if p == r else 0.0
-        if m == "prefix":
+        if m == "prediction_starts_with_reference":
             return 1.0 if p.startswith(r) else 0.0
-        if m == "suffix":
+        if m == "prediction_ends_with_reference":
             return 1.0 if p.endswith(r) else 0.0
         return 1.0 if r in p else 0.0
 
@@ -350,8 +130,21 @@ class ExactMatch(_Pipelined):
             scores.append(s)
         return self._combine(scores)
 
+    def _unprocessed_columns(self, preds, refs):
+        if self.mode == "full" and _identity_here(self.pred, self.ref, preds, refs):
+            # The steps cannot change these texts (e.g. lm_eval's trailing-NUL rule on texts without NUL).
+            return np.fromiter(map(operator.eq, preds, refs), dtype=bool, count=len(preds)).astype(np.float64)
+        return None
+
+    def _column_values(self, preds, refs, processed_preds, processed_refs):
+        if self.mode != "full":
+            return None
+        # No answer and timeouts are sentinels that equal no text (timeouts are zeroed by the caller).
+        same = map(operator.eq, map(processed_preds.__getitem__, preds), map(processed_refs.__getitem__, refs))
+        return np.fromiter(same, dtype=bool, count=len(preds)).astype(np.float64)
+
     def describe(self):
-        return f"exact match: {_MODE_WORDS[self.mode]}; several references: {_COMBINE_WORDS[self.combine]}"
+        return f"exact match: {_MODE_WORDS[self.mode]}; several references: {COMBINE_WORDS[self.combine]}"
 
 
 def _f1_value(p_toks, r_toks, bag, formula, empty):
@@ -382,7 +175,7 @@ def _f1_value(p_toks, r_toks, bag, formula, empty):
 
 @register
 @dataclass(frozen=True, repr=False, init=False)
-class F1(_Pipelined):
+class F1(PipelinedMetric):
     """Token-overlap F1 between the processed prediction and reference; several references: best.
 
     Tokens are the pieces of ``str.split()`` (Unicode whitespace). ``bag=multiset`` counts repeated tokens (SQuAD);
@@ -423,7 +216,7 @@ class F1(_Pipelined):
         ref=None,
         combine: str = "max",
     ):
-        _pipeline_init(
+        init_pipeline(
             self,
             {"bag": bag, "formula": formula, "empty": empty, "combine": combine},
             normalize=normalize,
@@ -439,6 +232,9 @@ class F1(_Pipelined):
         p_toks = p.split()
         scores = [0.0 if r is None else _f1_value(p_toks, r.split(), self.bag, self.formula, self.empty) for r in rs]
         return self._combine(scores)
+
+    def _column_values(self, preds, refs, processed_preds, processed_refs):
+        return self._f1_columns(preds, refs, processed_preds, processed_refs)
 
     def _f1_columns(self, preds, refs, pm, rm):
         """Column fast path: tokenize each distinct processed text once, then score each pair from its token sets
@@ -496,5 +292,5 @@ class F1(_Pipelined):
             + ("2PR/(P+R)" if self.formula == "ratio" else "1/(0.5/P + 0.5/R)")
             + "; if either side has no tokens: "
             + ("0" if self.empty == "zero" else "1 if both are empty, else 0")
-            + f"; several references: {_COMBINE_WORDS[self.combine]}"
+            + f"; several references: {COMBINE_WORDS[self.combine]}"
         )

@@ -14,7 +14,7 @@ from ..extractors import Extractor, FirstOf, RegexExtract
 from ..normalizers import Strip
 from ..units import enum, flag, integer, number, register, run_steps, steps
 from .base import GenerativeMetric
-from .match import _COMBINE_WORDS, _pipeline_init
+from .pipelined import COMBINE_WORDS, init_pipeline
 from ..mathparse.normalize import _brace_end
 
 __all__ = ["MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox", "default_pred_steps", "default_ref_steps"]
@@ -272,7 +272,9 @@ class MathEquivalence(GenerativeMetric):
     ``1/3``), then sympy objects built directly from the parse tree (structural equality, a guarded ``expand``,
     then a 30-digit numeric check at fixed points). Exact rationals are equal only when equal, unless ``rel_tol``
     / ``abs_tol`` are set: then ``|a-b| <= max(rel_tol*max(|a|,|b|), abs_tol)``; the numeric check always allows a
-    relative difference of 1e-20 (30-digit evaluation noise).
+    relative difference of 1e-20 (30-digit evaluation noise). A decimal with at least 15 significant digits equals
+    the value it is rounded from (``0.0833333333333333`` is ``1/12``); ``3 1/2`` and ``1\frac{1}{2}`` are mixed
+    numbers; ``oo`` is infinity; an undefined value (``1/0``) equals only the same expression.
 
     Options: ``tuples`` (``(1,2)`` vs ``(2,1)``: ``ordered`` or ``unordered``); ``bare_lists`` (``1, 2`` without
     brackets, and text lists); ``equations`` (``rhs_if_named``: ``x=3`` and ``f(x)=3`` equal ``3``; ``exact``: they do not);
@@ -288,11 +290,16 @@ class MathEquivalence(GenerativeMetric):
     (1.0, 0.0)
     >>> m.score("The answer is not 7; it is 8", "8"), m.score("{2,1}", "\\{1,2\\}")
     (1.0, 1.0)
-    >>> m.id.startswith("math_equivalence(pred=[first_of(")
+    >>> m.score("0.0833333333333333", "\\frac{1}{12}"), m.score("0.333333", "\\frac13"), m.score("3 1/2", "7/2")
+    (1.0, 0.0, 1.0)
+    >>> m.id.startswith("math_equivalence@2(pred=[first_of(")
     True
     """
 
     name: ClassVar[str] = "math_equivalence"
+    # 2: ``oo`` reads as infinity, mixed numbers (``3 1/2``, ``1\\frac{1}{2}``), long decimals equal the value they
+    # round, an undefined value equals only the same expression however spelled (docs/math.md, "Verdicts").
+    revision: ClassVar[int] = 2
     summary: ClassVar[str] = "1 if the extracted answer equals the reference by mathematical value (safe parser)"
     id_merge: ClassVar[tuple | None] = None
     pred: tuple = steps("steps that extract the prediction's answer, in order")
@@ -311,7 +318,7 @@ class MathEquivalence(GenerativeMetric):
     def __init__(self, *, pred=None, ref=None, rel_tol=0.0, abs_tol=0.0, tuples="ordered",
                  bare_lists="unordered", equations="rhs_if_named", percent="drop", units="match_if_both",
                  imaginary=True, deadline_s=1.0, combine="max"):
-        _pipeline_init(
+        init_pipeline(
             self,
             {"rel_tol": rel_tol, "abs_tol": abs_tol, "tuples": tuples, "bare_lists": bare_lists,
              "equations": equations, "percent": percent, "units": units, "imaginary": imaginary,
@@ -416,7 +423,7 @@ class MathEquivalence(GenerativeMetric):
             f"abs {self.abs_tol!r}; tuples {self.tuples}; bare lists {self.bare_lists}; equations "
             f"{self.equations}; {_PERCENT_WORDS[self.percent]}; units {self.units}; i is "
             + ("the imaginary unit" if self.imaginary else "a symbol")
-            + f"; at most {self.deadline_s}s per sample; several references: {_COMBINE_WORDS[self.combine]}"
+            + f"; at most {self.deadline_s}s per sample; several references: {COMBINE_WORDS[self.combine]}"
         )
 
 

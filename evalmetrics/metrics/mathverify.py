@@ -16,17 +16,17 @@ import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .._packages import installed_version
+from .._packages import installed_version, pip_extra
 from ..errors import InvalidConfig
 from ..units import enum, flag, integer, number, register, text, texts
 from .base import GenerativeMetric, check_text
-from .match import _COMBINE_WORDS
+from .pipelined import COMBINE_WORDS
 
 __all__ = ["MathVerify", "SUPPORTED_VERSIONS", "PIP"]
 
 #: math-verify versions this metric is verified against -> the latex2sympy2_extended version each pins.
 SUPPORTED_VERSIONS: dict[str, str] = {"0.9.0": "1.11.0"}
-PIP = "pip install 'evalmetrics[mathverify]'"
+PIP = pip_extra("mathverify")
 WORKER_TASK = "evalmetrics.metrics._mathverify_worker:verify_sample"
 MEMORY_MB = 4096
 _TARGETS = ("latex", "expr")
@@ -198,5 +198,5 @@ class MathVerify(GenerativeMetric):
             f"{', '.join(self.targets)}; float_rounding {self.float_rounding}, numeric_precision "
             f"{self.numeric_precision}, strict {self.strict}; math-verify timeouts {self.parsing_timeout}s parse / "
             f"{self.timeout_seconds}s compare; at most {self.deadline_s}s per sample; several references: "
-            f"{_COMBINE_WORDS[self.combine]}"
+            f"{COMBINE_WORDS[self.combine]}"
         )

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .._lazy import np
-from .._packages import installed_version
+from .._packages import installed_version, pip_extra
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import integer, number, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
@@ -24,7 +24,7 @@ from .base import GenerativeMetric, at_sample, check_text
 __all__ = ["SympySimplifyEquiv"]
 
 TASK = "evalmetrics.metrics._minerva_worker:compare"  # the worker side
-PIP = "pip install 'evalmetrics[mathverify]'"
+PIP = pip_extra("mathverify")
 
 
 # ------------------------------------------------------------------------------------------------ the caller side
@@ -55,7 +55,7 @@ class SympySimplifyEquiv(GenerativeMetric):
     ``sympy`` and ``antlr`` name the release series the result is defined for (sympy's ``simplify`` and the
     generated LaTeX parser differ between releases); scoring with another installed release raises
     ``InvalidConfig`` naming both. The comparison needs ``antlr4-python3-runtime`` 4.11
-    (``pip install 'evalmetrics[mathverify]'``).
+    (extra ``mathverify``).
 
     >>> m = SympySimplifyEquiv()
     >>> m.id

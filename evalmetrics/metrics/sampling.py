@@ -9,7 +9,8 @@ from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, number, register, run_steps, steps, unit_field
-from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references, check_text
+from .._packages import pip_extra
+from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references
 from .match import ExactMatch
 
 __all__ = ["MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK"]
@@ -30,11 +31,22 @@ def _check_samples(value, index) -> tuple[str, ...]:
         if not isinstance(s, str):
             got = "None" if s is None else type(s).__name__
             raise InvalidInput(f"sample {j} is {got}, expected a string", index=index, field="samples")
+    if not value:
+        # Nothing to vote on, average or count: a typed error, never NaN (mean of nothing) or a vacuous pass@k.
+        raise InvalidInput("the list of sampled outputs is empty; expected at least one", index=index,
+                           field="samples")
     return tuple(value)
 
 
 class _SamplingMetric(Metric):
     """Base: ``score(samples, references)`` where ``samples`` is the list of outputs for one question."""
+
+    score_usage: ClassVar[str] = (
+        "score(samples, references): the non-empty list of sampled output texts for one question and its reference "
+        "text or list of them, e.g. m.score([\"4\", \"5\", \"4\"], \"4\")")
+    compute_usage: ClassVar[str] = (
+        "compute(samples, references): per question, a non-empty list of sampled output texts, and per question a "
+        "reference text or list of them, e.g. m.compute([[\"4\", \"5\"], [\"7\", \"7\"]], [\"4\", \"7\"])")
 
     def _validate(self):
         if self.metric is not None and not isinstance(self.metric, GenerativeMetric):
@@ -111,14 +123,23 @@ class MajorityVote(_SamplingMetric):
     references: str = enum("all", ("all", "first", "exactly_one"), "which references count (exactly_one: else error)")
 
     def _one(self, samples, refs):
+        return self.inner.score(self._winner(samples), refs)
+
+    def _winner(self, samples):
         firsts, _ = self._first_n(samples)
         if not firsts:
             raise InvalidInput("no samples to vote on", field="samples")
-        answers = [run_steps(self.vote, s) for s in firsts]
-        if any(a is None for a in answers):
-            answers = ["" if a is None else a for a in answers]
-        winner = Counter(answers).most_common(1)[0][0]
-        return self.inner.score(winner, refs)
+        answers = ["" if a is None else a for a in (run_steps(self.vote, s) for s in firsts)]
+        return Counter(answers).most_common(1)[0][0]
+
+    def trace(self, samples, references) -> dict:
+        """The trace (see ``GenerativeMetric.trace``) of the voted answer under ``metric``: its processed text, and
+        the processed reference that decided its score with its position."""
+        s, refs = _check_samples(samples, None), self._refs(check_references(references, None))
+        try:
+            return self.inner.trace(self._winner(s), refs)
+        except Timeout:
+            return {"prediction": None, "reference": None, "reference_index": None}
 
     def describe(self):
         return f"majority vote over the first {self.n or 'all'} samples (ties: first seen), then the metric below"
@@ -181,14 +202,14 @@ class MeanOverSamples(_SamplingMetric):
 def _hypergeom_sf(m: int, n: int, c: int, k: int) -> float:
     """P(X >= m) for X ~ Hypergeometric(population n, c successes, k draws), by ``scipy.stats.hypergeom.sf``.
 
-    Delegated to scipy (optional extra evalmetrics[stats]) because lighteval's G-Pass@k is scipy's value, which is
+    Delegated to scipy (optional extra ``stats``) because lighteval's G-Pass@k is scipy's value, which is
     not the correctly rounded probability in the last bit.
     """
     try:
         from scipy.stats import hypergeom
     except ImportError:
         raise InvalidConfig("G-Pass@k delegates to scipy.stats.hypergeom, which is not installed: "
-                            "pip install 'evalmetrics[stats]'") from None
+                            + pip_extra("stats")) from None
     return hypergeom.sf(m - 1, n, c, k)
 
 
@@ -212,7 +233,7 @@ class GPassAtK(_GPassBase):
 
     With c of the n samples scoring 1 and m = max(ceil(k * t), 1): the probability that k samples drawn without
     replacement contain at least m correct ones, i.e. the hypergeometric tail P(X >= m); 0 when m > min(c, k) or
-    k > n. Computed by scipy (extra ``evalmetrics[stats]``). ``n=None`` uses the number of samples given.
+    k > n. Computed by scipy (extra ``stats``). ``n=None`` uses the number of samples given.
 
     >>> GPassAtK(k=2, threshold=1.0).id
     'g_pass_at_k(k=2, n=none, threshold=1.0, metric=none, references=all)'
@@ -247,7 +268,7 @@ class MGPassAtK(_GPassBase):
     """mG-Pass@k: G-Pass@k averaged over thresholds above 0.5, as lighteval 0.13 computes it.
 
     With low = ceil(k / 2): 2 / k * sum over m = low+1 .. k of P(X >= m) (the hypergeometric tail of G-Pass@k),
-    summed in that order. Computed by scipy (extra ``evalmetrics[stats]``).
+    summed in that order. Computed by scipy (extra ``stats``).
 
     >>> MGPassAtK(k=4).id
     'mg_pass_at_k(k=4, n=none, metric=none, references=all)'
@@ -288,7 +309,7 @@ def _check_flags(value, index) -> tuple:
         elif isinstance(f, (int, float, np.integer, np.floating)) and f in (0, 1):
             out.append(f == 1)
         else:
-            raise InvalidInput(f"flag {j} is {f!r}; a flag is True/False or 0/1", index=index, field="flags")
+            raise InvalidInput(f"flag {j} is {f!r}; expected True/False or 0/1", index=index, field="flags")
     return tuple(out)
 
 
@@ -310,6 +331,11 @@ class PassAtKFromFlags(Metric):
     name: ClassVar[str] = "pass_at_k_from_flags"
     summary: ClassVar[str] = "unbiased pass@k from per-sample pass/fail flags (no code is executed)"
     request_type: ClassVar[str] = "pass_fail_flags"  # scores flags from the caller's test runs, not text
+    score_usage: ClassVar[str] = (
+        "score(flags): one problem's non-empty list of pass/fail flags (True/False or 0/1), "
+        "e.g. m.score([True, False, True])")
+    compute_usage: ClassVar[str] = (
+        "compute(flags): per problem, a non-empty list of pass/fail flags, e.g. m.compute([[True, False], [False]])")
     k: int = integer(1, "k", minimum=1)
 
     def score(self, flags, references=None) -> float:

@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..units import enum, register, run_steps, steps, text
-from .match import COMBINE, _pipeline_init, _Pipelined
+from ..units import enum, register, steps, text
+from .pipelined import COMBINE, PipelinedMetric, init_pipeline
 
 __all__ = ["SetMatch"]
 
@@ -22,7 +22,7 @@ def read_set(s: str, start: str, separator: str, empty_marker: str, delete: str)
 
 @register
 @dataclass(frozen=True, repr=False, init=False)
-class SetMatch(_Pipelined):
+class SetMatch(PipelinedMetric):
     """Compare the sets of items that prediction and reference state.
 
     Each processed text is read as a set: exactly ``empty_marker`` is the empty set; otherwise every ``delete``
@@ -51,7 +51,7 @@ class SetMatch(_Pipelined):
                  empty_marker: str = "Nothing.", delete: str = ".", normalize=None, *, normalize_pred=None,
                  normalize_ref=None, extract=None, extract_ref=None, pred=None, ref=None, combine: str = "max",
                  score_kind: str | None = None):
-        _pipeline_init(
+        init_pipeline(
             self,
             {"score_kind": score_kind or score, "start": start, "separator": separator,
              "empty_marker": empty_marker, "delete": delete, "combine": combine},

@@ -1,7 +1,7 @@
 """Text-generation overlap metrics (BLEU, chrF, TER, ROUGE), delegated to ``sacrebleu`` and ``rouge-score``.
 
 evalmetrics does not re-implement these scores: each unit configures and calls the reference package, installed
-with the optional extra ``pip install evalmetrics[textgen]``. Without it, scoring raises ``InvalidConfig`` naming
+with the optional extra ``textgen``. Without it, scoring raises ``InvalidConfig`` naming
 the extra (building the unit and reading its ID need nothing).
 
 BLEU, chrF and TER are corpus statistics, as lm_eval and lighteval aggregate them: n-gram (or edit) counts are
@@ -21,12 +21,13 @@ from typing import ClassVar
 from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput, Timeout
+from .._packages import pip_extra
 from ..units import enum, flag, integer, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
 
 __all__ = ["CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU"]
 
-_EXTRA = "evalmetrics[textgen]"
+_EXTRA = pip_extra("textgen")
 _BLEU_TOKENIZERS = ("13a", "none", "zh", "intl", "char")
 
 
@@ -35,7 +36,7 @@ def _sacrebleu():
         import sacrebleu
     except ImportError:
         raise InvalidConfig(
-            f"BLEU/chrF/TER delegate to the sacrebleu package, which is not installed: pip install '{_EXTRA}'"
+            f"BLEU/chrF/TER delegate to the sacrebleu package, which is not installed: {_EXTRA}"
         ) from None
     return sacrebleu
 
@@ -47,7 +48,7 @@ def _nltk_bleu():
         from nltk.translate.bleu_score import sentence_bleu
     except ImportError:
         raise InvalidConfig(
-            f"sentence BLEU delegates to the nltk package, which is not installed: pip install '{_EXTRA}'"
+            f"sentence BLEU delegates to the nltk package, which is not installed: {_EXTRA}"
         ) from None
     return word_tokenize, sentence_bleu
 
@@ -57,7 +58,7 @@ def _rouge_scorer():
         from rouge_score import rouge_scorer
     except ImportError:
         raise InvalidConfig(
-            f"ROUGE delegates to the rouge-score package, which is not installed: pip install '{_EXTRA}'"
+            f"ROUGE delegates to the rouge-score package, which is not installed: {_EXTRA}"
         ) from None
     return rouge_scorer
 
@@ -143,7 +144,7 @@ class _CorpusMetric(GenerativeMetric):
 
     def compute(self, predictions, references, *, progress=None):
         """The corpus statistic over every sample (``Result.aggregation`` names it; per-sample values are NaN)."""
-        from .. import __version__
+        from .._version import __version__
 
         preds, refs_all = self._check_lengths(predictions, references)
         ps, rs = [], []

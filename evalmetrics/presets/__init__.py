@@ -6,11 +6,7 @@ defaults.
 """
 from __future__ import annotations
 
-import inspect
-from dataclasses import dataclass, field
-from typing import Any, Callable
-
-from ..errors import InvalidConfig
+from .alias import Alias
 
 __all__ = ["Alias", "all_aliases", "HARNESS_VERSIONS"]
 
@@ -35,46 +31,6 @@ VERIFIED_AGAINST: dict[tuple[str, str], str] = {
     ("hf_evaluate", "0.4"): "lm-eval==0.4.13 (same algorithm as evaluate-metric/exact_match)",
     ("math_verify", "0.9"): "math-verify==0.9.0",
 }
-
-
-@dataclass(frozen=True)
-class Alias:
-    """One harness name. ``build(**config)`` returns the metric; ``also`` lists other spellings of the name."""
-
-    harness: str
-    version: str
-    name: str
-    build: Callable[..., Any]
-    summary: str
-    also: tuple[str, ...] = ()
-    config_doc: dict = field(default_factory=dict)
-    # Multiple choice only: what the harness's built-in tasks put before each choice text in the texts the
-    # metric divides by (lighteval stores " Paris"; lm_eval passes "Paris" without its target delimiter).
-    choice_text_prefix: str = ""
-    # For aliases whose harness has no usable default for some key (lighteval's maj_at_n needs n): the
-    # configuration used when the alias is shown without one (catalog, docs, explain).
-    example: dict = field(default_factory=dict)
-
-    def make_example(self):
-        return self.make(**self.example)
-
-    @property
-    def key(self) -> str:
-        return f"{self.harness}@{self.version}:{self.name}"
-
-    def config_defaults(self) -> dict:
-        sig = inspect.signature(self.build)
-        return {k: p.default for k, p in sig.parameters.items() if p.default is not inspect.Parameter.empty}
-
-    def make(self, **config):
-        allowed = self.config_defaults()
-        unknown = [k for k in config if k not in allowed]
-        if unknown:
-            keys = ", ".join(sorted(allowed)) or "none"
-            raise InvalidConfig(
-                f"{self.harness}:{self.name} does not take {', '.join(map(repr, unknown))}; its configuration keys: {keys}"
-            )
-        return self.build(**config)
 
 
 def all_aliases() -> list[Alias]:

@@ -9,7 +9,7 @@ from ..extractors import FirstLine, RegexExtract, SplitTake
 from ..metrics.match import F1, ExactMatch
 from ..metrics.sets import SetMatch
 from ..normalizers import RejectEmpty, Replace, Strip
-from . import Alias
+from .alias import Alias
 from ._steps import SQUAD_NORMALIZE, SQUAD_NORMALIZE_KEEP_ARTICLES
 
 _S = Strip()
@@ -59,10 +59,10 @@ ALIASES = [
           "articles, whitespace) on both, then equality", also=("qem", "quasi_em")),
     Alias("helm", "0.5", "quasi_leave_articles_exact_match", _em(norm=SQUAD_NORMALIZE_KEEP_ARTICLES),
           "HELM quasi_leave_articles_exact_match: as quasi_exact_match but articles are kept"),
-    Alias("helm", "0.5", "prefix_exact_match", _em(mode="prefix"),
+    Alias("helm", "0.5", "prefix_exact_match", _em(mode="prediction_starts_with_reference"),
           "HELM prefix_exact_match: empty output scores 0; stripped output starts with stripped reference",
           also=("pem", "prefix_em")),
-    Alias("helm", "0.5", "quasi_prefix_exact_match", _em(mode="prefix", norm=SQUAD_NORMALIZE),
+    Alias("helm", "0.5", "quasi_prefix_exact_match", _em(mode="prediction_starts_with_reference", norm=SQUAD_NORMALIZE),
           "HELM quasi_prefix_exact_match: empty output scores 0; normalized output starts with normalized reference",
           also=("pqem", "prefix_quasi_exact_match", "quasi_prefix_em")),
     Alias("helm", "0.5", "f1_score", _f1,

@@ -13,7 +13,7 @@ from ..errors import InvalidConfig
 from ..extractors import RegexExtract
 from ..metrics.match import F1, ExactMatch
 from ..normalizers import RejectEmpty, RemoveOuterBraces, RemoveSpans, Replace, Strip, StripArticles, StripPunct
-from . import Alias
+from .alias import Alias
 from ._steps import HYPHEN_TOKEN_NORMALIZE, LOWER_STRIP_ASCII_PUNCT
 
 _THINK = RemoveSpans(start="<think>", end="</think>")
@@ -49,10 +49,14 @@ def _norm(value, key):
     raise InvalidConfig(f"lighteval: {key} must be a normalizer name or a list of evalmetrics steps; got {value!r}")
 
 
+# lighteval's type_exact_match values: "prefix" is pred.startswith(gold), "suffix" pred.endswith(gold).
+MATCH_TYPES = {"full": "full", "prefix": "prediction_starts_with_reference", "suffix": "prediction_ends_with_reference"}
+
+
 def exact_matches(normalize_gold=None, normalize_pred=None, strip_strings=False, type_exact_match="full",
                   reasoning_tags=True):
     """lighteval's ``ExactMatches`` with its sample_params (names of lighteval normalizers)."""
-    if type_exact_match not in ("full", "prefix", "suffix"):
+    if type_exact_match not in MATCH_TYPES:
         raise InvalidConfig(
             f"lighteval: type_exact_match must be one of 'full', 'prefix', 'suffix'; got {type_exact_match!r}"
         )
@@ -63,7 +67,7 @@ def exact_matches(normalize_gold=None, normalize_pred=None, strip_strings=False,
     if "math_normalizer" in (normalize_gold, normalize_pred):
         return _math_exact_matches(normalize_gold, normalize_pred, strip, pre, type_exact_match)
     return ExactMatch(
-        mode=type_exact_match,
+        mode=MATCH_TYPES[type_exact_match],
         pred=pre + (RejectEmpty(),) + strip + _norm(normalize_pred, "normalize_pred"),
         ref=strip + _norm(normalize_gold, "normalize_gold"),
     )
@@ -73,7 +77,7 @@ def _math_exact_matches(normalize_gold, normalize_pred, strip, pre, type_exact_m
     """ExactMatches with math_normalizer on both sides. math_normalizer can fail (lighteval crashes: InvalidInput);
     lighteval returns 0 for an empty output before normalizing the gold, so this is a MathStringEquiv (which
     processes the gold only when the output has an answer), not an ExactMatch with the steps."""
-    from ..mathstrings import MathStringEquiv
+    from ..metrics.mathstrings import MathStringEquiv
     from .math_strings import LIGHTEVAL_MATH_NORMALIZER
 
     if normalize_gold != normalize_pred or type_exact_match != "full":
@@ -233,9 +237,9 @@ def _preprocess(normalize, strip_strings):
 
 
 def _scorer(mode, pre):
-    if mode not in ("full", "prefix", "suffix"):
+    if mode not in MATCH_TYPES:
         raise InvalidConfig(f"lighteval: type_exact_match must be 'full', 'prefix' or 'suffix'; got {mode!r}")
-    return ExactMatch(mode=mode, pred=pre, ref=pre)
+    return ExactMatch(mode=MATCH_TYPES[mode], pred=pre, ref=pre)
 
 
 def maj_at_n(n=None, normalize=None, strip_strings=False, type_exact_match="full"):
@@ -296,7 +300,7 @@ ALIASES += [
           "(default 1)", also=("recall@k", "recall"), choice_text_prefix=" "),
 ]
 
-# ---- text generation overlap (sacrebleu / rouge-score; optional extra evalmetrics[textgen]).
+# ---- text generation overlap (sacrebleu / rouge-score; optional extra textgen).
 # Predictions are lighteval's final_text (reasoning spans removed). bleu/chrf/ter are CorpusLevelTranslationMetric:
 # sacrebleu's corpus score over the whole task; lighteval passes only each doc's first gold to BLEU, but passes the
 # docs' gold lists to chrF/TER as sacrebleu reference *streams* (doc i's golds are stream i).

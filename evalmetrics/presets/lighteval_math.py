@@ -19,7 +19,7 @@ from __future__ import annotations
 from ..errors import InvalidConfig
 from ..metrics.lighteval_math import LightevalExtractiveMatch
 from ..metrics.sampling import GPassAtK, MeanOverSamples, MGPassAtK, PassAtK
-from . import Alias
+from .alias import Alias
 from .lighteval import _THINK, _preprocess
 
 EXPR = "expr(anchorless=true)"

@@ -5,7 +5,7 @@ from ..errors import InvalidConfig
 from ..extractors import RegexExtract, SplitTake
 from ..metrics.match import ExactMatch
 from ..normalizers import ListLiteralRender, Lowercase, RegexRemove, RemoveDigits, Strip, StripPunct
-from . import Alias
+from .alias import Alias
 
 _NUL = Strip(which="right", chars="\x00")
 

@@ -15,8 +15,8 @@ already-processed ``doc["answer"]`` instead (the ``target`` of ``--log_samples``
 from __future__ import annotations
 
 from ..errors import InvalidConfig
-from ..mathstrings import HendrycksLastBoxed, MinervaAnswerNormalize, MinervaFinalAnswer
-from . import Alias
+from ..metrics.mathstrings import HendrycksLastBoxed, MinervaAnswerNormalize, MinervaFinalAnswer
+from .alias import Alias
 
 __all__ = ["ALIASES"]
 

@@ -1,13 +1,13 @@
 """lm_eval 0.4 text-generation overlap metrics: ``bleu``, ``chrf``, ``chrf++``, ``ter`` (lm_eval/api/metrics.py).
 
-Each is a corpus-level aggregation delegated to sacrebleu with its defaults (optional extra evalmetrics[textgen]).
+Each is a corpus-level aggregation delegated to sacrebleu with its defaults (optional extra textgen).
 lm_eval's ``_sacreformat`` transposes the per-sample references into sacrebleu's reference streams with ``zip``, so
 every sample contributes as many references as the sample with the fewest.
 """
 from __future__ import annotations
 
 from ..metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER
-from . import Alias
+from .alias import Alias
 
 _REFS = "references transposed into streams (each sample keeps as many as the sample with the fewest)"
 

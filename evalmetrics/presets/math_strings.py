@@ -1,7 +1,7 @@
 r"""String-level MATH answer metrics (Hendrycks MATH ``is_equiv`` and its copies) as explicit pipelines.
 
 Each harness carries its own copy of the MATH repository's helpers; the differences are fields of the shared
-units in ``evalmetrics.mathstrings``:
+units in ``evalmetrics.metrics.mathstrings``:
 
 | step                  | lm_eval 0.4 hendrycks_math   | HELM 0.5 math_equiv / _cot | lighteval math_normalizer |
 |-----------------------|------------------------------|----------------------------|---------------------------|
@@ -14,9 +14,9 @@ units in ``evalmetrics.mathstrings``:
 """
 from __future__ import annotations
 
-from ..mathstrings import BetweenOuterDollars, HendrycksLastBoxed, HendrycksMathNormalize, MathStringEquiv
+from ..metrics.mathstrings import BetweenOuterDollars, HendrycksLastBoxed, HendrycksMathNormalize, MathStringEquiv
 from ..normalizers import RejectEmpty, RemoveSpans, Strip
-from . import Alias
+from .alias import Alias
 
 __all__ = ["ALIASES", "LIGHTEVAL_MATH_NORMALIZER", "lighteval_math_exact_match"]
 

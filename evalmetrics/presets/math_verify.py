@@ -7,7 +7,7 @@ that are plain values can be given as configuration keys (``em.get("math_verify:
 from __future__ import annotations
 
 from ..metrics.mathverify import MathVerify
-from . import Alias
+from .alias import Alias
 
 
 def _verify(float_rounding=6, numeric_precision=15, strict=True, allow_set_relation_comp=False, timeout_seconds=5,

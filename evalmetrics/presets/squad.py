@@ -5,7 +5,7 @@ The official scripts report corpus values on a 0-100 scale; evalmetrics reports 
 from __future__ import annotations
 
 from ..metrics.match import F1, ExactMatch
-from . import Alias
+from .alias import Alias
 from ._steps import SQUAD_NORMALIZE
 from .lm_eval import exact_match as _lm_eval_exact_match
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-__all__ = ["LogprobRecord", "Provenance", "ScoreResults", "ScoringStats"]
+__all__ = ["LogprobRecord", "RollingRecord", "Provenance", "ScoreResults", "ScoringStats"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,32 @@ class LogprobRecord:
     logprob: float
     is_greedy: bool
     n_tokens: int
+    token_logprobs: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RollingRecord:
+    """The rolling (whole-document) log-likelihood of one document.
+
+    ``logprob`` is the sum, over every token of the document, of log p(token | the tokens before it in its
+    window), each term a float32 (or float64) log-softmax value, summed exactly in float64 (``math.fsum``).
+    ``n_tokens`` counts the scored tokens, ``n_windows`` the model windows they were cut into. ``n_words`` and
+    ``n_bytes`` are the counts perplexities divide by, taken from the counted text (the document unless another
+    text was given): words as lm_eval splits them (``len(re.split(r"\\s+", text))``), UTF-8 bytes.
+    ``token_logprobs`` holds the per-token terms when asked for (``per_token=True``), else None.
+
+    A record is a plain (logprob, counts) tuple of numbers, so a saved run can be re-aggregated:
+    ``em.get("lm_eval:word_perplexity").compute(records)`` reads ``logprob`` and ``n_words``.
+
+    >>> RollingRecord(logprob=-7.5, n_tokens=3, n_windows=1, n_words=2, n_bytes=9)
+    RollingRecord(logprob=-7.5, n_tokens=3, n_windows=1, n_words=2, n_bytes=9, token_logprobs=None)
+    """
+
+    logprob: float
+    n_tokens: int
+    n_windows: int
+    n_words: int
+    n_bytes: int
     token_logprobs: tuple[float, ...] | None = None
 
 

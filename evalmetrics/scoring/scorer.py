@@ -8,11 +8,12 @@ from typing import Any
 
 import torch
 
-from .. import __version__
+from .._version import __version__
 from ..errors import InvalidConfig, InvalidInput
 from .engine import Engine, total_logprob
 from .models import CallableModel, TransformersCausalLM, is_transformers_model
-from .records import LogprobRecord, Provenance, ScoreResults, ScoringStats
+from .records import LogprobRecord, Provenance, RollingRecord, ScoreResults, ScoringStats
+from .rolling import count_bytes, count_words, rolling_windows
 from .tokenization import LM_EVAL, RequestEncoder, fit_window, resolve_max_length
 
 __all__ = ["LogprobScorer"]
@@ -172,6 +173,88 @@ class LogprobScorer:
                 token_logprobs=values if per_token else None,
             )
             for values, greedy in outputs
+        ]
+        self.stats += stats
+        return ScoreResults(records, provenance=self.provenance, stats=stats)
+
+    def score_rolling(self, texts: Iterable[str], per_token: bool = False, *, count_texts=None) -> ScoreResults:
+        """Rolling (whole-document) log-likelihood of each text, as lm-eval 0.4.13's ``loglikelihood_rolling``.
+
+        Each text is encoded as lm_eval's HFLM encodes it (the tokenizer's default special tokens, none when the
+        text already starts with the prefix token's text), cut into windows of ``max_length`` tokens by the
+        disjoint-window rule of :mod:`evalmetrics.scoring.rolling` (the first conditioned on the prefix token:
+        ``prefix_token_id``, else BOS, else EOS), and every token is scored once. The windows of all texts go
+        through the same batched, chunked engine as :meth:`score` (plain rows, no shared prefix: no two windows
+        share a context); no window sees another document's tokens.
+
+        ``count_texts``: per document, the text whose words and bytes are counted (lm_eval's wikitext counts the
+        page before detokenization); default: the scored text.
+
+        Returns a :class:`ScoreResults` list of :class:`RollingRecord`, in input order. Raises
+        :class:`~evalmetrics.InvalidInput` naming the document index for a text that is not a string.
+
+        >>> from evalmetrics.scoring.testing import bpe_tokenizer, random_gpt2
+        >>> tok = bpe_tokenizer()
+        >>> scorer = LogprobScorer(random_gpt2(len(tok), n_positions=8), tok)
+        >>> r = scorer.score_rolling(["The quick brown fox jumps over the lazy dog.", ""])
+        >>> [(x.n_tokens, x.n_windows, x.n_words, x.n_bytes) for x in r]
+        [(31, 4, 9, 44), (0, 0, 1, 0)]
+        >>> r[1].logprob
+        0.0
+        """
+        if self.convention != LM_EVAL:
+            raise InvalidConfig(
+                f"score_rolling follows lm_eval's rolling windows and tokenization; this scorer's convention is "
+                f"{self.convention!r} (build it with convention='lm_eval')"
+            )
+        if texts is None or isinstance(texts, (str, bytes)):
+            raise InvalidInput(f"expected a list of document texts, got {type(texts).__name__}", field="texts")
+        texts = list(texts)
+        counted = texts if count_texts is None else list(count_texts)
+        if isinstance(count_texts, (str, bytes)) or len(counted) != len(texts):
+            raise InvalidInput(
+                f"count_texts must be a list with one text per document ({len(texts)})", field="count_texts"
+            )
+        for name, values in (("text", texts), ("count_text", counted)):
+            for i, value in enumerate(values):
+                if not isinstance(value, str):
+                    got = "None" if value is None else type(value).__name__
+                    raise InvalidInput(f"expected a string, got {got}", index=i, field=name)
+        prefix = self._encoder.prefix_token_id
+        if texts and (self.tokenizer is None or prefix is None):
+            raise InvalidConfig("score_rolling needs a tokenizer and a prefix token (BOS, EOS or prefix_token_id)")
+        windows, owners = [], []
+        for i, text in enumerate(texts):
+            for window in rolling_windows(self._encoder._lm_eval_encode(text), prefix, self.max_length):
+                windows.append(window)
+                owners.append(i)
+        stats = ScoringStats(requests=len(texts))
+        per_doc: list[list[float]] = [[] for _ in texts]
+        n_windows = [0] * len(texts)
+        if windows:
+            engine = Engine(
+                self._adapter,
+                batch_size=self.batch_size,
+                share_prefix=False,
+                batch_invariant=self.batch_invariant,
+                logprob_dtype=self.logprob_dtype,
+                device=self.device,
+            )
+            with torch.inference_mode():
+                outputs = engine.run(windows, stats, self.progress)
+            for i, (values, _) in zip(owners, outputs):  # windows of a document are in order
+                per_doc[i].extend(values)
+                n_windows[i] += 1
+        records = [
+            RollingRecord(
+                logprob=total_logprob(values),
+                n_tokens=len(values),
+                n_windows=n_windows[i],
+                n_words=count_words(counted[i]),
+                n_bytes=count_bytes(counted[i]),
+                token_logprobs=tuple(values) if per_token else None,
+            )
+            for i, values in enumerate(per_doc)
         ]
         self.stats += stats
         return ScoreResults(records, provenance=self.provenance, stats=stats)

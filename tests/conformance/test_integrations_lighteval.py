@@ -41,7 +41,7 @@ from evalmetrics.integrations.lighteval import sample_inputs, to_lighteval  # no
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOC = os.path.join(ROOT, "docs", "integrations.md")
 DATA = os.path.join(ROOT, "tests", "data", "lm_eval_tasks")
-CONTAINS = "exact_match(mode=contains, normalize=[lowercase(method=python)], combine=max)"
+CONTAINS = "exact_match(mode=prediction_contains_reference, normalize=[lowercase(method=python)], combine=max)"
 
 
 def doc_blocks():
@@ -311,3 +311,136 @@ def test_pipeline_multiple_choice_on_lighteval_transformers_backend(offline_ligh
     assert _check_pipeline(p, tracker, "em_mc|0") == 4 * 12
     details = tracker.details_logger.details["em_mc|0"]
     assert any(-1 in row for d in details for row in d.model_response.output_tokens)  # padded by the backend
+
+
+# ---------------------------------------------------------------------------------------------- issue 14 item 5
+
+THINK_PAIRS = [("lighteval:exact_match", {}, Metrics.exact_match, None),
+               ("lighteval:f1_score", {}, Metrics.f1_score, None),
+               ("lighteval:maj_at_n", {"n": 3}, Metrics.maj_at_n, {"n": 3}),
+               ("lighteval:pass_at_k", {"k": 1, "n": 3}, Metrics.pass_at_k, {"k": 1, "n": 3}),
+               ("lighteval:avg_at_n", {"n": 3}, Metrics.avg_at_n, {"n": 3})]
+
+
+def think_outputs(seed, n):
+    """(outputs of 3 samples, gold) with reasoning spans in every shape: closed, several, unclosed, nested, empty."""
+    rng = random.Random(seed)
+    golds = ["4", "Paris", "the cat sat", "x = 2"]
+    shapes = ["<think>hmm 5</think>{g}", "<think>{g}</think>5", "<think> a </think> {g} ", "{g}", "<think>{g}",
+              "<think>a</think><think>b</think>{g}", "</think>{g}<think>", "<think><think>x</think>y</think>{g}",
+              "<think></think>", "{g}<think>no</think>", "<think>1</think>{g}<think>2", ""]
+    out = []
+    for _ in range(n):
+        g = rng.choice(golds)
+        out.append(([rng.choice(shapes).format(g=rng.choice([g, g.upper(), " " + g])) for _ in range(3)], g))
+    return out
+
+
+def first(responses):
+    """Each response with its first output only (what a single-output task's model returns)."""
+    return [ModelResponse(text=r.text[:1], text_post_processed=None if r.text_post_processed is None
+                          else r.text_post_processed[:1]) for r in responses]
+
+
+def test_converted_aliases_give_lighteval_s_own_number_with_reasoning_spans():
+    """`to_lighteval(alias)` equals lighteval's own metric sample by sample, under apply_metric on raw responses
+    (nothing removes <think> spans; the issue's "<think>hmm 5</think>4" vs "4" gave 1 vs 0) and on responses
+    post-processed as lighteval's Pipeline does (remove_reasoning_tags into text_post_processed), where it also
+    equals the alias's full canonical ID on the raw output."""
+    from lighteval.utils.utils import remove_reasoning_tags
+
+    data = think_outputs(0, 400)
+    docs = [Doc(query="q", choices=[g], gold_index=0) for _, g in data]
+    raw = [ModelResponse(text=list(texts)) for texts, _ in data]
+    piped = [ModelResponse(text=list(texts), text_post_processed=[remove_reasoning_tags(t, [("<think>", "</think>")])
+                                                                   for t in texts]) for texts, _ in data]
+    assert raw[0].text != piped[0].final_text or any(r.text != p.final_text for r, p in zip(raw, piped))
+    issue = apply_metric([ModelResponse(text=["<think>hmm 5</think>4"])], [Doc(query="q", choices=["4"], gold_index=0)],
+                         [to_lighteval("lighteval:exact_match", name="ours"), Metrics.exact_match.value])[0]
+    assert issue["ours"] == issue["em"] == 0
+    compared = 0
+    for key, params, member, sample_params in THINK_PAIRS:
+        theirs = member(sample_params=sample_params) if sample_params else member.value
+        ours = to_lighteval(em.get(key, **params), name="ours")
+        full = em.get(key, **params)
+        one = "n" not in params  # a single-output metric: also on one text per response
+        for responses in ((raw, piped, first(raw), first(piped)) if one else (raw, piped)):
+            outs = apply_metric(responses, docs, [ours, theirs])
+            mine = [o["ours"] for o in outs]
+            assert mine == [o[theirs.metric_name] for o in outs], key
+            assert len(set(mine)) > 1, key
+            compared += len(mine)
+        if key != "lighteval:avg_at_n":  # avg_at_n reads the raw samples in the Pipeline too (no <think> step)
+            values = [o["ours"] for o in apply_metric(first(piped) if one else piped, docs, [ours])]
+            assert values == [full.score(*sample_inputs(full, d, r))
+                              for d, r in zip(docs, first(raw) if one else raw)], key
+    assert compared == (2 * 5 + 2 * 2) * 400
+
+
+def test_converted_exact_match_equals_lighteval_s_through_the_pipeline(offline_lighteval, tmp_path, monkeypatch):
+    """The same through lighteval's Pipeline (which removes reasoning spans first): a custom task reporting
+    lighteval's own Metrics.exact_match / f1_score beside to_lighteval of their aliases, on outputs with spans."""
+    from lighteval.models.abstract_model import LightevalModel, ModelConfig
+    from lighteval.utils.cache_management import SampleCache
+
+    data = [(texts[0], g) for texts, g in think_outputs(1, 60)]
+    (tmp_path / "my_tasks" / "think").mkdir(parents=True)
+    with open(tmp_path / "my_tasks" / "think" / "test.jsonl", "w", encoding="utf-8") as f:
+        for i, (_, g) in enumerate(data):
+            f.write(json.dumps({"question": f"question {i}?", "answer": g}) + "\n")
+    (tmp_path / "my_tasks" / "lighteval_tasks.py").write_text(
+        "from lighteval.metrics.metrics import Metrics\n"
+        "from lighteval.tasks.lighteval_task import LightevalTaskConfig\n"
+        "from lighteval.tasks.requests import Doc\n"
+        "from evalmetrics.integrations.lighteval import to_lighteval\n\n"
+        "def prompt(line, task_name=None):\n"
+        "    return Doc(task_name=task_name, query=line['question'], choices=[line['answer']], gold_index=0)\n\n"
+        "TASKS_TABLE = [LightevalTaskConfig(name='think', prompt_function=prompt, hf_repo='my_tasks/think', "
+        "hf_subset='default', hf_avail_splits=['test'], evaluation_splits=['test'], generation_size=16, "
+        "stop_sequence=['\\n'], metrics=[Metrics.exact_match, Metrics.f1_score, "
+        "to_lighteval('lighteval:exact_match', name='ours_em'), "
+        "to_lighteval('lighteval:f1_score', name='ours_f1')])]\n",
+        encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    outputs = {f"question {i}?": out for i, (out, _) in enumerate(data)}
+
+    class Scripted(LightevalModel):
+        def __init__(self):
+            self.config = ModelConfig(model_name="scripted", cache_dir=str(tmp_path / "cache"))
+            self._cache = SampleCache(self.config)
+
+        @property
+        def tokenizer(self):  # pragma: no cover
+            raise NotImplementedError
+
+        @property
+        def add_special_tokens(self):
+            return False
+
+        @property
+        def max_length(self):
+            return 2048
+
+        def greedy_until(self, docs):
+            return [ModelResponse(text=[outputs[d.query]]) for d in docs]
+
+        def loglikelihood(self, docs):  # pragma: no cover
+            raise NotImplementedError
+
+        def loglikelihood_rolling(self, docs):  # pragma: no cover
+            raise NotImplementedError
+
+    p, tracker = _pipeline("think|0", tmp_path, model=Scripted())
+    details = tracker.details_logger.details["think|0"]
+    assert len(details) == len(data)
+    assert any(d.model_response.text != d.model_response.final_text for d in details)  # spans were removed
+    for ours, theirs in (("ours_em", "em"), ("ours_f1", "f1")):
+        values = [d.metric[ours] for d in details]
+        assert values == [d.metric[theirs] for d in details], ours
+        assert len(set(values)) > 1
+    full = em.get("lighteval:exact_match")
+    assert [d.metric["ours_em"] for d in details] == [full.score(d.model_response.text[0], d.doc.get_golds())
+                                                      for d in details]
+    res = p.get_results()["results"]["think:0"]
+    assert res["ours_em"] == pytest.approx(res["em"], abs=1e-12)
+    assert res["ours_f1"] == pytest.approx(res["f1"], abs=1e-12)

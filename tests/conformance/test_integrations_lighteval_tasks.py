@@ -171,8 +171,13 @@ def test_superset_and_specs():
     # task@param=value sets a parametrizable metric's parameter, as lighteval's registry does
     r = read_lighteval_task("math:algebra@n=8").readings[0]
     assert "majority_vote(n=8" in r.id
-    with pytest.raises(em.InvalidConfig, match="not in lighteval's task registry"):
+    from evalmetrics.errors import UnknownTask
+
+    with pytest.raises(UnknownTask, match="unknown task 'no_such_task_xyz' in lighteval 0.13.0's task registry"):
         read_lighteval_task("no_such_task_xyz")
+    with pytest.raises(UnknownTask, match="did you mean 'gsm8k'") as e:  # issue 14 item 8: close names
+        read_lighteval_task("gsm8")
+    assert isinstance(e.value, em.UnknownMetric)
 
 
 def test_config_object_and_custom_file(tmp_path):
@@ -235,3 +240,37 @@ def test_docs_example_and_cli(capsys):
 
     (row,) = json.loads(capsys.readouterr().out)
     assert row["alias"] == "lighteval:loglikelihood_acc" and row["reproduced"] is True
+
+
+def test_to_lighteval_metrics_read_back_as_their_canonical_ids(tmp_path, capsys):
+    """Issue 14 item 1: the docs' custom task file (metrics made by to_lighteval) reads back, metric by metric, as the
+    canonical ID each was made from; `evalmetrics explain --lighteval-task FILE` says so (it said "no evalmetrics
+    equivalent: EvalMetricsComputation" for every metric)."""
+    import re
+
+    from evalmetrics import cli
+    from evalmetrics.integrations import metric_name
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    text = open(os.path.join(root, "docs", "integrations.md"), encoding="utf-8").read()
+    (code,) = [c for c in re.findall(r"```python\n(.*?)```", text, re.S)
+               if c.startswith("# file: my_tasks/lighteval_tasks.py")]
+    made = re.findall(r'to_lighteval\("([^"]+)"(?:, name="([^"]+)")?\)', code)
+    assert len(made) >= 7
+    f = tmp_path / "lighteval_tasks.py"
+    f.write_text(code, encoding="utf-8")
+    g = read_lighteval_task(str(f))
+    readings = {r.metric: r for t in g.tasks() for r in t.readings}
+    for key, name in made:
+        r = readings[name or metric_name(key)]
+        assert r.reproduced and r.id == em.get(key).id, (key, r.lines())
+        if resolve_alias(key) is not None:
+            assert key in r.same_as, (key, r.same_as)
+        assert "summed left to right" in r.corpus
+    # a metric with lighteval's <think> step, and one without: each says what the Pipeline hands it
+    assert "leaves the leading <think> removal" in " ".join(readings["em"].notes)
+    assert "final_text" in " ".join(readings["f1"].notes) or "leaves" in " ".join(readings["f1"].notes)
+    assert cli.main(["explain", "--lighteval-task", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "no evalmetrics equivalent" not in out and "EvalMetricsComputation" not in out
+    assert len(re.findall(r"(?m)^\s+id: ", out)) == len(made)

@@ -30,15 +30,15 @@ from lm_eval.api.model import LM  # noqa: E402
 import evalmetrics as em  # noqa: E402
 import evalmetrics.integrations.lm_eval as em_lm  # noqa: E402
 from evalmetrics.integrations import metric_name, resolve_name  # noqa: E402
-from evalmetrics.integrations.task_reader import read_lm_eval_task  # noqa: E402
+from evalmetrics.integrations.lm_eval_tasks import read_lm_eval_task  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DOC = os.path.join(ROOT, "docs", "integrations.md")
 DATA = os.path.join(ROOT, "tests", "data", "lm_eval_tasks")
 TASKS_DIR = os.path.join(os.path.dirname(lm_eval.__file__), "tasks")
 
-CONTAINS = "exact_match(mode=contains, normalize=[lowercase(method=python)], combine=max)"
-PREFIX = "exact_match(mode=prefix, normalize=[strip(which=both, chars=none), lowercase(method=python)], combine=max)"
+CONTAINS = "exact_match(mode=prediction_contains_reference, normalize=[lowercase(method=python)], combine=max)"
+PREFIX = "exact_match(mode=prediction_starts_with_reference, normalize=[strip(which=both, chars=none), lowercase(method=python)], combine=max)"
 EM_OPTS = {"ignore_case": True, "ignore_punctuation": True}
 
 
@@ -385,6 +385,11 @@ INSTALLED = [
     (("arc", "arc_challenge.yaml"), "acc_norm", "none", "lm_eval:acc_norm", "id"),
     (("truthfulqa", "truthfulqa_mc1.yaml"), "acc", "none", "lm_eval:acc", "id"),
     (("drop", "default.yaml"), "f1", "none", "lm_eval:drop/f1", "id"),
+    # issue 14 item 3: minerva_math's process_results hook, identified by its source hash
+    (("minerva_math", "minerva_math_algebra.yaml"), "exact_match", "none", "lm_eval:minerva_math/exact_match", "id"),
+    (("minerva_math", "minerva_math_algebra.yaml"), "math_verify", "none", "lm_eval:minerva_math/math_verify", "id"),
+    (("minerva_math", "minerva_math_precalc.yaml"), "exact_match", "none", "lm_eval:minerva_math/exact_match", "id"),
+    (("minerva_math", "minerva_math500.yaml"), "math_verify", "none", "lm_eval:minerva_math/math_verify", "id"),
     (("squadv2", "squadv2.yaml"), "exact", "none", "lm_eval:squadv2/exact", "id"),
     (("bbh", "cot_fewshot", "snarks.yaml"), "exact_match", "get-answer", "lm_eval:bbh_cot_fewshot/get-answer", "id"),
     (("bbh", "fewshot", "snarks.yaml"), "exact_match", "none", "lm_eval:bbh_fewshot", "id"),
@@ -434,9 +439,7 @@ def test_reader_on_installed_groups_and_unreproduced_tasks():
     g = read_lm_eval_task(_installed("mmlu", "default", "_mmlu.yaml"))
     leaves = g.tasks()
     assert len(leaves) == 57 and {t.get("acc").alias for t in leaves} == {"lm_eval:acc"}
-    for path, metric in [(("minerva_math", "minerva_math_algebra.yaml"), "exact_match"),
-                         (("minerva_math", "minerva_math_algebra.yaml"), "math_verify"),
-                         (("truthfulqa", "truthfulqa_mc2.yaml"), "acc")]:
+    for path, metric in [(("truthfulqa", "truthfulqa_mc2.yaml"), "acc")]:
         r = read_lm_eval_task(_installed(*path)).get(metric)
         assert not r.reproduced and r.reason
     from evalmetrics.registry import resolve_alias
@@ -514,3 +517,132 @@ def test_reader_reads_any_installed_yaml():
                 if r.id is not None:
                     assert em.get(r.id).id == r.id, (p, r.key)
     assert n_rows > 500 and n_reproduced > n_rows / 2
+
+
+# ---------------------------------------------------------------------------------------------- issue 14
+
+
+def test_minerva_math_every_installed_task_reads_as_the_shipped_aliases():
+    """Item 3: every minerva_math task lm_eval ships reports its two rows as the minerva_math aliases."""
+    d = _installed("minerva_math")
+    files = sorted(f for f in os.listdir(d) if f.endswith(".yaml"))
+    assert len(files) >= 8
+    for f in files:
+        r = read_lm_eval_task(os.path.join(d, f))
+        assert [(x.key, x.alias) for x in r.readings] == [
+            ("exact_match,none", "lm_eval:minerva_math/exact_match"),
+            ("math_verify,none", "lm_eval:minerva_math/math_verify")], f
+
+
+def test_explain_results_on_function_metrics_of_the_docs_run(run):
+    """Item 2, on the docs' em_qa task as lm_eval ran it (its configs hold each !function metric as source text):
+    every row is named as lm_eval reports it, none claims a Hub lookup, the Markdown table has one line per row."""
+    results, table = run
+    cfg_metrics = [m["metric"] for m in results["configs"]["em_qa"]["metric_list"]]
+    assert sum(isinstance(m, str) and m.lstrip().startswith("def ") for m in cfg_metrics) >= 3  # dumped sources
+    rows = [r for r in em_lm.explain_results(results) if r.task == "em_qa"]
+    reported = {k.partition(",")[0] for k in results["results"]["em_qa"] if "," in k and "_stderr," not in k}
+    assert {r.metric for r in rows} == reported
+    assert all(r.value is not None and "\n" not in r.metric and "def " not in r.metric for r in rows)
+    assert not any("Hub" in n for r in rows for n in r.notes)
+    assert all(r.id is not None or r.list_id is not None for r in rows)
+    lines = em_lm.results_table(results).splitlines()
+    assert len(lines) == 2 + len(em_lm.explain_results(results))
+    for line in lines:
+        assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
+
+
+FRESH_RUN = """
+import json, sys
+import lm_eval
+from lm_eval.api.model import LM
+from lm_eval.tasks import TaskManager
+
+outputs = {json.loads(l)["question"]: json.loads(l)["output"] for l in open("my_tasks/qa.jsonl")}
+
+
+class Scripted(LM):
+    def generate_until(self, requests, disable_tqdm=False):
+        return [next(o for q, o in outputs.items() if q in r.arguments[0]) for r in requests]
+
+    def loglikelihood(self, requests, disable_tqdm=False):
+        raise NotImplementedError
+
+    def loglikelihood_rolling(self, requests, disable_tqdm=False):
+        raise NotImplementedError
+
+
+assert not [m for m in sys.modules if m.startswith("evalmetrics")]  # nothing registered beforehand
+tm = TaskManager(include_path="my_tasks", include_defaults=False)
+res = lm_eval.simple_evaluate(model=Scripted(), tasks=["em_spec"], task_manager=tm, log_samples=True)
+print(json.dumps({"results": res["results"]["em_spec"], "samples": res["samples"]["em_spec"]}, default=str))
+"""
+
+
+def test_a_task_yaml_carrying_its_ids_registers_and_runs_in_a_fresh_process(tmp_path):
+    """Item 4: a task YAML whose metric_list names non-catalog metrics by function_spec (the ID in the file) loads
+    and runs in lm_eval 0.4.13 in a fresh process that never called register(); result keys are the digest names
+    (an alias: its key), never the ID; every value equals evalmetrics' compute on the logged samples."""
+    import subprocess
+    import sys
+
+    regex = em.ExactMatch(pred=[em.RegexExtract(pattern="The answer is (.*)"), em.Lowercase()], ref=[em.Lowercase()])
+    metrics = {metric_name(CONTAINS): em.get(CONTAINS), metric_name(regex): regex,
+               "helm@0.5:quasi_exact_match": em.get("helm@0.5:quasi_exact_match")}
+    entries = [em_lm.yaml_entry(CONTAINS), em_lm.yaml_entry(regex), em_lm.yaml_entry("helm@0.5:quasi_exact_match")]
+    assert "%2E" in entries[1] and "%2E" in entries[2]
+    (tmp_path / "my_tasks").mkdir()
+    shutil.copy(os.path.join(DATA, "qa.jsonl"), tmp_path / "my_tasks" / "qa.jsonl")
+    (tmp_path / "my_tasks" / "em_spec.yaml").write_text(
+        "task: em_spec\ndataset_path: json\ndataset_kwargs:\n  data_files:\n    test: my_tasks/qa.jsonl\n"
+        "test_split: test\noutput_type: generate_until\ndoc_to_text: \"Question: {{question}}?\\nAnswer:\"\n"
+        "doc_to_target: \"{{answer}}\"\ngeneration_kwargs:\n  until: [\"\\n\"]\n  do_sample: false\nmetric_list:\n"
+        + "".join(f"  {e}\n" for e in entries), encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=ROOT, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+    out = subprocess.run([sys.executable, "-c", FRESH_RUN], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    keys = {k for k in got["results"] if "," in k}
+    assert keys == {f"{n}{suffix},none" for n in metrics for suffix in ("", "_stderr")}
+    assert max(map(len, keys)) < 40  # clean keys, not the kilobyte ID
+    ss = sorted(got["samples"], key=lambda s: s["doc_id"])
+    for name, m in metrics.items():
+        per = [m.score(s["filtered_resps"][0], s["target"]) for s in ss]
+        assert [s[name] for s in ss] == per, name
+        assert got["results"][f"{name},none"] == m.compute([s["filtered_resps"][0] for s in ss],
+                                                          [s["target"] for s in ss]).score
+    assert 0 < got["results"][f"{metric_name(CONTAINS)},none"] < 1
+    # and the same file reads back as those IDs (this process named none of them: the IDs come from the file)
+    r = read_lm_eval_task(tmp_path / "my_tasks" / "em_spec.yaml")
+    assert [x.metric for x in r.readings] == list(metrics)
+    assert [x.list_id for x in r.readings] == [m.id for m in metrics.values()]
+
+
+def test_task_names_resolve_among_the_installed_task_folders(capsys):
+    """Item 8: --lm-eval-task takes a name (task, group or tag), read as the installed YAML; unknown names get
+    close suggestions."""
+    from evalmetrics import cli
+    from evalmetrics.errors import UnknownTask
+    from evalmetrics.integrations.lm_eval_tasks import explain_lm_eval_task
+
+    assert str(read_lm_eval_task("gsm8k")) == str(read_lm_eval_task(_installed("gsm8k", "gsm8k.yaml")))
+    assert cli.main(["explain", "--lm-eval-task", "gsm8k"]) == 0
+    assert capsys.readouterr().out.strip() == explain_lm_eval_task(_installed("gsm8k", "gsm8k.yaml")).strip()
+    assert len(read_lm_eval_task("mmlu").tasks()) == 57
+    assert read_lm_eval_task("minerva_math_algebra").get("exact_match").alias == "lm_eval:minerva_math/exact_match"
+    with pytest.raises(UnknownTask) as e:
+        read_lm_eval_task("gsm8")
+    assert "gsm8k" in e.value.suggestions
+    assert cli.main(["explain", "--lm-eval-task", "hellaswg"]) == 2
+    assert "did you mean 'hellaswag'" in capsys.readouterr().err
+    # `evalmetrics explain NAME` / `diff --name NAME` with a task the shipped aliases do not name: its installed config
+    assert cli.main(["explain", "hellaswag"]) == 0
+    assert capsys.readouterr().out.strip() == explain_lm_eval_task(_installed("hellaswag", "hellaswag.yaml")).strip()
+    assert cli.main(["explain", "hellaswg"]) == 2
+    assert "did you mean 'hellaswag'" in capsys.readouterr().err
+    choices = os.path.join(ROOT, "evalmetrics", "data", "sample_choices.jsonl")
+    assert cli.main(["diff", "--name", "hellaswag", "--data", choices, "--json", "--n-boot", "10"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert [r["name"] for r in got["scores"]] == ["lm_eval:acc", "lm_eval:acc_norm"]
+    assert cli.main(["diff", "--name", "hellaswag", "--n-boot", "10"]) == 2  # generated text: no row scores it
+    assert "scores generate_until rows" in capsys.readouterr().err

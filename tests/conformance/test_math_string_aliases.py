@@ -20,7 +20,7 @@ pytest.importorskip("helm")
 import oracles as O  # noqa: E402
 from _diff import check, text  # noqa: E402
 
-from evalmetrics.mathstrings import HendrycksLastBoxed, HendrycksMathNormalize  # noqa: E402
+from evalmetrics.metrics.mathstrings import HendrycksLastBoxed, HendrycksMathNormalize  # noqa: E402
 from evalmetrics.presets.math_strings import ALIASES, LIGHTEVAL_MATH_NORMALIZER  # noqa: E402
 from evalmetrics.units import run_steps  # noqa: E402
 

@@ -33,7 +33,7 @@ pytest.importorskip("lm_eval")
 
 from _diff import N_EXAMPLES, check, text  # noqa: E402
 
-from evalmetrics.mathstrings import HendrycksLastBoxed, MinervaAnswerNormalize, MinervaFinalAnswer  # noqa: E402
+from evalmetrics.metrics.mathstrings import HendrycksLastBoxed, MinervaAnswerNormalize, MinervaFinalAnswer  # noqa: E402
 from evalmetrics.metrics.minerva import SympySimplifyEquiv  # noqa: E402
 from evalmetrics.presets.lm_eval_math import ALIASES  # noqa: E402
 from evalmetrics.units import run_steps  # noqa: E402

@@ -23,9 +23,9 @@ KNOWN = [
     (r"$30\%$", r"30^\circ", False, "percent is not degrees; math-verify drops both signs"),
     (r"$1 + \frac{1}{\mathrm{e}}$", r"1 - \frac{1}{\mathrm{e}}", False,
      "1 + 1/e is not 1 - 1/e (math-verify's own table expects them equal)"),
-    ("$0.0833333333333333$", r"\frac{1}{12}", False, "rounded decimal: a terminating decimal is never 1/12"),
     ("$0.333333$", r"\frac13", False, "rounded decimal: math-verify rounds both sides to 6 places"),
-    (r"$\sqrt{17}$", "4.123105625617661", False, "an irrational number is not a 15-digit decimal"),
+    ("$0.0833334$", r"\frac{1}{12}", False,
+     "a wrong 7th digit: math-verify rounds both sides to 6 places, so 0.0833334 passes for 1/12"),
     ("The answer is not 7; it is 8.", "8", True, "negated statement: the stated answer is 8"),
     ("The answer is not 7; it is 8.", "7", False, "negated statement: 7 is the rejected value"),
     ("1\u2009000\u2009000", "1000000", True, "thin-space thousands separators"),
@@ -38,6 +38,11 @@ KNOWN = [
     ("$10_8$", "10", False, "base subscript: 10 in base 8 is eight, not ten"),
     ("infinity", r"\infty", True, "the word infinity"),
     ("4ab", "4ba", True, "implicit multiplication commutes"),
+    # issue 14 verdicts (docs/math.md "Verdicts decided with evidence")
+    ("$oo$", r"\infty", True, "oo is sympy's spelling of infinity; math-verify reads it as the product o*o"),
+    ("$(-oo, 2)$", r"(-\infty, 2)", True, "sympy-spelled interval ends"),
+    ("$3 1/2$", r"\frac{7}{2}", True, "the mixed number 3 1/2 is 7/2; math-verify reads (3+1)/2 = 2"),
+    ("$3 1/2$", "2", False, "3 1/2 is not 2 (math-verify's reading)"),
 ]
 
 
@@ -71,7 +76,16 @@ def test_our_verdict_is_the_right_one(prediction, gold, right, reason):
     assert _ours(prediction, gold) == right, reason
 
 
-@pytest.mark.parametrize("prediction,gold", [(r"$\boxed{4i + 4}$", "4 + 4i"), (r"$\frac{1}{2}$", "0.5"),
-                                             ("#### 12", "12"), (r"$x = 4$", "3")])
+# (prediction, gold); the issue 14 rows are verdicts where we follow math-verify (see docs/math.md)
+BOTH_AGREE = [
+    (r"$\boxed{4i + 4}$", "4 + 4i"), (r"$\frac{1}{2}$", "0.5"), ("#### 12", "12"), (r"$x = 4$", "3"),
+    ("$0.0833333333333333$", r"\frac{1}{12}"), (r"$\sqrt{17}$", "4.123105625617661"), ("$0.33$", r"\frac13"),
+    ("$3.14159265358979$", r"\pi"), (r"$1\frac{1}{2}$", r"\frac32"), (r"$1\frac{1}{2}$", r"\frac12"),
+    (r"$3 \frac{1}{2}$", "3.5"), (r"$2\frac{1}{3}\pi$", r"\frac{2\pi}{3}"), ("$1/0$", "1/0"),
+    ("$1/0$", r"\frac{1}{0}"), ("$1/0$", "2/0"),
+]
+
+
+@pytest.mark.parametrize("prediction,gold", BOTH_AGREE, ids=[f"{i:02d}" for i in range(len(BOTH_AGREE))])
 def test_parity_where_both_agree(prediction, gold):
     assert _ours(prediction, gold) == _theirs(prediction, gold)

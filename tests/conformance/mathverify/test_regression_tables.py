@@ -31,14 +31,10 @@ DELIBERATE = {
         "1 - 1/e vs 1 + 1/e is expected equal; the two values differ (0.632 vs 1.368)",
     "tests/test_all.py::test_precision#0":
         "0.3333 vs 1/3 at float_rounding=4: a rounded decimal is not the exact fraction unless a tolerance is asked for",
-    "tests/test_all.py::test_complex_math_expressions[0]":
-        "0.0833333333333333 vs 1/12: a terminating decimal is never 1/12 (rounded decimal)",
     "tests/test_all.py::test_complex_math_expressions[7]":
         "0.33 vs 1/3 inside a matrix at float_rounding=2: rounded decimal",
     "tests/test_all.py::test_complex_math_expressions[13]":
         "2.6667 vs 8/3 inside an interval at float_rounding=2: rounded decimal",
-    "tests/test_all.py::test_float_precision[0]":
-        "4.123105625617661 vs sqrt(17): a terminating decimal is never an irrational number",
     "tests/test_strict.py::test_strict_variable_comparison[1]":
         "f(x) vs f(y) with strict=False (a non-default option): different variables are different expressions",
     "tests/test_all.py::test_set_rel_assymetry[3]":

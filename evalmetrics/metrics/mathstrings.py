@@ -18,7 +18,7 @@ the very end, two ``\text{ `` units, ``x/y`` under ``slash_non_integer=fail``) r
 :class:`NormalizationFailed` from ``apply``. :class:`MathStringEquiv` catches it; anywhere else it surfaces as an
 ``InvalidInput`` error, which is what happens in lighteval, whose ``math_normalizer`` lets it crash the run.
 
->>> from evalmetrics.mathstrings import HendrycksMathNormalize
+>>> from evalmetrics.metrics.mathstrings import HendrycksMathNormalize
 >>> HendrycksMathNormalize().apply("\\dfrac12")
 '\\frac{1}{2}'
 """
@@ -28,12 +28,12 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from .errors import InvalidInput
-from .extractors import Extractor
-from .metrics.base import GenerativeMetric
-from .metrics.match import COMBINE, _COMBINE_WORDS, _Pipelined, _pipeline_init
-from .normalizers import Normalizer
-from .units import enum, register, run_steps, steps, text
+from ..errors import InvalidInput
+from ..extractors import Extractor
+from ..normalizers import Normalizer
+from ..units import enum, register, run_steps, steps, text
+from .base import GenerativeMetric
+from .pipelined import COMBINE, COMBINE_WORDS, PipelinedMetric, init_pipeline
 
 __all__ = [
     "NormalizationFailed",
@@ -376,7 +376,7 @@ def _relabel(e: InvalidInput, field: str):
 
 @register
 @dataclass(frozen=True, repr=False, init=False)
-class MathStringEquiv(_Pipelined):
+class MathStringEquiv(PipelinedMetric):
     r"""1.0 if the extracted answers are equal after normalization; if the normalization fails, the raw answers.
 
     The rule: ``pred`` steps extract the answer from the prediction, ``ref`` steps from each reference. If
@@ -390,7 +390,7 @@ class MathStringEquiv(_Pipelined):
     so a failure on any of them raises). Several references combine with ``combine``. No numeric or symbolic equivalence:
     ``\frac{2}{4}`` is not ``\frac12``.
 
-    >>> from evalmetrics.mathstrings import MathStringEquiv
+    >>> from evalmetrics.metrics.mathstrings import MathStringEquiv
     >>> m = MathStringEquiv()
     >>> m.score("\\dfrac12", "0.5"), m.score("\\frac{2}{4}", "\\frac12")
     (1.0, 0.0)
@@ -427,7 +427,7 @@ class MathStringEquiv(_Pipelined):
     ):
         if normalize is None:
             normalize = (HendrycksMathNormalize(),)
-        _pipeline_init(
+        init_pipeline(
             self,
             {"normalize": normalize, "on_failure": on_failure, "both_missing": both_missing, "combine": combine},
             normalize=None,
@@ -516,7 +516,7 @@ class MathStringEquiv(_Pipelined):
         return (
             f"math string equivalence: an answer missing on one side scores 0, on both sides {both}; otherwise 1 "
             f"if the normalized answers are equal; if the normalization fails on either side, {fail}; several "
-            f"references: {_COMBINE_WORDS[self.combine]}"
+            f"references: {COMBINE_WORDS[self.combine]}"
         )
 
 

@@ -1,14 +1,15 @@
-"""Generate the bundled sample files in this folder (stdlib only, deterministic, no network, no model).
+"""Generate the bundled sample files in evalmetrics/data/ (stdlib only, deterministic, no network, no model).
 
 Run from the repository root::
 
-    python evalmetrics/data/make_samples.py
+    python tools/make_samples.py
 
-It writes ``sample_generations.jsonl`` and ``sample_choices.jsonl`` next to this file. Every question,
+It writes ``sample_generations.jsonl`` and ``sample_choices.jsonl`` into ``evalmetrics/data/`` (the installed
+package ships the files, not this generator). Every question,
 passage, answer and solution below was written for this project in the style of GSM8K, MATH, TriviaQA,
 SQuAD, ARC, HellaSwag, PIQA and MMLU; nothing is copied from those datasets. The predictions and
 log-probabilities are synthetic: they imitate what real models output, with the surface variations that
-make harness normalizations disagree chosen on purpose (see README.md in this folder).
+make harness normalizations disagree chosen on purpose (see evalmetrics/data/README.md).
 
 Running it twice gives byte-identical files: ``random.Random(SEED)`` drives every choice for the generations
 file and ``random.Random(SEED + 1)`` every choice for the multiple-choice file, nothing
@@ -24,7 +25,7 @@ import re
 import sys
 
 SEED = 20240917
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "evalmetrics", "data")
 GENERATIONS_FILE = "sample_generations.jsonl"
 CHOICES_FILE = "sample_choices.jsonl"
 

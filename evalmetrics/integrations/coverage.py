@@ -1,0 +1,360 @@
+"""How much of a harness's shipped tasks evalmetrics reads back as canonical IDs: the coverage figure.
+
+:func:`lm_eval_coverage` runs the lm_eval task reader over every leaf task of a task folder (the installed lm_eval's
+``tasks/`` or an unpacked copy); :func:`lighteval_coverage` runs the lighteval reader over lighteval's built-in
+(non-multilingual) task registry. Both return a :class:`Coverage`: rows read as canonical IDs out of all rows the
+harness reports, and the unread rows grouped by reason, each reason with its class (:data:`REASON_CLASSES`).
+
+The denominator never drops a row. For lm_eval it is computed from the config itself, not from the reader: for each
+leaf task (a YAML whose merged config has ``task:`` and no ``group:``, first definition of a name wins, as lm_eval's
+task index does), one row per metric of ``metric_list`` (lm_eval's defaults per ``output_type`` when absent) times
+filter pipeline of ``filter_list`` (default ``none``). A row the reader does not return, a task that does not load
+and a task module that does not import all count as unread, with the reason.
+
+Pure: readers in, counts out. The command line prints it (``evalmetrics coverage``).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["Coverage", "REASON_CLASSES", "NOT_MODELED", "OUTSIDE", "classify", "lm_eval_coverage",
+           "lighteval_coverage", "lm_eval_leaf_tasks", "expected_rows", "format_coverage"]
+
+NOT_MODELED = "not yet modeled"
+OUTSIDE = "needs something outside a metrics library"
+
+# What an unread row needs that a metrics library cannot hold, as data: (what, [lowercase patterns]). A row's
+# reason, metric name and task name/path are searched for the patterns in this order; no match: not yet modeled.
+REASON_CLASSES: tuple = (
+    ("a model (BERTScore, BLEURT, COMET, ...)",
+     ("bertscore", "bert_score", "bleurt", "comet", "bartscore", "bart_score", "summac", "faithfulness",
+      "mauve", "sentence_transformers", "sentencetransformer", "semantic_similarity")),
+    ("an LLM judge", ("judge", "llm_as", "mt_bench", "mtbench", "alpaca_eval", "arena_hard", "gpt4", "gpt-4",
+                      "openai")),
+    ("code execution", ("code_eval", "codegen", "humaneval", "mbpp", "ds1000", "bigcodebench", "livecodebench",
+                        "lcb:", "apps/", "execute", "unit_test", "pass_at_k_code")),
+    ("a web API", ("perspective", "realtoxicityprompts", "toxicity", "api_key", "requests.post")),
+)
+
+# lm_eval 0.4.13's metrics when a task has no metric_list (lm_eval/api/registry.py DEFAULT_METRIC_REGISTRY; the
+# conformance test checks this against the installed package).
+LM_EVAL_DEFAULT_METRICS = {
+    "loglikelihood": ("perplexity", "acc"),
+    "loglikelihood_rolling": ("word_perplexity", "byte_perplexity", "bits_per_byte"),
+    "multiple_choice": ("acc", "acc_norm"),
+    "generate_until": ("exact_match",),
+}
+
+_IGNORE_DIRS = ("__pycache__", ".ipynb_checkpoints")
+
+
+def classify(reason: str, metric: str = "", task: str = "") -> tuple[str, str | None]:
+    """(class, what it needs) of an unread row: ``(OUTSIDE, "an LLM judge")`` or ``(NOT_MODELED, None)``."""
+    text = f"{reason}\n{metric}\n{task}".lower()
+    for what, patterns in REASON_CLASSES:
+        if any(p in text for p in patterns):
+            return OUTSIDE, what
+    return NOT_MODELED, None
+
+
+@dataclass
+class Coverage:
+    """Rows read as canonical IDs out of all rows a harness's shipped tasks report, and the unread ones by reason.
+
+    ``reasons``: ``{reason: {"rows", "tasks", "class", "needs", "examples"}}``; the rows of all reasons plus
+    ``read`` equal ``rows``."""
+
+    harness: str
+    version: str | None
+    source: str
+    tasks: int = 0
+    rows: int = 0
+    read: int = 0
+    load_errors: int = 0
+    notes: list = field(default_factory=list)
+    reasons: dict = field(default_factory=dict)
+    _seen: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def unread(self) -> int:
+        return self.rows - self.read
+
+    @property
+    def fraction(self) -> float:
+        return self.read / self.rows if self.rows else 0.0
+
+    def add(self, task: str, metric: str, reproduced: bool, reason: str = "") -> None:
+        """Count one reported row."""
+        self.rows += 1
+        if reproduced:
+            self.read += 1
+            return
+        reason = reason or "not reproduced (the reader gave no reason)"
+        g = self.reasons.get(reason)
+        if g is None:
+            cls, needs = classify(reason, metric, task)
+            g = self.reasons[reason] = {"rows": 0, "tasks": 0, "class": cls, "needs": needs, "examples": []}
+            self._seen[reason] = set()
+        g["rows"] += 1
+        if task not in self._seen[reason]:
+            self._seen[reason].add(task)
+            g["tasks"] += 1
+            if len(g["examples"]) < 5:
+                g["examples"].append(f"{task} {metric}".strip())
+
+    def by_class(self) -> dict:
+        """{class or "class: needs": unread rows}."""
+        out = {NOT_MODELED: 0, OUTSIDE: 0}
+        for g in self.reasons.values():
+            out[g["class"]] += g["rows"]
+            if g["needs"]:
+                key = f"{OUTSIDE}: {g['needs']}"
+                out[key] = out.get(key, 0) + g["rows"]
+        return out
+
+    def to_dict(self) -> dict:
+        """The stable JSON form (``evalmetrics coverage --json``)."""
+        groups = sorted(self.reasons.items(), key=lambda kv: (-kv[1]["rows"], kv[0]))
+        return {
+            "harness": self.harness,
+            "version": self.version,
+            "source": self.source,
+            "tasks": self.tasks,
+            "rows": self.rows,
+            "read": self.read,
+            "unread": self.unread,
+            "percent_read": round(100 * self.fraction, 2),
+            "load_errors": self.load_errors,
+            "classes": self.by_class(),
+            "reasons": [{"reason": r, **g} for r, g in groups],
+            "notes": list(self.notes),
+        }
+
+
+# ------------------------------------------------------------------------------------------------------- lm_eval
+
+
+def _metric_name(value) -> str:
+    name = getattr(value, "name", None)  # a !function reference: lm_eval reports the function's __name__
+    if isinstance(name, str) and not isinstance(value, str):
+        return name
+    return str(value)
+
+
+def expected_rows(cfg: dict) -> list[str]:
+    """The ``"<metric>,<filter>"`` rows lm_eval reports for one task config: every metric of ``metric_list``
+    (lm_eval's defaults per ``output_type`` when absent) times every pipeline of ``filter_list`` (default
+    ``none``), in config order, each once."""
+    ml = cfg.get("metric_list")
+    if ml is None:
+        metrics = list(LM_EVAL_DEFAULT_METRICS.get(cfg.get("output_type") or "generate_until", ()))
+    else:
+        metrics = [_metric_name(e.get("metric")) if isinstance(e, dict) else str(e) for e in (ml or ())]
+    fl = cfg.get("filter_list")
+    filters = [str(f.get("name")) if isinstance(f, dict) else str(f) for f in fl] if fl else ["none"]
+    out: list = []
+    for f in filters:
+        for m in metrics:
+            key = f"{m},{f}"
+            if key not in out:
+                out.append(key)
+    return out
+
+
+def lm_eval_leaf_tasks(tasks_dir, load) -> tuple[list, list]:
+    """([(name, path, cfg)], [(path, error)]) for the leaf tasks under ``tasks_dir``, as lm_eval's task index finds
+    them: every ``*.yaml`` (sorted by path), merged with its includes by ``load``; a config with ``task:`` (a name)
+    and no ``group:`` is a task (``class:`` tasks included), the first YAML of a name wins. A YAML ``load`` cannot
+    read is returned with its error when its own text names a task (it is counted, unread)."""
+    root = Path(tasks_dir)
+    paths = sorted((p for p in root.glob("**/*.yaml") if not any(part in _IGNORE_DIRS for part in p.parts)),
+                   key=lambda p: p.as_posix())
+    tasks, failed, names = [], [], set()
+    for p in paths:
+        try:
+            cfg = load(p)
+        except Exception as e:  # noqa: BLE001 - a task that does not load is counted with its error
+            name = _own_task_name(p)
+            if name is not None and name not in names:
+                names.add(name)
+                failed.append((name, p, f"{type(e).__name__}: {e}"))
+            continue
+        if not isinstance(cfg, dict) or "group" in cfg and "class" not in cfg:
+            continue
+        name = cfg.get("task")
+        if not isinstance(name, str) or name in names:
+            continue
+        names.add(name)
+        tasks.append((name, p, cfg))
+    return tasks, failed
+
+
+_TASK_LINE = re.compile(r"^task:[ \t]*['\"]?([^'\"#\n]+?)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _own_task_name(path: Path) -> str | None:
+    try:
+        m = _TASK_LINE.search(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return m.group(1).strip() if m else None
+
+
+def _own_rows(path: Path) -> list[str]:
+    """The rows a YAML that does not load names in its own text (plain YAML, tags ignored); at least one."""
+    try:
+        import yaml
+
+        class _Lenient(yaml.SafeLoader):
+            pass
+
+        _Lenient.add_multi_constructor("!", lambda loader, suffix, node: None)
+        cfg = yaml.load(path.read_text(encoding="utf-8"), Loader=_Lenient)  # noqa: S506 - SafeLoader subclass
+        rows = expected_rows(cfg) if isinstance(cfg, dict) and "metric_list" in cfg else []
+    except Exception:  # noqa: BLE001
+        rows = []
+    return rows or ["(unknown),none"]
+
+
+def lm_eval_coverage(tasks_dir=None, progress=None) -> Coverage:
+    """The coverage of lm_eval's tasks under ``tasks_dir`` (default: the installed lm_eval's task folder, found
+    without importing lm_eval). ``progress(i, n)`` is called after each task."""
+    from .lm_eval_tasks import lm_eval_tasks_dir, load_task_yaml, read_lm_eval_task
+
+    root = Path(tasks_dir) if tasks_dir is not None else lm_eval_tasks_dir()
+    root = root.expanduser().resolve()
+    version = _lm_eval_version(root)
+    source = f"the installed lm_eval {version}'s tasks/ folder" if version else str(root)
+    cov = Coverage(harness="lm_eval", version=version, source=source)
+    tasks, failed = lm_eval_leaf_tasks(root, load_task_yaml)
+    cov.tasks = len(tasks) + len(failed)
+    n = cov.tasks
+    i = 0
+    for name, path, cfg in tasks:
+        expected = expected_rows(cfg)
+        try:
+            reading = read_lm_eval_task(cfg)
+            got = {r.key: r for r in reading.readings}
+            error = None
+        except Exception as e:  # noqa: BLE001 - a reader failure is counted, never dropped
+            got, error = {}, f"the reader failed: {type(e).__name__}: {_short(e, root)}"
+        if "class" in cfg and cfg.get("metric_list") is None:
+            expected = list(got) or ["(defined by the task class),none"]
+        for key in expected:
+            r = got.get(key)
+            metric = key.split(",", 1)[0]
+            if r is not None:
+                cov.add(name, metric, r.reproduced, _short(r.reason, root))
+            else:
+                cov.add(name, metric, False, error or "the reader reports no such row")
+        extra = [k for k in got if k not in expected]
+        if extra:
+            cov.notes.append(f"{name}: the reader reports rows lm_eval does not ({', '.join(extra)}); not counted")
+        i += 1
+        if progress:
+            progress(i, n)
+    for name, path, error in failed:
+        cov.load_errors += 1
+        for key in _own_rows(path):
+            cov.add(name, key.split(",", 1)[0], False, f"the task config does not load: {_short(error, root)}")
+        i += 1
+        if progress:
+            progress(i, n)
+    return cov
+
+
+def _short(text: str, root: Path) -> str:
+    """A reason without the folder it was read from, so that equal reasons group."""
+    return str(text).replace(str(root) + os.sep, "")
+
+
+def _lm_eval_version(root: Path) -> str | None:
+    """lm_eval's installed version when ``root`` is the installed package's task folder, else None."""
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        dist = distribution("lm_eval")
+    except PackageNotFoundError:
+        return None
+    try:
+        installed = Path(str(dist.locate_file("lm_eval/tasks"))).resolve()
+    except Exception:  # noqa: BLE001
+        return None
+    return dist.version if installed == root else None
+
+
+# ----------------------------------------------------------------------------------------------------- lighteval
+
+
+def lighteval_coverage(progress=None) -> Coverage:
+    """The coverage of lighteval's built-in (non-multilingual) task registry, read by the lighteval reader: each
+    task's metrics, one row per reported metric name. A task module that does not import counts as one unread row
+    with its error (its tasks cannot be listed)."""
+    from . import lighteval_tasks as lt
+
+    lt.require("lighteval", "measuring lighteval's coverage")
+    cov = Coverage(harness="lighteval", version=lt._lighteval_version(), source="built-in task registry")
+    modules = lt._task_modules()
+    configs = []
+    for m in modules:
+        cfgs = lt._configs_of(m)
+        short = m.split(".")[3]
+        if isinstance(cfgs, Exception):
+            cov.load_errors += 1
+            cov.tasks += 1
+            cov.add(short, "(unknown)", False,
+                    f"the task module does not import: {type(cfgs).__name__}: {str(cfgs).splitlines()[0][:200]}")
+            continue
+        configs.extend(cfgs.values())
+    cov.tasks += len(configs)
+    for i, cfg in enumerate(configs, 1):
+        try:
+            readings = lt.read_lighteval_task(cfg).readings
+            for r in readings:
+                cov.add(cfg.name, r.metric, r.reproduced, r.reason)
+        except Exception as e:  # noqa: BLE001 - counted, never dropped
+            for name in _lighteval_names(cfg):
+                cov.add(cfg.name, name, False, f"the reader failed: {type(e).__name__}: {e}")
+        if progress:
+            progress(i, len(configs))
+    return cov
+
+
+def _lighteval_names(cfg) -> list:
+    out = []
+    for m in getattr(cfg, "metrics", ()):
+        m = getattr(m, "value", m)
+        mn = getattr(m, "metric_name", "(unknown)")
+        out.extend(mn if isinstance(mn, (list, tuple)) else [str(mn)])
+    return out or ["(unknown)"]
+
+
+# ---------------------------------------------------------------------------------------------------------- text
+
+
+def format_coverage(d: dict, top: int = 25) -> str:
+    """The text form of :meth:`Coverage.to_dict` (what ``evalmetrics coverage`` prints)."""
+    version = f" {d['version']}" if d.get("version") else ""
+    lines = [f"{d['harness']}{version}: {d['source']}",
+             f"  {d['tasks']:,} tasks, {d['rows']:,} reported rows",
+             f"  read as canonical IDs: {d['read']:,} / {d['rows']:,} ({d['percent_read']:.1f} %)",
+             f"  unread: {d['unread']:,}"]
+    for cls, n in d["classes"].items():
+        indent = "      " if ": " in cls else "    "
+        lines.append(f"{indent}{cls.split(': ', 1)[-1]}: {n:,}")
+    if d["load_errors"]:
+        lines.append(f"  configs that do not load (counted as unread): {d['load_errors']:,}")
+    reasons = d["reasons"]
+    if reasons:
+        lines.append("")
+        lines.append(f"unread rows by reason ({min(top, len(reasons))} of {len(reasons)}; --json for all):")
+        for g in reasons[:top]:
+            cls = g["needs"] or g["class"]
+            lines.append(f"  {g['rows']:>6,}  [{cls}] {g['reason']}")
+            lines.append(f"          {g['tasks']:,} tasks, e.g. {', '.join(g['examples'][:3])}")
+    return "\n".join(lines)
