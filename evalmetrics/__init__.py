@@ -33,6 +33,7 @@ from .metrics.mathverify import MathVerify
 from .metrics.minerva import SympySimplifyEquiv
 from .metrics.sets import SetMatch
 from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
+from .metrics.perplexity import BitsPerUnit, MeanPerplexity, WeightedPerplexity
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
@@ -71,6 +72,7 @@ __all__ = [
     "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
     "LightevalExtractiveMatch", "MathVerify", "SympySimplifyEquiv",
     "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU",
+    "WeightedPerplexity", "BitsPerUnit", "MeanPerplexity",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",

@@ -15,7 +15,20 @@ regex = LazyModule("regex")
 
 from .errors import InvalidConfig, Timeout
 
-__all__ = ["compile_pattern", "sub", "findall", "search", "settings"]
+__all__ = ["compile_pattern", "sub", "findall", "search", "settings", "shown"]
+
+
+def shown(pattern: str) -> str:
+    r"""A regex as plain-words descriptions print it: between slashes, exactly as written (``/\$/``, not Python's
+    ``'\\$'``). A pattern that holds a slash, or a character that does not print (a tab, NUL), is shown as a
+    Python string literal instead, so the text shown always names exactly one pattern.
+
+    >>> print(shown(r"\$"), shown(r"(?s).*#### "), shown("a/b"))
+    /\$/ /(?s).*#### / 'a/b'
+    """
+    if "/" in pattern or not pattern.isprintable():
+        return repr(pattern)
+    return f"/{pattern}/"
 
 
 class _Settings:

@@ -19,17 +19,40 @@ def _bundled(name: str) -> str:
 DEFAULT_DATA = "sample_generations.jsonl"
 
 
+def _dumps(obj, **kw) -> str:
+    """Strict JSON for everything the command line writes: a NaN or infinity (stderr for n = 1, an empty interval)
+    becomes null, never the bare NaN token that strict parsers reject."""
+    return json.dumps(_finite(obj), allow_nan=False, **kw)
+
+
+def _finite(v):
+    if isinstance(v, float):
+        return v if v == v and v not in (float("inf"), float("-inf")) else None
+    if isinstance(v, dict):
+        return {k: _finite(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_finite(x) for x in v]
+    return v
+
+
 def _parse_options(pairs):
     out = {}
     for p in pairs or ():
         if "=" not in p:
             raise InvalidInput(f"--option expects key=value, got {p!r}", field="option")
         k, v = p.split("=", 1)
+        if v.strip() in _PYTHON_WORDS:  # Python's spelling of a JSON literal: say so rather than pass a string
+            raise InvalidInput(
+                f"--option {p}: values are JSON, so write {k}={_PYTHON_WORDS[v.strip()]} (for the text "
+                f"{v.strip()!r} itself, quote it: {k}='\"{v.strip()}\"')", field="option")
         try:
             out[k] = json.loads(v)
         except json.JSONDecodeError:
-            out[k] = v
+            out[k] = v  # not JSON: the text itself (ignore_punctuation=false is JSON, regex=a.b is text)
     return out
+
+
+_PYTHON_WORDS = {"True": "true", "False": "false", "None": "null"}
 
 
 def cmd_explain(args):
@@ -38,7 +61,7 @@ def cmd_explain(args):
 
         if args.json:
             r = read_lm_eval_task(args.lm_eval_task)
-            print(json.dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
+            print(_dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
         else:
             print(explain_lm_eval_task(args.lm_eval_task))
         return 0
@@ -47,7 +70,7 @@ def cmd_explain(args):
 
         r = read_lighteval_task(args.lighteval_task)
         if args.json:
-            print(json.dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
+            print(_dumps([x.to_dict() for t in r.tasks() for x in t.readings], indent=2, default=str))
         else:
             print(r)
         return 0
@@ -61,14 +84,14 @@ def cmd_explain(args):
         e = explain(args.name)
     except UnknownMetric as err:
         reading = _installed_task(args.name, err)  # a task the shipped aliases do not name: its installed config
-        print(json.dumps([x.to_dict() for t in reading.tasks() for x in t.readings], indent=2, default=str)
+        print(_dumps([x.to_dict() for t in reading.tasks() for x in t.readings], indent=2, default=str)
               if args.json else reading)
         return 0
     if args.json:
-        print(json.dumps({"query": e.query, "meanings": e.meanings, "example": e.example, "notes": e.notes,
-                          "groups": [{"names": g.names, "id": g.id} for g in e.groups],
-                          "more_examples": e.more_examples, "rounding_only": e.rounding_only},
-                         indent=2, default=str))
+        print(_dumps({"query": e.query, "meanings": e.meanings, "example": e.example, "notes": e.notes,
+                      "groups": [{"names": g.names, "id": g.id} for g in e.groups],
+                      "more_examples": e.more_examples, "rounding_only": e.rounding_only},
+                     indent=2, default=str))
     else:
         print(e)
     return 0
@@ -79,38 +102,47 @@ def cmd_list(args):
 
     rows = catalog(args.harness)
     if args.json:
-        print(json.dumps([r.__dict__ for r in rows], indent=2))
+        print(_dumps([r.__dict__ for r in rows], indent=2))
         return 0
-    width = max(len(r.name) for r in rows)
-    for r in rows:
-        print(f"{r.name:<{width}}  {r.summary}")
+    # an alias as the docs write it (lm_eval:acc) with the versioned key it resolves to; older versions by key
+    names = [f"{r.unversioned} (= {r.name})" if r.unversioned else r.name for r in rows]
+    width = max(map(len, names), default=0)
+    for n, r in zip(names, rows):
+        print(f"{n:<{width}}  {r.summary}")
     return 0
 
 
 def cmd_score(args):
     from .registry import get
     from .io import read_rows
-    from .streaming import score_rows
+    from .streaming import ScoringInterrupted, score_rows
 
     metric = get(args.metric, **_parse_options(args.option))
     path = args.data or _bundled(DEFAULT_DATA)
     kw = {"lm_eval_filter": args.filter} if getattr(args, "filter", None) is not None else {}
-    r = score_rows(metric, read_rows(path, args.format, **kw), source=path, fmt=args.format,
-                   pred_col=args.pred_col, ref_col=args.ref_col, details=args.details, resume=args.resume,
-                   force=args.force, limit=args.limit, chunk_rows=args.chunk_rows, progress=args.progress,
-                   source_options=kw)
+    try:
+        r = score_rows(metric, read_rows(path, args.format, **kw), source=path, fmt=args.format,
+                       pred_col=args.pred_col, ref_col=args.ref_col, details=args.details, resume=args.resume,
+                       force=args.force, limit=args.limit, chunk_rows=args.chunk_rows, progress=args.progress,
+                       source_options=kw)
+    except ScoringInterrupted as e:
+        sys.stderr.write("\n" + (_interrupted_words(e, getattr(args, "argv", None)) if args.details
+                                 else "evalmetrics: interrupted") + "\n")
+        return 130
     notes = _stderr_notes(args.metric, r.aggregation)
     if args.json:
         d = r.to_dict()
         d["name"] = args.metric
         d["stderr_harnesses"] = notes
-        print(json.dumps(d, indent=2))
+        print(_dumps(d, indent=2))
     else:
         print(f"metric   {args.metric}")
         if args.metric != r.metric_id:
             print(f"id       {r.metric_id}")
         print(f"score    {r.score:.6f}")
-        print(f"stderr   {r.stderr:.6f}  ({r.stderr_method})")
+        # NaN for n < 2 and for a corpus statistic (the method says why)
+        se = f"{r.stderr:.6f}" if r.stderr == r.stderr else "N/A" + (f" (n = {r.n})" if r.n < 2 else "")
+        print(f"stderr   {se}  ({r.stderr_method})")
         for note in notes.values():
             print(f"         {note}")
         print(f"n        {r.n}")
@@ -119,6 +151,18 @@ def cmd_score(args):
         if r.rows_resumed:
             print(f"resumed  {r.rows_resumed} rows from {args.details}; computed {r.rows_computed}")
     return 0
+
+
+def _interrupted_words(e, argv) -> str:
+    """The line printed after Ctrl-C in ``score``: how many rows were saved, and the command that resumes."""
+    import shlex
+
+    if not e.details:
+        return "evalmetrics: interrupted; no rows were saved (rerun the same command to start again)"
+    argv = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--force"]
+    again = shlex.join(["evalmetrics", *argv] + ([] if "--resume" in argv else ["--resume"]))
+    return (f"evalmetrics: interrupted; {e.rows_saved:,} rows scored and saved in {e.details}. "
+            f"To continue: {again}")
 
 
 def _stderr_notes(name: str, aggregation: str) -> dict:
@@ -144,8 +188,8 @@ def _installed_task(name, err):
     except UnknownTask as e:
         extra = [t for t in e.suggestions if t not in err.suggestions]
         raise (UnknownMetric(name, list(err.suggestions) + extra) if extra else err) from None
-    except InvalidConfig:
-        raise err from None
+    except InvalidConfig as e:  # lm_eval is not installed: the error says a task name needs it
+        raise (err if getattr(err, "hint", "") else UnknownMetric(name, err.suggestions, hint=str(e))) from None
 
 
 def _meanings(args, path):
@@ -186,7 +230,7 @@ def _diff_dict(args):
 def cmd_diff(args):
     out = _diff_dict(args)
     if args.json:
-        print(json.dumps(out, indent=2, ensure_ascii=False))
+        print(_dumps(out, indent=2, ensure_ascii=False))
         return 0
     _print_diff(out)
     return 0
@@ -202,16 +246,23 @@ def cmd_report(args):
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(html)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 is for the temporary name: the page gets a file's usual mode
         os.replace(tmp, args.output)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
     if args.json:
-        print(json.dumps({"report": args.output, "n": out["n"], "meanings": len(out["scores"])}))
+        print(_dumps({"report": args.output, "n": out["n"], "meanings": len(out["scores"])}))
     else:
         print(f"wrote {args.output} ({len(out['scores'])} meanings, n={out['n']})")
     return 0
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def cmd_sensitivity(args):
@@ -219,7 +270,7 @@ def cmd_sensitivity(args):
 
     out = run_sensitivity(args.model, args.requests, batch_size=args.batch_size, dtypes=tuple(args.dtypes),
                           device=args.device, limit=args.limit)
-    print(json.dumps(out, indent=2) if args.json else format_report(out))
+    print(_dumps(out, indent=2) if args.json else format_report(out))
     return 0
 
 
@@ -232,7 +283,7 @@ def cmd_coverage(args):
     else:
         cov = lm_eval_coverage(args.lm_eval_tasks or None, progress=progress)
     d = cov.to_dict()
-    text = json.dumps(d, indent=1, ensure_ascii=False) + "\n"
+    text = _dumps(d, indent=1, ensure_ascii=False) + "\n"
     if args.output:
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text)
@@ -256,7 +307,7 @@ def _counter(desc):
         if i != n and now - last[0] < (0.5 if tty else 10.0):
             return
         last[0] = now
-        msg = f"{desc}: {i:,}/{n:,} tasks, {now - start:.0f}s"
+        msg = f"{desc}: {i:,}/{n:,}, {now - start:.0f}s"
         sys.stderr.write(("\r" + msg + ("\n" if i == n else "")) if tty else msg + "\n")
         sys.stderr.flush()
 
@@ -303,10 +354,12 @@ def _print_diff(out):
             if "prediction" in ex:
                 print(f"    #{ex['index']}{doc}: prediction={ex['prediction']!r} reference={ex['reference']!r} -> "
                       f"{sa:g} vs {sb:g}")
+                from .diffing import changed_words, flip_words
+
                 for n, d in ex.get("processed", {}).items():
-                    steps = ", ".join(s.split("(")[0] for s in d["changed_by"]) or "no step changed the text"
-                    print(f"      {n}: compares {d['prediction']!r} with {d['reference']!r} (changed by: {steps})")
-                why = "; ".join(f"{d['step'].split('(')[0]} (only in {d['meaning']})" for d in ex.get("differs_by", ()))
+                    print(f"      {n}: compares {d['prediction']!r} with {d['reference']!r} "
+                          f"({changed_words(d)})")
+                why = "; ".join(flip_words(ex.get("differs_by", ())))
                 if ex.get("processed"):
                     print(f"      -> flipped by: {why or 'the comparison itself (mode, empty-answer rule or combine)'}")
             else:
@@ -346,7 +399,8 @@ def build_parser():
     s = sub.add_parser("score", help="score a file with one metric")
     s.add_argument("--metric", required=True, help="canonical ID or alias, e.g. lm_eval:exact_match")
     s.add_argument("--option", action="append", metavar="KEY=VALUE",
-                   help="harness configuration key (JSON value), e.g. --option ignore_case=true")
+                   help="harness configuration key with a JSON value (true, false, null, 3, \"text\"; text that is "
+                        "not JSON is taken as is), e.g. --option ignore_case=true")
     s.add_argument("--details", metavar="OUT",
                    help="append per-sample results (JSONL) to OUT as rows are scored, with a checkpoint "
                         "OUT.state.json until the run finishes")
@@ -385,7 +439,8 @@ def build_parser():
                     help="JSONL of requests: context, continuation, and for choice questions question (or doc_id) "
                          "and gold")
     se.add_argument("--batch-size", type=int, default=8, help="the batch size compared with 1 (default 8)")
-    se.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"], help="default: float32 bfloat16")
+    se.add_argument("--dtypes", nargs="+", default=["float32", "bfloat16"],
+                    choices=("float32", "bfloat16", "float16", "float64"), help="default: float32 bfloat16")
     se.add_argument("--device", default="cpu", help="torch device (default cpu)")
     se.add_argument("--limit", type=int, help="only the first N requests")
     se.add_argument("--json", action="store_true", help="machine-readable output")
@@ -406,6 +461,7 @@ def build_parser():
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(argv) if argv is not None else sys.argv[1:]
     try:
         return args.func(args)
     except EvalMetricsError as e:
@@ -413,6 +469,9 @@ def main(argv=None) -> int:
         return 2
     except BrokenPipeError:  # pragma: no cover
         return 0
+    except KeyboardInterrupt:  # any other command: no traceback, the shell's exit status for SIGINT
+        print("\nevalmetrics: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

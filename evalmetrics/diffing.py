@@ -216,20 +216,52 @@ def _explain_example(meanings, a, b, pred, refs):
         if not hasattr(m, "pred"):
             continue
         steps = trace(m, pred, ref0)
-        changed[label] = [s for _, s, _, _ in steps]
+        changed[label] = [(side, s) for side, s, _, _ in steps]
         processed[label] = {
             "prediction": run_steps(m.pred, pred),
             "reference": run_steps(m.ref, ref0),
-            "changed_by": changed[label],
+            "changed_by": [s for _, s in changed[label]],
+            "changed_steps": [{"side": side, "step": s} for side, s in changed[label]],
         }
     differs_by = []
     if len(changed) == 2:
         for label, other in ((a, b), (b, a)):
-            for s in changed[label]:
-                d = {"meaning": label, "step": s}
-                if s not in changed[other] and d not in differs_by:
+            for side, s in changed[label]:
+                d = {"meaning": label, "step": s, "side": side}
+                if (side, s) not in changed[other] and d not in differs_by:
                     differs_by.append(d)
     return processed, differs_by
+
+
+def _short(step: str) -> str:
+    return step.split("(")[0]
+
+
+def changed_words(processed: dict) -> str:
+    """The steps that changed one meaning's texts, by side: ``"changed by prediction: regex_extract, strip;
+    reference: strip"`` (step names; the diff's JSON has the full step IDs), or ``"no step changed the text"``."""
+    by_side: dict = {}
+    for d in processed.get("changed_steps") or [{"side": "prediction", "step": s} for s in processed["changed_by"]]:
+        by_side.setdefault(d["side"], []).append(_short(d["step"]))
+    if not by_side:
+        return "no step changed the text"
+    return "changed by " + "; ".join(f"{side}: {', '.join(names)}" for side, names in by_side.items())
+
+
+def flip_words(differs_by) -> list[str]:
+    """The steps that changed a text under one meaning and not under the other, per meaning and side:
+    ``"prediction: remove_spans, strip (only in lighteval:exact_match)"``. A step name that appears on both
+    meanings' lists (each has its own regex_extract) is shown whole, with its arguments, so the two are told
+    apart."""
+    owners: dict = {}
+    for d in differs_by:
+        owners.setdefault((d.get("side"), _short(d["step"])), set()).add(d["meaning"])
+    groups: dict = {}
+    for d in differs_by:
+        side = d.get("side") or "text"
+        step = d["step"] if len(owners[(d.get("side"), _short(d["step"]))]) > 1 else _short(d["step"])
+        groups.setdefault((d["meaning"], side), []).append(step)
+    return [f"{side}: {', '.join(steps)} (only in {meaning})" for (meaning, side), steps in groups.items()]
 
 
 def diff(path, meanings, *, fmt=None, pred_col="prediction", ref_col="references", limit=None, lm_eval_filter=None,

@@ -43,16 +43,25 @@ def _rebuild_invalid_input(reason, index, field):
 
 
 class InvalidConfig(EvalMetricsError, ValueError):
-    """A unit was configured with a value it does not accept. Names the field, the allowed values and the value."""
+    """A unit was configured with a value it does not accept. Names the field, the allowed values and the value.
+
+    ``field``: the parameter at fault, where one is (the ID parser points its caret at that parameter's value)."""
+
+    def __init__(self, message: str = "", *, field: str | None = None):
+        self.field = field
+        super().__init__(message)
 
 
 class UnknownMetric(EvalMetricsError, KeyError):
     """A name is neither a canonical ID nor a known alias. Suggests the closest known names."""
 
-    def __init__(self, name: str, suggestions: list[str] | tuple[str, ...] = ()):
+    def __init__(self, name: str, suggestions: list[str] | tuple[str, ...] = (), hint: str = ""):
         self.name = name
         self.suggestions = list(suggestions)
+        self.hint = hint  # what else the name could be, and what reading it as that needs
         msg = f"unknown metric or unit {name!r}"
+        if hint:
+            msg += f" ({hint})"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(msg)
@@ -61,7 +70,7 @@ class UnknownMetric(EvalMetricsError, KeyError):
         return self.args[0]
 
     def __reduce__(self):
-        return (UnknownMetric, (self.name, self.suggestions))
+        return (UnknownMetric, (self.name, self.suggestions, self.hint))
 
 
 class UnknownTask(UnknownMetric):
@@ -77,6 +86,7 @@ class UnknownTask(UnknownMetric):
         self.name = name
         self.suggestions = list(suggestions)
         self.where = where
+        self.hint = ""
         msg = f"unknown task {name!r}" + (f" in {where}" if where else "")
         if self.suggestions:
             msg += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from .errors import InvalidInput, Timeout, UnknownMetric
 
-__all__ = ["explain", "Explanation", "MeaningGroup", "trace", "group_by_id", "same_score", "PROBES", "CHOICE_PROBES",
-           "REL_TOL", "ABS_TOL"]
+__all__ = ["explain", "Explanation", "MeaningGroup", "trace", "group_by_id", "same_score", "plain_steps",
+           "collapse_steps", "PROBES", "CHOICE_PROBES", "REL_TOL", "ABS_TOL"]
 
 # Two computed scores differ only when they differ materially: floats are compared with
 # math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL), so float rounding alone (0.2222222222222222 against
@@ -146,7 +146,7 @@ class Explanation:
                         lines.append(f"      verified: {m.verified}")
                     if m.input and show_input:
                         lines.append(f"      input: {m.input}")
-            for i, s in enumerate(g.steps, 1):
+            for i, s in enumerate(collapse_steps(g.steps), 1):  # a recurring step once, with how often
                 lines.append(f"    {i}. {s}")
         for n, ex in enumerate([self.example] + self.more_examples if self.example else []):
             lines.append("")
@@ -179,12 +179,51 @@ def _head(m: Meaning) -> str:
     return m.alias if m.alias == m.resolves_to else f"{m.alias} (= {m.resolves_to})"
 
 
-def _metric_steps(metric) -> list[str]:
+def plain_steps(metric) -> list[str]:
+    """The metric's steps in plain words: each prediction/reference step (``"prediction: ..."``), then the
+    metric's own rule. (The task readers of evalmetrics.integrations print readings with this too.)"""
     out = []
-    pairs = metric.pipeline() if hasattr(metric, "pipeline") else []
-    for side, step in pairs:
+    for side, step in metric.pipeline() if hasattr(metric, "pipeline") else []:
         out.append(f"{side}: {step.describe()}")
     out.append(metric.describe())
+    return out
+
+
+_metric_steps = plain_steps
+
+
+def collapse_steps(steps) -> list[str]:
+    """Plain-words steps with each recurring step shown once: ``"... (4 times: here and after steps 4, 5 and 7)"``.
+
+    ``explain`` and the task readers (``evalmetrics explain --lm-eval-task``) print steps through this; the
+    Meaning's ``steps`` keep every step.
+
+    >>> collapse_steps(["a", "x", "b", "x", "x", "c"])
+    ['a', 'x (3 times: here and after step 3)', 'b', 'c']
+    """
+    first: dict = {}
+    rows: list = []  # [text, count, [numbers of the steps a later run follows]]
+    prev = None
+    for s in steps:
+        k = first.get(s)
+        if k is None:
+            k = first[s] = len(rows)
+            rows.append([s, 1, []])
+        else:
+            rows[k][1] += 1
+            if prev is not None and prev != k and prev + 1 not in rows[k][2]:
+                rows[k][2].append(prev + 1)
+        prev = k
+    out = []
+    for text, count, after in rows:
+        if count == 1:
+            out.append(text)
+        elif not after:
+            out.append(f"{text} ({count} times in a row)")
+        else:
+            nums = [str(n) for n in after]
+            where = nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
+            out.append(f"{text} ({count} times: here and after step{'s' if len(nums) > 1 else ''} {where})")
     return out
 
 
@@ -413,15 +452,45 @@ def _task_rows(q: str, table) -> dict:
 
 
 def _with_task_names(err, name: str):
-    """UnknownMetric whose suggestions also hold the closest task names among the shipped task aliases."""
+    """UnknownMetric for a name explain does not know: its suggestions hold the closest names explain takes (bare
+    harness names such as ``acc_norm`` and their other names, unversioned aliases, task names among the shipped
+    task aliases) before ``get``'s; for a name that could be a task, the hint says it is no metric and what
+    reading it as an lm_eval task needs."""
     import difflib
 
-    from .registry import aliases
+    from .registry import aliases, is_versioned
+    from .suggest import close_names
 
-    tasks = sorted({a.name.split("/")[0] for a in aliases().values() if "/" in a.name})
-    close = [t for t in difflib.get_close_matches(name.strip().lower(), tasks, n=3, cutoff=0.6)
-             if t not in err.suggestions]
-    return UnknownMetric(name, list(err.suggestions) + close) if close else err
+    table = aliases()
+    q = name.strip()
+    tasks = sorted({a.name.split("/")[0] for a in table.values() if "/" in a.name})
+    bare = sorted({x for k, a in table.items() if not is_versioned(k) for x in (a.name, *a.also)})
+    keys = sorted(k for k in table if not is_versioned(k))
+    task_names = difflib.get_close_matches(q.lower(), tasks, n=3, cutoff=0.6)
+    metric_names = (close_names(q, keys, 3) + list(err.suggestions) if ":" in q  # a harness prefix: its aliases
+                    else close_names(q, bare, 3) + close_names(q, keys, 3))
+    close = list(dict.fromkeys(metric_names + task_names + list(err.suggestions)))[:6]
+    # a misspelt metric name is no task: the task hint only when no metric name is close (or a task name is)
+    hint = _task_hint(q) if task_names or not metric_names else ""
+    return UnknownMetric(name, close, hint=hint or err.hint)
+
+
+def _task_hint(name: str) -> str:
+    """For a name that could be an lm_eval task name (no harness prefix, no ID syntax): that it is no metric name,
+    and, when lm_eval is not installed, that reading task names needs it (or the task YAML's path)."""
+    import importlib.util
+    import re
+
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
+        return ""
+    try:
+        installed = importlib.util.find_spec("lm_eval") is not None
+    except (ImportError, ValueError):
+        installed = False
+    if installed:
+        return "not a metric name or canonical ID; as a task: evalmetrics explain --lm-eval-task " + name
+    return ("not a metric name or canonical ID; reading it as an lm_eval task name needs lm_eval installed "
+            "(pip install 'lm-eval==0.4.13'), or give the task's YAML: evalmetrics explain --lm-eval-task PATH.yaml")
 
 
 def _note_task(exp, name: str, hits: dict):

@@ -92,7 +92,7 @@ class RegexExtract(Extractor):
     def describe(self):
         which = {0: "the first match", -1: "the last match"}.get(self.match_index, f"match #{self.match_index}")
         return (
-            f"find matches of the regex {self.pattern!r} and keep {which} (first non-empty group)"
+            f"find matches of the regex {_regex.shown(self.pattern)} and keep {which} (first non-empty group)"
             + (", stripped" if self.strip else "")
             + f"; if none: {_fallback_words(self.fallback)}"
         )

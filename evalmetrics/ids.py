@@ -317,7 +317,20 @@ def build(node, text: str, lookup, suggest=None) -> Any:
     try:
         return cls(**kwargs)
     except InvalidConfig as e:
-        raise ParseError(f"invalid {node.name!r}: {e}", text, node.pos) from None
+        raise ParseError(f"invalid {node.name!r}: {e}", text, _value_pos(node, getattr(e, "field", None), text)) \
+            from None
+
+
+def _value_pos(node, field, text: str) -> int:
+    """Where the value of argument ``field`` starts in ``text`` (the unit's own position when no argument is
+    named, or the argument came from a merged spelling)."""
+    for key, _, kpos in node.args:
+        if key == field:
+            i = text.find("=", kpos) + 1
+            while 0 < i < len(text) and text[i] in " \t\n":
+                i += 1
+            return i if i > 0 else kpos
+    return node.pos
 
 
 def _convert(value, meta, text, pos, lookup, suggest=None):

@@ -7,7 +7,12 @@ Harness per-sample logs are recognised from their first row and mapped to ``pred
   (``filtered_resps[0]``) and ``references`` the ``target`` exactly as logged (lm_eval logs ``str(target)``). Such a
   file holds one row per document per filter; a file with several filters needs ``lm_eval_filter=NAME``.
   Rows of log-likelihood tasks (``filtered_resps`` = [[logprob, is_greedy], ...]) become choice records:
-  ``logprobs``, ``is_greedy``, ``gold`` (the logged target, an index).
+  ``logprobs``, ``is_greedy``, ``gold`` (the logged target, an index). Where a row holds 2N requests whose last N
+  are lm_eval's unconditional requests for ``acc_mutual_info`` (its ``arguments``: context ``""`` and the same
+  continuations as the first N), the first N are the choices and the last N ``unconditioned_logprobs``; a row
+  that cannot be split unambiguously is an InvalidInput naming it. ``texts`` (the choice strings, for length
+  normalizations) come from the continuations less the task's ``target_delimiter``, read from the
+  ``results_<date>.json`` lm_eval wrote next to ``samples_<task>_<date>.jsonl``; without that file, no ``texts``.
 * lighteval details (``details_<task>_<date>.parquet``, rows of ``Detail(doc, model_response, metric)``):
   ``prediction`` is ``model_response.text[0]`` and ``references`` the gold choices
   (``doc.choices[i]`` for each ``i`` in ``doc.gold_index``), as lighteval's ``Doc.get_golds()`` gives them;
@@ -76,10 +81,11 @@ def read_rows(path: str, fmt: str | None = None, *, lm_eval_filter: str | None =
         elif lm_eval_filter not in filters:
             raise InvalidInput(f"filter {lm_eval_filter!r} not in {path}; its filters: {', '.join(filters)}",
                                field="filter")
+        delimiter = _lm_eval_delimiter(path)
         i = 0
         for row in _chain(first, rows):
             if row.get("filter") == lm_eval_filter:
-                yield _from_lm_eval(row, i)
+                yield _from_lm_eval(row, i, delimiter)
                 i += 1
     else:
         for i, row in enumerate(_chain(first, rows)):
@@ -112,7 +118,90 @@ def lm_eval_filters(path: str, fmt: str | None = None) -> list[str]:
     return [str(f) for f in seen]
 
 
-def _from_lm_eval(row: dict, i: int) -> dict:
+def _lm_eval_delimiter(path: str) -> str | None:
+    """The ``target_delimiter`` lm_eval put before each choice of the task logged in ``path``, read from the
+    ``results_<date>.json`` it wrote next to ``samples_<task>_<date>.jsonl`` (None when that file or the task's
+    config is not there). Under a chat template lm_eval drops the delimiter unless the task's ``gen_prefix`` ends
+    without whitespace, as its ``construct_requests`` does."""
+    name = os.path.basename(path)
+    if not (name.startswith("samples_") and name.endswith(".jsonl")) or "_" not in name[len("samples_"):]:
+        return None
+    task, _, date = name[len("samples_"):-len(".jsonl")].rpartition("_")
+    folder = os.path.dirname(path) or "."
+    # lm_eval names it results_<date>.json (--output_path DIR) or <stem>_<date>.json (--output_path <stem>.json)
+    found = sorted(f for f in os.listdir(folder) if f.endswith(f"_{date}.json") and not f.startswith("samples_"))
+    for f in found:
+        results = os.path.join(folder, f)
+        try:
+            data = json.loads(read_text(results))
+            cfg = data.get("configs", {}).get(task)
+        except (json.JSONDecodeError, AttributeError):
+            raise InvalidInput(f"{results} (next to {name}) is not an lm_eval results file", field="data") from None
+        if isinstance(cfg, dict):
+            break
+    else:
+        return None
+    delimiter = cfg.get("target_delimiter", " ")
+    if not isinstance(delimiter, str):
+        raise InvalidInput(f"{results}: target_delimiter of {task} is not a string", field="target_delimiter")
+    if data.get("chat_template"):
+        prefix = cfg.get("gen_prefix")
+        if not (prefix and not prefix[-1:].isspace()):
+            delimiter = ""
+    return delimiter
+
+
+def _lm_eval_arguments(row: dict) -> list | None:
+    """The logged requests' (context, continuation) pairs in request order, or None if not in a known form
+    (the samples file: {"gen_args_K": {"arg_0": ctx, "arg_1": cont}}; simple_evaluate's samples: [[ctx, cont]])."""
+    args = row.get("arguments")
+    if isinstance(args, dict):
+        try:
+            items = sorted(args.items(), key=lambda kv: int(kv[0].rpartition("_")[2]))
+            out = [(a["arg_0"], a["arg_1"]) for _, a in items]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return None
+    elif isinstance(args, (list, tuple)):
+        if not all(isinstance(a, (list, tuple)) and len(a) >= 2 for a in args):
+            return None
+        out = [(a[0], a[1]) for a in args]
+    else:
+        return None
+    return out if all(isinstance(c, str) and isinstance(t, str) for c, t in out) else None
+
+
+def _split_unconditional(row: dict, n: int, i: int) -> int:
+    """How many of the row's ``n`` requests are choices: ``n // 2`` when the last half are lm_eval's unconditional
+    requests for ``acc_mutual_info`` (context "" and the same continuations as the first half), else ``n``."""
+    args = _lm_eval_arguments(row)
+    pmi_named = any(isinstance(m, str) and m.rpartition(":")[2] == "acc_mutual_info"
+                    for m in row.get("metrics") or ())
+    if args is None or len(args) != n:
+        if pmi_named:
+            raise InvalidInput(f"lm_eval log: the row names acc_mutual_info but its arguments do not show which of "
+                               f"its {n} requests are unconditional", index=i, field="arguments")
+        return n
+    half = n // 2
+    if n % 2 or not all(c == "" for c, _ in args[half:]):
+        if pmi_named:
+            raise InvalidInput(f"lm_eval log: the row names acc_mutual_info but its {n} requests are not N choices "
+                               "followed by N unconditional requests (context \"\")", index=i, field="arguments")
+        return n
+    if [t for _, t in args[half:]] != [t for _, t in args[:half]]:
+        if pmi_named:
+            raise InvalidInput("lm_eval log: the unconditional requests' continuations differ from the choices' "
+                               "(a multiple_input task with acc_mutual_info?); cannot pair them", index=i,
+                               field="arguments")
+        return n
+    if all(c == "" for c, _ in args[:half]) and not pmi_named:
+        raise InvalidInput(f"lm_eval log: every one of the {n} requests has an empty context and the last {half} "
+                           f"repeat the first {half}: they may be {n} choices or {half} choices with their "
+                           "unconditional requests (acc_mutual_info); the row does not say which", index=i,
+                           field="arguments")
+    return half
+
+
+def _from_lm_eval(row: dict, i: int, delimiter: str | None = None) -> dict:
     out = dict(row)
     fr = row["filtered_resps"]
     if not isinstance(fr, list) or not fr:
@@ -126,12 +215,25 @@ def _from_lm_eval(row: dict, i: int) -> dict:
         return out
     # log-likelihood requests: one [logprob, is_greedy] pair per choice
     try:
-        out["logprobs"] = [float(r[0]) for r in fr]
-        out["is_greedy"] = [r[1] in (True, "True", "true") for r in fr]
+        logprobs = [float(r[0]) for r in fr]
+        greedy = [r[1] in (True, "True", "true") for r in fr]
         out["gold"] = int(row["target"])
     except (TypeError, ValueError, IndexError, KeyError):
         raise InvalidInput("lm_eval log: filtered_resps is neither a text nor [logprob, is_greedy] pairs, "
                            "or the target is not a choice index", index=i, field="filtered_resps") from None
+    n = _split_unconditional(row, len(logprobs), i)
+    out["logprobs"], out["is_greedy"] = logprobs[:n], greedy[:n]
+    if n < len(logprobs):
+        out["unconditioned_logprobs"] = logprobs[n:]
+    args = _lm_eval_arguments(row) if delimiter is not None else None
+    if args is not None and len(args) == len(logprobs):
+        conts = [t for _, t in args[:n]]
+        if all(t.startswith(delimiter) for t in conts):
+            out["texts"] = [t[len(delimiter):] for t in conts]
+        else:
+            raise InvalidInput(f"lm_eval log: a continuation does not start with the task's target_delimiter "
+                               f"{delimiter!r} (from the results file next to the samples file)", index=i,
+                               field="arguments")
     return out
 
 

@@ -485,8 +485,8 @@ class RegexReplace(Normalizer):
 
     def describe(self):
         if not self.replacement:
-            return f"delete every match of the regex {self.pattern!r}"
-        return f"replace every match of the regex {self.pattern!r} with {self.replacement!r}"
+            return f"delete every match of the regex {_regex.shown(self.pattern)}"
+        return f"replace every match of the regex {_regex.shown(self.pattern)} with {self.replacement!r}"
 
 
 def RegexRemove(pattern: str) -> RegexReplace:
@@ -666,7 +666,7 @@ class PerToken(Normalizer):
     def describe(self):
         inner = "; ".join(s.describe() for s in self.steps) or "nothing"
         return (
-            f"split on the regex {self.split!r}; for each token: {inner}; "
+            f"split on the regex {_regex.shown(self.split)}; for each token: {inner}; "
             + ("drop empty tokens; " if self.drop_empty else "")
             + f"join with {self.join!r}"
             + ("; strip" if self.strip else "")

@@ -58,6 +58,7 @@ def resolve_alias(name: str):
 def _ensure_units():
     from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
     from .metrics import choice, drop, mathstrings, sampling, sets, textgen  # noqa: F401
+    from .metrics import perplexity  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:
@@ -106,26 +107,54 @@ def get(name, **config):
 
 @dataclass(frozen=True)
 class CatalogEntry:
-    """One catalog row: ``name`` (an alias key or a unit name), ``kind``, the canonical ``id``, a ``summary``."""
+    """One catalog row: ``name`` (an alias key or a unit name), ``kind``, the canonical ``id``, a ``summary``;
+    for a versioned alias key, ``unversioned``: the name without the version (``lm_eval:acc``) when it resolves
+    to this key (the newest version with the name), else ""."""
 
     name: str
     kind: str
     id: str
     summary: str
+    unversioned: str = ""
+
+
+def harness_names() -> list[str]:
+    """The harness prefixes of the shipped aliases (``lm_eval``, ``lighteval``, ...)."""
+    from .presets import HARNESS_VERSIONS
+
+    return list(HARNESS_VERSIONS)
+
+
+def check_harness(harness: str) -> str:
+    """``harness`` if it is a harness prefix of the shipped aliases; else InvalidConfig listing them, with the
+    closest one first ("did you mean")."""
+    known = harness_names()
+    if harness in known:
+        return harness
+    folded = {k.replace("_", "").replace("-", "").lower(): k for k in known}
+    close = [folded[k] for k in close_names(harness.replace("_", "").replace("-", "").lower(), list(folded), 3)]
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise InvalidConfig(f"unknown harness {harness!r}; {hint}known harnesses: {', '.join(known)}")
 
 
 def catalog(harness: str | None = None) -> list[CatalogEntry]:
-    """Every shipped unit (at its defaults) and every alias (versioned keys), sorted by name."""
+    """Every shipped unit (at its defaults) and every alias (versioned keys), sorted by name; ``harness``: only
+    that harness's aliases (InvalidConfig naming the known harnesses when it is none of them)."""
     _ensure_units()
+    if harness is not None:
+        check_harness(harness)
     out = []
+    table = _alias_table()
     if harness is None:
         for uname, cls in sorted(UNITS.items()):
             obj = cls.example()
             out.append(CatalogEntry(uname, cls.kind, obj.id, cls.summary))
-    for key, a in sorted(_alias_table().items()):
+    for key, a in sorted(table.items()):
         if not is_versioned(key):
             continue
         if harness is not None and a.harness != harness:
             continue
-        out.append(CatalogEntry(key, "alias", a.make_example().id, a.summary))
+        plain = f"{a.harness}:{a.name}"
+        out.append(CatalogEntry(key, "alias", a.make_example().id, a.summary,
+                                plain if table.get(plain) is a else ""))
     return out

@@ -112,13 +112,13 @@ def _example(p, ex) -> str:
     if "prediction" in ex:
         rows.append(f'<tr><td>prediction</td><td>{_pre(ex["prediction"])}</td></tr>')
         rows.append(f'<tr><td>reference</td><td>{_pre(ex["reference"])}</td></tr>')
+        from .diffing import changed_words, flip_words
+
         for label, d in ex.get("processed", {}).items():
-            steps = ", ".join(s.split("(")[0] for s in d["changed_by"]) or "no step changed the text"
             rows.append(f'<tr><td>{_name(label)} compares</td><td>{_pre(d["prediction"])} with '
-                        f'{_pre(d["reference"])}<span class="muted">changed by: {_t(steps)}</span></td></tr>')
+                        f'{_pre(d["reference"])}<span class="muted">{_t(changed_words(d))}</span></td></tr>')
         if ex.get("processed"):
-            why = "; ".join(f'<code>{_t(d["step"])}</code> (only in {_name(d["meaning"])})'
-                            for d in ex.get("differs_by", ()))
+            why = "; ".join(f"<code>{_t(w)}</code>" for w in flip_words(ex.get("differs_by", ())))
             rows.append(f'<tr><td>flipped by</td><td class="flipped-by">'
                         f'{why or "the comparison itself (mode, empty-answer rule or combine)"}</td></tr>')
     else:

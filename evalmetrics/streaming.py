@@ -40,7 +40,8 @@ from json.encoder import encode_basestring_ascii as _encode_str
 from .errors import InvalidInput
 from .result import summary_dict
 
-__all__ = ["StreamedScore", "score_rows", "fingerprint", "state_path", "details_line", "STATE_VERSION"]
+__all__ = ["StreamedScore", "ScoringInterrupted", "score_rows", "fingerprint", "state_path", "details_line",
+           "STATE_VERSION"]
 
 STATE_VERSION = 1
 CHOICE_KEYS = ("logprobs", "gold", "texts", "token_counts", "unconditioned_logprobs", "is_greedy")
@@ -66,6 +67,16 @@ class StreamedScore:
         return {**summary_dict(self), "rows_resumed": self.rows_resumed, "rows_computed": self.rows_computed}
 
 
+class ScoringInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`score_rows`: still a KeyboardInterrupt, saying how far the run got. ``rows_saved``:
+    the records in ``details`` that the checkpoint covers (a rerun with ``resume=True`` keeps them); ``details``:
+    the details file, None when there is none (or nothing was saved and the run's files were removed)."""
+
+    def __init__(self, rows_saved: int, details: str | None):
+        self.rows_saved, self.details = rows_saved, details
+        super().__init__(rows_saved, details)
+
+
 def state_path(details: str) -> str:
     return details + ".state.json"
 
@@ -74,11 +85,14 @@ TRACE_KEYS = ("prediction", "reference", "reference_index")
 
 
 def details_line(index: int, value: float, timeout: bool, trace: dict | None = None) -> str:
-    """One details record, byte for byte ``json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\\n"``.
+    """One details record, byte for byte ``json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\\n"``
+    for a finite score; strict JSON always: a NaN score (a corpus statistic has no per-sample value) is written
+    ``null``, an infinite one ``1e999`` / ``-1e999`` (a valid JSON number that parsers read as infinity), never
+    the bare ``NaN`` / ``Infinity`` tokens strict parsers reject.
 
     ``trace`` is the metric's ``trace`` of the sample (the processed prediction, and the processed reference that
     decided the score with its position), in ``TRACE_KEYS`` order; None for a metric without one."""
-    v = repr(value) if math.isfinite(value) else json.dumps(value)
+    v = repr(value) if math.isfinite(value) else "null" if value != value else "1e999" if value > 0 else "-1e999"
     extra = "" if not trace else "".join(f', "{k}": {_json(trace[k])}' for k in TRACE_KEYS)
     return f'{{"index": {index}, "score": {v}, "timeout": {"true" if timeout else "false"}{extra}}}\n'
 
@@ -143,6 +157,10 @@ def fingerprint(path: str) -> dict:
 # ------------------------------------------------------------------------------------------------ rows to samples
 
 
+# Request types whose rows are log-likelihood records rather than (prediction, references) columns.
+LOGPROB_REQUESTS = ("loglikelihood", "loglikelihood_rolling")
+
+
 def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> tuple:
     """The positional arguments of ``metric.compute`` for these rows (errors name the row's index in the file)."""
     if metric.request_type == "multiple_choice":
@@ -156,6 +174,10 @@ def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> 
             except InvalidInput as e:
                 raise InvalidInput(e.reason, index=start + j, field=e.field) from None
         return (out,)
+    if metric.request_type in LOGPROB_REQUESTS:
+        # A statistic of log-likelihood records: each row is one record ({"logprob": ..., "n_words": ...,
+        # "n_bytes": ...}, as LogprobScorer.score_rolling's records serialize); the metric names a missing key.
+        return (list(rows),)
     # A metric over pass/fail flags reads only the prediction column (HELM's pass@k rows carry no references).
     columns = (pred_col,) if metric.request_type == "pass_fail_flags" else (pred_col, ref_col)
     preds, refs = [], []
@@ -264,6 +286,8 @@ def _recover(details: str, spill: _Spill, timeouts: list, trace: bool = False) -
                 break
             try:
                 rec = json.loads(line)
+                if isinstance(rec, dict) and "score" in rec and rec["score"] is None:
+                    rec["score"] = math.nan  # a NaN score is written null
                 ok = (isinstance(rec, dict) and rec.get("index") == k and type(rec.get("score")) is float
                       and type(rec.get("timeout")) is bool
                       and (not trace or all(key in rec for key in TRACE_KEYS))
@@ -295,6 +319,44 @@ def _restart(details: str) -> int:
 
 
 # --------------------------------------------------------------------------------------------------- the runner
+
+
+class _SigintLatch:
+    """Ctrl-C that cannot be lost. Python raises KeyboardInterrupt wherever the main thread is when SIGINT
+    arrives, and one raised inside a ``__del__`` (a regex object freed mid-chunk) is printed with a traceback and
+    ignored, so the run would go on. While a run holds the latch (main thread, default handler only), SIGINT
+    raises as usual, except inside a ``__del__``, where it is only remembered; ``check`` after each chunk raises
+    it then."""
+
+    def __init__(self):
+        import signal
+        import threading
+
+        self.hit = False
+        self.prev = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.prev = signal.signal(signal.SIGINT, self._on_sigint)
+
+    def _on_sigint(self, signum, frame):
+        self.hit = True
+        f = frame
+        while f is not None:  # inside a __del__ the exception would be printed and dropped: leave it to check()
+            if f.f_code.co_name == "__del__":
+                return
+            f = f.f_back
+        raise KeyboardInterrupt
+
+    def check(self) -> None:
+        if self.hit:
+            raise KeyboardInterrupt
+
+    def restore(self) -> None:
+        if self.prev is not None:
+            import signal
+
+            signal.signal(signal.SIGINT, self.prev)
+            self.prev = None
 
 
 class _Progress:
@@ -358,6 +420,8 @@ def score_rows(
     timeouts: list[int] = []
     done = 0
     out = None
+    fresh = False  # this call created (or truncated) details: nothing of an earlier run is in it
+    sigint = _SigintLatch()
     try:
         if details:
             sp = state_path(details)
@@ -383,6 +447,7 @@ def score_rows(
                         f"{details if has_details else sp} already exists; use --resume to continue that run or "
                         "--force to overwrite it", field="details")
                 out = open(details, "wb")
+                fresh = True
                 if has_state and not has_details:
                     os.unlink(sp)
             _write_state(sp, {**state, "rows_done": done})
@@ -419,6 +484,7 @@ def score_rows(
             if out is not None:
                 _write_state(state_path(details), {**state, "rows_done": done})
             bar.update(done, done - resumed)
+            sigint.check()
         bar.update(done, done - resumed, end=True)
         if done == 0:
             metric.compute(*_chunk_args(metric, [], 0, pred_col, ref_col))  # the metric's own "no samples" error
@@ -440,7 +506,23 @@ def score_rows(
             aggregation=prov[1], stderr_method=prov[2], provenance=dict(prov[0]),
             rows_resumed=resumed, rows_computed=done - resumed,
         )
+    except BaseException as e:
+        saved = done
+        if out is not None:
+            out.close()
+            out = None
+            if fresh and done == 0:
+                # Nothing scored yet (bad data in the first chunk, Ctrl-C while reading): leave no empty details
+                # file or checkpoint behind, so that rerunning the same command reports the real error or runs.
+                for p in (details, state_path(details)):
+                    if os.path.exists(p):
+                        os.unlink(p)
+        if isinstance(e, KeyboardInterrupt) and not isinstance(e, ScoringInterrupted):
+            keep = details if details and saved and os.path.exists(state_path(details)) else None
+            raise ScoringInterrupted(saved if keep else 0, keep) from None
+        raise
     finally:
+        sigint.restore()
         if out is not None:
             out.close()
         spill.close()

@@ -146,7 +146,7 @@ def _rebuild(cls, kwargs):
 
 
 def _bad(unit: str, fname: str, allowed: str, value: Any):
-    raise InvalidConfig(f"{unit}: parameter {fname!r} must be {allowed}; got {value!r}")
+    raise InvalidConfig(f"{unit}: parameter {fname!r} must be {allowed}; got {value!r}", field=fname)
 
 
 def _check(unit: str, fname: str, value: Any, meta) -> Any:

@@ -82,7 +82,7 @@ def test_errors_name_the_row_across_chunks(tmp_path):
 def test_limit_and_text_output(capsys):
     code, out, _ = run(capsys, "diff", "--metrics", "lm_eval:exact_match", "helm:exact_match", "--data", SAMPLE,
                        "--limit", "100", "--n-boot", "30")
-    assert code == 0 and "(n=100;" in out and "canonical IDs:" in out and "-> flipped by: strip" in out
+    assert code == 0 and "(n=100;" in out and "canonical IDs:" in out and "-> flipped by: prediction: strip" in out
 
 
 _MEASURE = textwrap.dedent("""
@@ -151,3 +151,25 @@ def test_docs_console_examples_run_as_shown(capsys, tmp_path, monkeypatch):
                 assert want in lines, (cmd, want)
             ran += 1
     assert ran >= 4 and (tmp_path / "exact_match.html").exists()
+
+
+def test_trial_changed_by_and_flipped_by_say_the_side_and_tell_two_regex_extracts_apart(capsys, tmp_path):
+    """Trial item 13: "changed by:" mixed prediction and reference steps; "flipped by" said `regex_extract (only
+    in A); ... regex_extract (only in B)` when both meanings have one."""
+    p = tmp_path / "g.jsonl"
+    p.write_text(json.dumps({"prediction": "The answer is 72", "references": ["Natalia sold 48.\n#### 72"]}) + "\n")
+    a, b = "lm_eval:gsm8k/strict-match", "lm_eval:gsm8k/flexible-extract"
+    code, out, err = run(capsys, "diff", "--metrics", a, b, "--data", str(p), "--n-boot", "20")
+    assert code == 0, err
+    lines = out.splitlines()
+    strict = next(x for x in lines if x.strip().startswith(a + ": compares"))
+    assert "(changed by prediction: regex_extract" in strict and "; reference: " in strict
+    flipped = next(x for x in lines if "flipped by:" in x)
+    # each meaning's own regex_extract, whole (the patterns tell them apart), with its side
+    assert f'prediction: regex_extract(pattern="#### (\\\\-?[0-9\\\\.\\\\,]+)"' in flipped
+    assert f"(only in {a})" in flipped and f"(only in {b})" in flipped
+    assert flipped.count("regex_extract(pattern=") == 2
+    code, out, _ = run(capsys, "diff", "--metrics", a, b, "--data", str(p), "--n-boot", "20", "--json")
+    ex = json.loads(out)["pairs"][0]["examples"][0]
+    assert {d["side"] for d in ex["processed"][a]["changed_steps"]} == {"prediction", "reference"}
+    assert all(d["side"] == "prediction" for d in ex["differs_by"])

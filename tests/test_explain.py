@@ -258,3 +258,69 @@ def test_every_alias_is_recorded_as_verified():
     missing = [k for k, a in aliases().items() if is_versioned(k) and not verification(a).startswith("against ")]
     assert not missing, f"aliases without a recorded conformance run (tests/conformance/record.py): {missing}"
     assert "0 mismatches" in em.explain("helm:quasi_exact_match").details[0].verified
+
+
+# ----------------------------------------------------------------------- new-user trial (issue 14): explain findings
+
+
+def test_trial_explain_misspelt_bare_name_suggests_the_bare_name(capsys):
+    """Trial item 8: em.explain("acc_nrom") and `evalmetrics explain acc_nrom` gave no suggestions."""
+    import evalmetrics as em
+    from evalmetrics.cli import main
+
+    with pytest.raises(em.UnknownMetric) as e:
+        em.explain("acc_nrom")
+    assert e.value.suggestions[0] == "acc_norm"
+    assert "lm_eval" not in str(e.value)  # no task hint for a misspelt metric name
+    assert main(["explain", "acc_nrom"]) == 2
+    assert "did you mean 'acc_norm'" in capsys.readouterr().err
+    with pytest.raises(em.UnknownMetric) as e:  # a harness prefix: that harness's aliases first, as get suggests
+        em.explain("lm_eval:exact_mach")
+    assert e.value.suggestions[0] == "lm_eval:exact_match"
+    with pytest.raises(em.UnknownMetric) as e:  # and task names among the shipped task aliases
+        em.explain("gsm8")
+    assert "gsm8k" in e.value.suggestions
+
+
+def test_trial_explain_a_task_name_without_lm_eval_says_what_reading_it_needs(capsys, monkeypatch):
+    """Trial item 9: `evalmetrics explain hellaswag` without lm_eval installed said only "unknown metric"."""
+    import importlib.util
+
+    import evalmetrics as em
+    from evalmetrics.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda n, *a: None if n == "lm_eval" else real(n, *a))
+    with pytest.raises(em.UnknownMetric) as e:
+        em.explain("hellaswag")
+    msg = str(e.value)
+    assert "not a metric name" in msg and "needs lm_eval installed" in msg and "--lm-eval-task" in msg
+    for argv in (["explain", "hellaswag"], ["diff", "--name", "hellaswag"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert "not a metric name" in err and "needs lm_eval installed" in err and "Traceback" not in err
+
+
+def test_trial_explain_collapses_repeated_steps_as_the_task_reader_does():
+    """Trial item 12(b): `evalmetrics explain gsm8k` printed the '\\x00' strip four times per side."""
+    import evalmetrics as em
+    from evalmetrics.explain import collapse_steps
+    from evalmetrics.integrations import describe
+
+    assert describe.collapse_steps is collapse_steps  # one helper, below both
+    text = str(em.explain("gsm8k"))
+    strip = [x for x in text.splitlines() if "remove the characters" in x]
+    # two meanings, each: once per side, saying how often it runs
+    assert len(strip) == 4 and all("(4 times: here and after steps" in x for x in strip)
+    g = em.explain("gsm8k").groups[0]
+    assert sum("remove the characters" in s for s in g.steps) == 8  # .steps keeps every step
+
+
+def test_trial_plain_words_show_regexes_as_written():
+    """Trial item 13: explain showed regexes in Python repr form ('\\\\$')."""
+    import evalmetrics as em
+
+    text = str(em.explain("lm_eval:gsm8k/strict-match"))
+    assert "delete every match of the regex /\\$/" in text and "'\\\\$'" not in text
+    assert "the regex /(?s).*#### /" in text
+    assert em.get('regex_replace(pattern="a/b", replacement="")').describe() == "delete every match of the regex 'a/b'"

@@ -31,6 +31,8 @@ STEPS.update({c.name: c.example() for c in UNITS.values() if issubclass(c, Step)
 def kind(m):
     if isinstance(m, _SamplingMetric):
         return "sampling"
+    if m.request_type in ("loglikelihood", "loglikelihood_rolling"):  # perplexities over log-likelihood records
+        return "logprob"
     return "choice" if m.request_type == "multiple_choice" else "text"
 
 
@@ -74,7 +76,7 @@ def test_every_catalog_entry_is_in_this_suite():
     left_out = [e.name for e in CATALOG if e.name not in METRICS and e.name not in STEPS]
     assert not left_out, f"catalog entries no hostile-input test covers: {left_out}"
     kinds = {k: kind(m) for k, m in METRICS.items()}
-    assert set(kinds.values()) <= {"text", "choice", "sampling"}
+    assert set(kinds.values()) <= {"text", "choice", "sampling", "logprob"}
     assert len(METRICS) >= 60 and len(STEPS) >= 20
 
 
@@ -98,6 +100,15 @@ def test_hostile_and_malformed_input(key, data):
         r = data.draw(st.one_of(HOSTILE_TEXT, JUNK))
         call(lambda: m.score(s, r))
         call(lambda: m.compute([s], [r, r]))
+    elif k == "logprob":
+        number = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10**30, 10**30), JUNK)
+        sample = st.one_of(number, st.tuples(number, number), JUNK,
+                           st.fixed_dictionaries({"logprob": number}, optional={"n_words": number, "n_bytes": number,
+                                                                                "n_tokens": number}))
+        samples = data.draw(st.one_of(st.lists(sample, max_size=5), JUNK))
+        res = call(lambda: m.compute(samples))
+        if res is not None:  # a value: a perplexity >= 1 or bits >= 0 (inf on overflow), never NaN
+            assert isinstance(res.score, float) and res.score >= 0.0 and res.n == len(samples)
     else:
         lps = data.draw(st.one_of(
             st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=5), JUNK))
@@ -136,7 +147,7 @@ ONE_PER_CLASS = sorted({type(m).name: k for k, m in sorted(METRICS.items(), reve
 @pytest.mark.parametrize("key", [
     pytest.param(k, marks=pytest.mark.xfail(run=False, strict=True, reason="no size bound in the delegate package"))
     if unbounded_delegate(METRICS[k]) else k
-    for k in ONE_PER_CLASS if kind(METRICS[k]) != "choice"])
+    for k in ONE_PER_CLASS if kind(METRICS[k]) in ("text", "sampling")])
 def test_one_megabyte_texts(key):
     m = METRICS[key]
     # The many-token shape is cut to 256 KiB here (DROP spends ~10 CPU-seconds on 1 MB of it; the benchmark runs
@@ -321,6 +332,9 @@ def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
         _typed(lambda: m.compute([], []), field="samples")
         _typed(lambda: m.score([], "a"), field="samples")
         _typed(lambda: m.compute([[]], ["a"]), field="samples", index=0)
+    elif k == "logprob":
+        _typed(lambda: m.compute([]), field="samples")
+        _typed(lambda: m.compute([{}]), index=0)
     elif _flags(m):
         _typed(lambda: m.compute([]), field="flags")
         _typed(lambda: m.score([]), field="flags")
@@ -346,6 +360,11 @@ def _wrong_calls(m):
         return [lambda: m.score("a", "a"), lambda: m.score(1, "a"), lambda: m.score(), lambda: m.score(["a"]),
                 lambda: m.score(["a"], None), lambda: m.score([CHOICE], "a"), lambda: m.compute("ab", "ab"),
                 lambda: m.compute(None, None), lambda: m.compute(), lambda: m.compute([["a"]], ["a"], 3)]
+    if k == "logprob":
+        return [lambda: m.score("a"), lambda: m.score(None), lambda: m.score(CHOICE), lambda: m.score(),
+                lambda: m.compute("ab"), lambda: m.compute(None), lambda: m.compute(), lambda: m.compute([None]),
+                lambda: m.compute(["a"]), lambda: m.compute(3), lambda: m.compute([CHOICE]),
+                lambda: m.compute([(-1.0, 1)], None, 3)]
     if _flags(m):
         return [lambda: m.score(), lambda: m.score("a"), lambda: m.score(None), lambda: m.score([None]),
                 lambda: m.score(CHOICE), lambda: m.compute("ab"), lambda: m.compute(None), lambda: m.compute(),

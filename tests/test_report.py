@@ -170,3 +170,19 @@ def test_issue_14_long_ids_show_a_short_name_with_the_full_id_one_click_away(tmp
     from evalmetrics.report import _t
 
     assert cells.count(_t(full)) == 1
+
+
+def test_trial_report_is_written_with_the_usual_file_mode(tmp_path):
+    """Trial item 13: `report` wrote the HTML with mode 0600 (mkstemp's), not as the umask says."""
+    out = tmp_path / "r.html"
+    old = os.umask(0o022)
+    try:
+        assert main(["report", "--metrics", "lm_eval:exact_match", "helm:exact_match", "-o", str(out),
+                     "--n-boot", "20", "--limit", "20"]) == 0
+        assert out.stat().st_mode & 0o777 == 0o644
+        os.umask(0o027)
+        assert main(["report", "--metrics", "lm_eval:exact_match", "helm:exact_match", "-o", str(out),
+                     "--n-boot", "20", "--limit", "20"]) == 0
+        assert out.stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old)

@@ -509,3 +509,229 @@ def test_cuda_batch_invariant_mode_is_bit_identical(model, tok, requests):
             back[i] = out[pos]
         runs.append(_fingerprint(back))
     assert runs[0] == runs[1] == runs[2]
+
+
+# -- rolling (whole-document) log-likelihood -------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from evalmetrics.scoring import RollingRecord  # noqa: E402
+from evalmetrics.scoring.rolling import count_bytes, count_words, rolling_windows  # noqa: E402
+
+ROLL_WINDOW = 16  # a small window, so that documents span several
+
+
+def lm_eval_document_tokens(tok, text):
+    """HFLM.tok_encode: default special tokens, none when the text starts with the prefix token's text."""
+    bos_text = tok.decode(prefix_token(tok))
+    return tok.encode(text, add_special_tokens=False) if text.startswith(bos_text) else tok.encode(text)
+
+
+def naive_rolling(model, tok, text, window=ROLL_WINDOW):
+    """Written plainly: the first ``window`` tokens after the prefix token, then each next block of ``window``
+    tokens after the ``window + 1 - len(block)`` tokens before it; float64 log-softmax; summed."""
+    tokens = lm_eval_document_tokens(tok, text)
+    total, n = 0.0, 0
+    blocks = [(0, min(window, len(tokens)))] if tokens else []
+    while blocks and blocks[-1][1] < len(tokens):
+        a = blocks[-1][1]
+        blocks.append((a, min(a + window, len(tokens))))
+    for a, b in blocks:
+        ctx = [prefix_token(tok)] if a == 0 else tokens[max(0, b - window - 1):a]
+        lp, _, k = naive_tokens(model, ctx, tokens[a:b], window=window + 1)
+        total += lp
+        n += k
+    return total, n, len(blocks)
+
+
+@pytest.fixture(scope="module")
+def roll_model(tok):
+    return random_gpt2(len(tok) + 3, n_layer=2, n_embd=32, n_head=2, n_positions=ROLL_WINDOW,
+                       bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
+
+
+@pytest.fixture(scope="module")
+def documents():
+    rng = random.Random(7)
+    words = " ".join(c + " " + k for c, k in random_requests(40, seed=3)).split(" ")
+    docs = ["", " ", "a", "é日本", "<|endoftext|>Paris", "\n\n"]
+    docs += [" ".join(rng.choice(words) for _ in range(rng.choice([2, 9, 30, 80]))) for _ in range(24)]
+    return docs
+
+
+def test_rolling_matches_naive_reference(roll_model, tok, documents):
+    results = LogprobScorer(roll_model, tok, batch_size=5).score_rolling(documents)
+    assert isinstance(results[0], RollingRecord) and len(results) == len(documents)
+    assert max(r.n_windows for r in results) >= 5, "some documents must span several windows"
+    for doc, r in zip(documents, results):
+        total, n, n_windows = naive_rolling(roll_model, tok, doc)
+        assert (r.n_tokens, r.n_windows) == (n, n_windows), doc
+        assert abs(r.logprob - total) <= 1e-4 * max(1.0, abs(total)), (doc, r.logprob, total)
+        assert (r.n_words, r.n_bytes) == (count_words(doc), count_bytes(doc))
+    assert results[0] == RollingRecord(0.0, 0, 0, 1, 0)  # the empty document: no token, lm_eval's 0 and 1 word
+
+
+def test_rolling_short_document_equals_empty_context_request(roll_model, tok):
+    """A document within one window is the request ("", document) for a tokenizer that adds no special tokens."""
+    docs = ["The quick brown fox", "Paris is", "x"]
+    rolled = LogprobScorer(roll_model, tok, batch_invariant=True).score_rolling(docs)
+    plain = LogprobScorer(roll_model, tok, batch_invariant=True).score([("", d) for d in docs])
+    assert [r.logprob for r in rolled] == [p.logprob for p in plain]
+    assert [r.n_windows for r in rolled] == [1, 1, 1]
+
+
+def test_rolling_per_token_and_bos_adding_tokenizer(roll_model):
+    tok_bos = bpe_tokenizer(add_bos=True)
+    doc = "Water boils at 100 degrees Celsius at sea level. " * 3
+    (r,) = LogprobScorer(roll_model, tok_bos).score_rolling([doc], per_token=True)
+    assert len(r.token_logprobs) == r.n_tokens == len(tok_bos.encode(doc))  # BOS included, as lm_eval scores it
+    assert r.logprob == math.fsum(r.token_logprobs)
+    total, n, _ = naive_rolling(roll_model, tok_bos, doc)
+    assert n == r.n_tokens and abs(r.logprob - total) <= 1e-4 * abs(total)
+
+
+def test_rolling_batch_invariant_is_bit_identical_and_shares_nothing(roll_model, tok, documents):
+    """Each document's value is its own: same bits whatever the batch size, the order or the other documents."""
+    base = LogprobScorer(roll_model, tok, batch_size=1, batch_invariant=True).score_rolling(documents, per_token=True)
+    order = list(range(len(documents)))
+    random.Random(2).shuffle(order)
+    shuffled = LogprobScorer(roll_model, tok, batch_size=7, batch_invariant=True).score_rolling(
+        [documents[i] for i in order], per_token=True)
+    assert [shuffled[order.index(i)] for i in range(len(documents))] == list(base)
+    alone = LogprobScorer(roll_model, tok, batch_invariant=True).score_rolling([documents[-1]], per_token=True)
+    assert alone[0] == base[-1]
+
+
+def test_rolling_counts_from_another_text_and_stats(roll_model, tok):
+    scorer = LogprobScorer(roll_model, tok)
+    r = scorer.score_rolling(["a b", "c"], count_texts=["a  b c d", "é"])
+    assert [(x.n_words, x.n_bytes) for x in r] == [(4, 8), (1, 2)]
+    assert r.stats.requests == 2 and r.stats.forward_calls >= 1 and r.provenance.convention == "lm_eval"
+    assert list(scorer.score_rolling([])) == []
+
+
+@pytest.mark.parametrize("texts,kwargs,field", [
+    ("a document", {}, "texts"),
+    (None, {}, "texts"),
+    (["ok", None], {}, "text"),
+    (["ok", 3], {}, "text"),
+    (["a", "b"], {"count_texts": ["a"]}, "count_texts"),
+    (["a"], {"count_texts": "a"}, "count_texts"),
+    (["a"], {"count_texts": [None]}, "count_text"),
+])
+def test_rolling_invalid_input_is_typed(roll_model, tok, texts, kwargs, field):
+    with pytest.raises(em.InvalidInput) as e:
+        LogprobScorer(roll_model, tok).score_rolling(texts, **kwargs)
+    assert e.value.field == field
+    if texts and not isinstance(texts, str) and None in texts:
+        assert e.value.index == 1
+
+
+def test_rolling_needs_the_lm_eval_convention_and_a_tokenizer(roll_model, tok):
+    with pytest.raises(em.InvalidConfig, match="convention"):
+        LogprobScorer(roll_model, tok, convention="lighteval").score_rolling(["a"])
+    with pytest.raises(em.InvalidConfig, match="tokenizer"):
+        LogprobScorer(roll_model).score_rolling(["a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(0, 60), window=st.integers(1, 9))
+def test_rolling_windows_score_every_token_once_after_its_own_prefix(n, window):
+    tokens = tuple(range(100, 100 + n))
+    windows = rolling_windows(tokens, prefix_token=1, max_length=window)
+    assert tuple(t for w in windows for t in w.continuation) == tokens
+    done = 0
+    for k, w in enumerate(windows):
+        assert 1 <= len(w.continuation) <= window and len(w.context) + len(w.continuation) <= window + 1
+        if k == 0:
+            assert w.context == (1,)
+        else:  # the context is exactly the tokens before the scored ones, and the model input is a full window
+            assert w.context == tokens[done - len(w.context):done]
+            assert len(w.context) + len(w.continuation) == window + 1
+        done += len(w.continuation)
+
+
+@needs_cuda
+def test_cuda_rolling_matches_the_cpu_naive_reference(roll_model, tok, documents):
+    gpu = copy.deepcopy(roll_model)
+    results = LogprobScorer(gpu, tok, batch_size=8, device="cuda").score_rolling(documents)
+    for doc, r in zip(documents, results):
+        total, n, _ = naive_rolling(roll_model, tok, doc)
+        assert r.n_tokens == n and abs(r.logprob - total) <= 1e-4 * max(1.0, abs(total))
+
+
+def test_rolling_lm_eval_window_sums(roll_model, tok, documents):
+    """window_sums="lm_eval": each window's float32 terms summed by torch, then the windows in float64 (HFLM's
+    order); the default sums every term exactly. Both from the same per-token terms."""
+    scorer = LogprobScorer(roll_model, tok, batch_invariant=True)
+    exact = scorer.score_rolling(documents, per_token=True)
+    harness = scorer.score_rolling(documents, per_token=True, window_sums="lm_eval")
+    differ = 0
+    for doc, a, b in zip(documents, exact, harness):
+        assert a.token_logprobs == b.token_logprobs and a.logprob == math.fsum(a.token_logprobs)
+        windows = rolling_windows(tuple(lm_eval_document_tokens(tok, doc)), prefix_token(tok), ROLL_WINDOW)
+        total, k = 0, 0
+        for w in windows:
+            n = len(w.continuation)
+            total += float(torch.tensor(b.token_logprobs[k:k + n], dtype=torch.float32).sum())
+            k += n
+        assert b.logprob == total
+        differ += a.logprob != b.logprob
+    assert differ > 0, "float32 window sums should differ from exact sums somewhere"
+    with pytest.raises(em.InvalidConfig, match="window_sums"):
+        scorer.score_rolling(["a"], window_sums="float32")
+
+
+# ---------------------------------------------------------------------------------------------- docs/scoring.md
+
+
+def _scoring_doc_blocks():
+    import os
+    import re
+
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "docs", "scoring.md")
+    return path, re.findall(r"```python\n(.*?)```", open(path, encoding="utf-8").read(), re.S)
+
+
+def test_docs_offline_recipe_runs_and_feeds_each_harness_its_own_texts(tmp_path, monkeypatch, capsys):
+    """TRIAL.md item 6: scoring.md passed texts=[" Paris", ...] (lighteval's form) to Choices for every choice
+    metric, never is_greedy (so lm_eval:multiple_choice/exact_match failed: `greedy_match needs is_greedy`), and had
+    no offline recipe. The `# run: offline` block runs as written (tiny random GPT-2, in-memory tokenizer, no
+    download); each harness's sample gets that harness's texts, the lm_eval one its greedy flags."""
+    import ast
+
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    doc, blocks = _scoring_doc_blocks()
+    (code,) = [b for b in blocks if b.startswith("# run: offline")]
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(compile(code, doc, "exec"), scope)
+    printed = dict(line.rsplit(" ", 1) for line in capsys.readouterr().out.splitlines())
+    assert list(printed) == ["lm_eval:acc", "lm_eval:acc_norm", "lm_eval:multiple_choice/exact_match",
+                             "lighteval:acc_norm", "lighteval:acc_norm_token"]
+    lm, lt, choices = scope["lm_eval_sample"], scope["lighteval_sample"], scope["choices"]
+    assert lm.texts == tuple(choices) and all(not t.startswith(" ") for t in lm.texts) and lm.is_greedy is not None
+    assert lt.texts == tuple(" " + c for c in choices)
+    # the printed values are the rules applied to the records (lm_eval: characters without the space)
+    per_char = [lp / len(t) for lp, t in zip(lm.logprobs, choices)]
+    assert float(printed["lm_eval:acc_norm"]) == float(per_char.index(max(per_char)) == 0)
+    assert float(printed["lm_eval:multiple_choice/exact_match"]) == float(lm.is_greedy[0])
+    per_char_lt = [lp / len(t) for lp, t in zip(lt.logprobs, lt.texts)]
+    assert float(printed["lighteval:acc_norm"]) == float(per_char_lt.index(max(per_char_lt)) == 0)
+    # the saved folder is the same model: from_pretrained("tiny") scores the same
+    again = em.LogprobScorer(AutoModelForCausalLM.from_pretrained("tiny"), AutoTokenizer.from_pretrained("tiny"))
+    q = scope["question"]
+    assert [r.logprob for r in again.score([(q, " " + c) for c in choices])] == list(lm.logprobs)
+    # without is_greedy the greedy metric is a typed error naming the field (what the trial hit)
+    with pytest.raises(em.InvalidInput) as e:
+        em.get("lm_eval:multiple_choice/exact_match").score(em.Choices(logprobs=lm.logprobs, gold=0))
+    assert e.value.field == "is_greedy"
+    # the model-download example gives lm_eval's aliases lm_eval's texts and the greedy flags (parsed, not run)
+    (first,) = [b for b in blocks if 'from_pretrained("gpt2")' in b and "em.Choices(" in b]
+    tree = ast.parse(first)
+    assigned = {n.targets[0].id: n.value for n in ast.walk(tree) if isinstance(n, ast.Assign)}
+    assert [c.value for c in assigned["choices"].elts] == ["Paris", "Rome", "Madrid", "Berlin"]
+    call = assigned["sample"]
+    assert {k.arg for k in call.keywords} >= {"logprobs", "gold", "texts", "is_greedy"}

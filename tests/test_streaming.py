@@ -39,6 +39,8 @@ def _kind(m):
         return "sampling"
     if m.request_type == "pass_fail_flags":  # pass@k from test results: the prediction column holds flags
         return "flags"
+    if m.request_type in ("loglikelihood", "loglikelihood_rolling"):  # perplexities: log-likelihood records
+        return "logprob"
     return "choice" if m.request_type == "multiple_choice" else "text"
 
 
@@ -53,6 +55,11 @@ def _rows(kind: str, n: int, seed: int = 0) -> list[dict]:
                         "token_counts": [rnd.randint(1, 5) for _ in range(k)],
                         "unconditioned_logprobs": [rnd.uniform(-9, 0) for _ in range(k)],
                         "is_greedy": [rnd.random() < 0.3 for _ in range(k)]})
+            continue
+        if kind == "logprob":
+            text = rnd.choice(TEXTS)
+            out.append({"logprob": -rnd.uniform(0, 40), "n_words": len(text.split()) + 1,
+                        "n_bytes": len(text.encode()) + 1, "n_tokens": rnd.randint(1, 9)})
             continue
         if kind == "flags":
             out.append({"prediction": [rnd.random() < 0.4 for _ in range(rnd.randint(1, 6))], "references": ""})
@@ -97,8 +104,9 @@ def _check_streamed_equals_whole(m, rows, tmp_path):
             repr(whole.score), repr(whole.stderr), whole.n, whole.n_timeouts)
         if out is None:
             continue
-        recs = [json.loads(x) for x in out.read_text().splitlines()]
-        assert [repr(r["score"]) for r in recs] == [repr(v) for v in whole.per_sample.tolist()]
+        recs = [_strict_loads(x) for x in out.read_text().splitlines()]  # strict JSON: a NaN value is null
+        assert [repr(math.nan if r["score"] is None else r["score"]) for r in recs] == [
+            repr(v) for v in whole.per_sample.tolist()]
         assert [r["index"] for r in recs if r["timeout"]] == list(whole.timeout_indices)
         assert not os.path.exists(state_path(str(out)))
 
@@ -159,9 +167,20 @@ def test_chunked_mean_and_stderr_equals_mean_and_stderr(values, cut):
     assert [repr(x) for x in mean_and_stderr_chunked(chunks)] == [repr(x) for x in mean_and_stderr(arr)]
 
 
+def _strict_loads(text):
+    def bad(token):
+        raise ValueError(f"not strict JSON: {token}")
+    return json.loads(text, parse_constant=bad)
+
+
 @given(v=st.floats(width=64), i=st.integers(0, 10**12), t=st.booleans())
 def test_details_line_is_json_dumps(v, i, t):
-    assert details_line(i, v, t) == json.dumps({"index": i, "score": v, "timeout": t}) + "\n"
+    line = details_line(i, v, t)
+    rec = _strict_loads(line)  # trial item 10: every JSON the CLI writes is strict
+    if math.isfinite(v):
+        assert line == json.dumps({"index": i, "score": v, "timeout": t}) + "\n"
+    else:
+        assert rec == {"index": i, "score": None if v != v else v, "timeout": t}
 
 
 _TRACE_VALUE = st.one_of(st.none(), st.text(), st.integers(-5, 5), st.lists(st.integers(0, 5), max_size=3))
@@ -171,7 +190,12 @@ _TRACE_VALUE = st.one_of(st.none(), st.text(), st.integers(-5, 5), st.lists(st.i
        j=st.one_of(st.none(), st.integers(0, 9)))
 def test_details_line_with_a_trace_is_json_dumps(v, i, t, p, r, j):
     trace = {"prediction": p, "reference": r, "reference_index": j}
-    assert details_line(i, v, t, trace) == json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\n"
+    line = details_line(i, v, t, trace)
+    rec = _strict_loads(line)
+    if math.isfinite(v):
+        assert line == json.dumps({"index": i, "score": v, "timeout": t, **trace}) + "\n"
+    else:
+        assert rec == {"index": i, "score": None if v != v else v, "timeout": t, **trace}
 
 
 # -------------------------------------------------------------------------------------------- resume in process
@@ -438,3 +462,149 @@ def test_majority_vote_details_trace_the_voted_answer(tmp_path, capsys):
     recs = [json.loads(x) for x in out.read_text().splitlines()]
     assert [(r["score"], r["prediction"], r["reference"], r["reference_index"]) for r in recs] == [
         (1.0, "5", "5", 1), (0.0, "7", "8", 0)]
+
+
+# ----------------------------------------------------------------------- new-user trial (issue 14): 4 and 11
+
+
+def test_trial_data_error_before_any_row_leaves_no_details_and_a_rerun_after_the_fix_works(tmp_path, capsys):
+    """Trial item 11: a row missing its references with --details left a 0-byte OUT and OUT.state.json, and the
+    rerun said "OUT already exists" instead of the real error."""
+    rows = _rows("text", 20, seed=11)
+    del rows[3]["references"]
+    src = _write(tmp_path, rows)
+    out = tmp_path / "out.jsonl"
+    cmd = ["score", "--metric", "lm_eval:exact_match", "--data", src, "--details", str(out)]
+    for _ in range(2):  # the rerun reports the real error again, not "already exists"
+        code, _, err = run(capsys, *cmd)
+        assert code == 2 and "sample 3" in err and "references" in err and "already exists" not in err
+        assert not out.exists() and not os.path.exists(state_path(str(out)))
+    rows[3]["references"] = ["x"]
+    _write(tmp_path, rows)  # the data fixed: the same command runs, without --force
+    code, _, err = run(capsys, *cmd)
+    assert code == 0, err
+    assert len(out.read_text().splitlines()) == 20 and not os.path.exists(state_path(str(out)))
+
+
+def test_trial_data_error_after_saved_rows_keeps_the_partial_run_for_resume(tmp_path, capsys):
+    rows = _rows("text", 30, seed=12)
+    del rows[25]["references"]
+    src = _write(tmp_path, rows)
+    out = tmp_path / "out.jsonl"
+    cmd = ["score", "--metric", "lm_eval:exact_match", "--data", src, "--details", str(out), "--chunk-rows", "10"]
+    code, _, err = run(capsys, *cmd)
+    assert code == 2 and "sample 25" in err
+    assert len(out.read_text().splitlines()) == 20 and os.path.exists(state_path(str(out)))
+    code, _, err = run(capsys, *cmd)
+    assert code == 2 and "already exists" in err  # a genuine partial run: --resume or --force, as before
+
+
+def _interrupting_reader(rows, after):
+    def read_rows(path, fmt=None, **kw):
+        for i, r in enumerate(rows):
+            if i == after:
+                raise KeyboardInterrupt
+            yield r
+    return read_rows
+
+
+def test_trial_ctrl_c_during_score_details_says_rows_saved_and_the_resume_command(tmp_path, capsys, monkeypatch):
+    """Trial item 4: Ctrl-C during `score --details` printed a KeyboardInterrupt traceback and no --resume hint."""
+    import evalmetrics.io
+
+    rows = _rows("text", 50, seed=13)
+    src = _write(tmp_path, rows)
+    out = tmp_path / "out.jsonl"
+    cmd = ["score", "--metric", "lm_eval:exact_match", "--data", src, "--details", str(out), "--chunk-rows", "10"]
+    monkeypatch.setattr(evalmetrics.io, "read_rows", _interrupting_reader(rows, 25))
+    code, stdout, err = run(capsys, *cmd)  # a traceback would propagate out of main() here
+    assert code == 130 and stdout == ""
+    lines = [x for x in err.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in err
+    assert "20 rows scored and saved in " + str(out) in lines[0]
+    resume = lines[0].split("To continue: ", 1)[1]
+    import shlex
+
+    assert shlex.split(resume) == ["evalmetrics", *cmd, "--resume"]
+    monkeypatch.undo()
+    code, o, err = run(capsys, *shlex.split(resume)[1:], "--json")  # the printed command continues the run
+    assert code == 0, err
+    d = json.loads(o)
+    assert (d["rows_resumed"], d["rows_computed"], d["n"]) == (20, 30, 50)
+
+
+def test_trial_ctrl_c_before_any_row_saved_leaves_nothing_and_says_so(tmp_path, capsys, monkeypatch):
+    import evalmetrics.io
+
+    rows = _rows("text", 50, seed=14)
+    src = _write(tmp_path, rows)
+    out = tmp_path / "out.jsonl"
+    monkeypatch.setattr(evalmetrics.io, "read_rows", _interrupting_reader(rows, 5))
+    code, _, err = run(capsys, "score", "--metric", "lm_eval:exact_match", "--data", src, "--details", str(out),
+                       "--chunk-rows", "10")
+    assert code == 130 and "no rows were saved" in err and "Traceback" not in err
+    assert not out.exists() and not os.path.exists(state_path(str(out)))
+
+
+def test_trial_real_sigint_midway_prints_one_line_and_exits_130_then_the_printed_command_resumes(big_file,
+                                                                                                 tmp_path):
+    """Trial item 4 as a user meets it: Ctrl-C (SIGINT) to a real `python -m evalmetrics score --details` run."""
+    import shlex
+
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    part = str(tmp_path / "part.jsonl")
+    proc = subprocess.Popen(_score_cmd(big_file, part), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            done = json.load(open(state_path(part)))["rows_done"]
+        except (OSError, ValueError, KeyError):
+            done = 0
+        if done >= 10_000:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    err = err.decode()
+    assert proc.returncode == 130 and out == b"" and "Traceback" not in err, err
+    (line,) = [x for x in err.splitlines() if x.strip()]
+    saved = int(line.split("interrupted; ", 1)[1].split(" rows", 1)[0].replace(",", ""))
+    assert saved >= 10_000 and f"saved in {part}" in line
+    again = shlex.split(line.split("To continue: ", 1)[1])
+    assert again[0] == "evalmetrics" and again[-1] == "--resume"
+    got = json.loads(subprocess.run([sys.executable, "-m", "evalmetrics", *again[1:]], capture_output=True,
+                                    text=True, check=True, env=env).stdout)
+    assert got["rows_resumed"] >= saved and got["n"] == N_KILL
+
+
+def test_trial_details_of_a_corpus_statistic_are_strict_json_and_resume(tmp_path, capsys):
+    """Trial item 10's class: a corpus statistic's per-sample values are NaN; its details file wrote bare NaN."""
+    pytest.importorskip("sacrebleu")
+    src = _write(tmp_path, [{"prediction": "the cat sat", "references": ["the cat sat on"]},
+                            {"prediction": "a dog", "references": ["the dog"]}])
+    out = tmp_path / "d.jsonl"
+    cmd = ["score", "--metric", "lm_eval:bleu", "--data", src, "--details", str(out), "--json"]
+    code, o, err = run(capsys, *cmd)
+    assert code == 0, err
+    first = _strict_loads(o)
+    assert first["stderr"] is None
+    recs = [_strict_loads(x) for x in out.read_text().splitlines()]
+    assert [r["score"] for r in recs] == [None, None]
+    text = out.read_text()
+    _fake_state(out, src, {"metric_id": first["metric_id"]})  # an interrupted run of it: resume reads null back
+    code, o, err = run(capsys, *cmd, "--resume")
+    assert code == 0, err
+    assert out.read_text() == text and repr(_strict_loads(o)["score"]) == repr(first["score"])
+    # a chunked (mean) run keeps null records on resume as NaN values, byte for byte
+    from evalmetrics.streaming import _recover, _Spill
+
+    lines = [details_line(0, 1.0, False), details_line(1, math.nan, False), details_line(2, math.inf, True)]
+    part = tmp_path / "p.jsonl"
+    part.write_text("".join(lines) + '{"index": 3, "sc')
+    spill = _Spill()
+    timeouts = []
+    assert _recover(str(part), spill, timeouts) == 3 and part.read_text() == "".join(lines) and timeouts == [2]
+    vals = [x for c in spill.chunks() for x in c.tolist()]
+    spill.close()
+    assert vals[0] == 1.0 and math.isnan(vals[1]) and vals[2] == math.inf

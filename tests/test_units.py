@@ -301,3 +301,12 @@ def test_non_literal_patterns_use_the_bounded_engine(pattern):
     from evalmetrics import _regex
 
     assert _regex.literal_text(pattern) is None
+
+
+def test_trial_parse_error_caret_points_at_the_bad_value():
+    """Trial item 13: the ParseError for exact_match(mode=ful) put its caret at position 0, not at `ful`."""
+    for text in ("exact_match(mode=ful)", "exact_match(pred=[strip], mode = ful)"):
+        with pytest.raises(em.ParseError) as ei:
+            em.get(text)
+        assert ei.value.position == text.index("ful")
+        assert str(ei.value).splitlines()[-1] == "  " + " " * text.index("ful") + "^"

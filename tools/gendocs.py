@@ -1,5 +1,7 @@
 """Generate docs/metrics.md, docs/rosetta.md and docs/ids.md from the registry; ``--check`` fails on stale docs.
 
+docs/coverage.md is rendered from the coverage snapshots docs/coverage_*.json (see :func:`coverage_md`).
+
     python tools/gendocs.py          # write (`make docs`)
     python tools/gendocs.py --check  # exit 1 if any generated file differs from the registry (`make test`)
 
@@ -119,7 +121,70 @@ def ids_md() -> str:
     return "".join(out)
 
 
-FILES = {"docs/metrics.md": metrics_md, "docs/rosetta.md": rosetta_md, "docs/ids.md": ids_md}
+def _cell(text: str) -> str:
+    """Text for a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+COVERAGE_SNAPSHOTS = ("docs/coverage_lm_eval.json", "docs/coverage_lighteval.json")
+
+
+def coverage_md() -> str:
+    """The coverage figures, from the snapshots `evalmetrics coverage --json -o` recorded in the harness env (the
+    harness packages are not installed where the docs are generated)."""
+    import json
+
+    out = [HEADER, "# Coverage: how many reported rows read back as canonical IDs\n\n",
+           "For every task a harness ships, each row it reports (lm_eval: `\"<metric>,<filter>\"` per leaf task; "
+           "lighteval: each metric name per task) is read by the task reader. A row is *read* when the reader gives "
+           "the canonical ID that reproduces it. Every other row is named with its reason and the reason's class: "
+           "*not yet modeled* (evalmetrics's gap) or *needs something outside a metrics library* (a model, an LLM "
+           "judge, code execution, a web API). No row leaves the denominator: a task that does not load counts as "
+           "unread, with the load error as its reason.\n\n"
+           "Measured in the conformance environment with the real harness packages, then recorded here:\n\n```\n"
+           "python -m evalmetrics coverage --lm-eval-tasks <site-packages>/lm_eval/tasks --json -o "
+           "docs/coverage_lm_eval.json\npython -m evalmetrics coverage --lighteval --json -o "
+           "docs/coverage_lighteval.json\npython tools/gendocs.py\n```\n\n"]
+    snaps = []
+    for rel in COVERAGE_SNAPSHOTS:
+        with open(os.path.join(ROOT, rel), encoding="utf-8") as f:
+            snaps.append(json.load(f))
+    out.append("| harness | tasks | rows | read as IDs | not yet modeled | needs something outside |\n"
+               "|---|---:|---:|---:|---:|---:|\n")
+    for d in snaps:
+        c = d["classes"]
+        out.append(f"| {d['harness']} {d['version'] or ''} | {d['tasks']:,} | {d['rows']:,} | {d['read']:,} "
+                   f"({d['percent_read']:.1f} %) | {c['not yet modeled']:,} | "
+                   f"{c['needs something outside a metrics library']:,} |\n")
+    for d in snaps:
+        out.append(f"\n## {d['harness']} {d['version'] or ''}\n\n")
+        outside = [(k.split(": ", 1)[1], v) for k, v in d["classes"].items() if ": " in k]
+        if outside:
+            out.append("Needs something outside a metrics library: "
+                       + "; ".join(f"{what}: {n:,} rows" for what, n in outside) + ".\n\n")
+        if d["load_errors"]:
+            out.append(f"Configs that do not load (counted as unread): {d['load_errors']:,}.\n\n")
+        top = d["reasons"][:30]
+        out.append(f"Unread rows by reason (the {len(top)} largest of {len(d['reasons'])} reasons):\n\n"
+                   "| rows | tasks | class | reason | e.g. |\n|---:|---:|---|---|---|\n")
+        for g in top:
+            reason = g["reason"] if len(g["reason"]) <= 220 else g["reason"][:217] + "..."
+            cls = g["needs"] or g["class"]
+            out.append(f"| {g['rows']:,} | {g['tasks']:,} | {cls} | {_cell(reason)} | "
+                       f"{_cell(', '.join(g['examples'][:2]))} |\n")
+        outside_groups = [g for g in d["reasons"] if g["needs"]]
+        if outside_groups:
+            out.append("\nEvery unread row that needs something outside a metrics library:\n\n"
+                       "| rows | needs | reason | e.g. |\n|---:|---|---|---|\n")
+            for g in outside_groups:
+                reason = g["reason"] if len(g["reason"]) <= 220 else g["reason"][:217] + "..."
+                out.append(f"| {g['rows']:,} | {g['needs']} | {_cell(reason)} | "
+                           f"{_cell(', '.join(g['examples'][:2]))} |\n")
+    return "".join(out)
+
+
+FILES = {"docs/metrics.md": metrics_md, "docs/rosetta.md": rosetta_md, "docs/ids.md": ids_md,
+         "docs/coverage.md": coverage_md}
 
 
 def main(argv=None) -> int:

@@ -37,7 +37,7 @@ _KNOWN: dict[str, str] = {}
 _CATALOG_LOADED = False
 
 # pip requirement per integration package (the versions the conformance suite proves).
-_INSTALL = {"lm_eval": "lm-eval==0.4.13", "lighteval": "lighteval==0.13.0", "yaml": "pyyaml"}
+_INSTALL = {"lm_eval": "lm-eval==0.4.13", "lighteval": "lighteval[math]==0.13.0", "yaml": "pyyaml"}
 # evalmetrics' extra per integration package (pyproject.toml; tests/test_install_lines.py checks each exists).
 _EXTRA = {"lm_eval": "lm-eval", "lighteval": "lighteval"}
 
@@ -48,12 +48,17 @@ def require(module: str, feature: str):
         return importlib.import_module(module)
     except ImportError as e:
         top = module.split(".")[0]
-        pkg = _INSTALL.get(top, top)
-        extra = (f"  (or, from the evalmetrics repository: pip install -e '.[{_EXTRA[top]}]')"
-                 if top in _EXTRA else "")
+        if top == "lighteval":  # the extra, in its own environment (it breaks math-verify; docs' extras table)
+            from .._packages import LIGHTEVAL_INSTALL
+
+            how = LIGHTEVAL_INSTALL
+        else:
+            pkg = _INSTALL.get(top, top)
+            extra = (f"  (or, from the evalmetrics repository: pip install -e '.[{_EXTRA[top]}]')"
+                     if top in _EXTRA else "")
+            how = f"pip install '{pkg}'{extra}"
         raise InvalidConfig(
-            f"{feature} needs the {top!r} package, which is not installed ({e}). "
-            f"Install it with: pip install '{pkg}'{extra}"
+            f"{feature} needs the {top!r} package, which is not installed ({e}). Install it with: {how}"
         ) from None
 
 

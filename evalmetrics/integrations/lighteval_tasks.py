@@ -14,7 +14,8 @@ include that step, as the ``lighteval@0.13`` aliases do. A metric made by
 ``evalmetrics.integrations.lighteval.to_lighteval`` reads back as the canonical ID it was made from. An unknown task
 name raises :class:`evalmetrics.errors.UnknownTask` with the closest names in the registry.
 
-This needs lighteval installed (``pip install 'lighteval==0.13.0'``): task configs are Python objects. A name is
+This needs lighteval installed (the ``lighteval`` extra: ``pip install -e '.[lighteval]'``, in an environment of
+its own): task configs are Python objects. A name is
 looked up by importing lighteval's own task modules (the one named like the task first); a custom task file is
 imported, as lighteval itself does.
 """

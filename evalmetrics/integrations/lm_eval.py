@@ -187,7 +187,9 @@ def registered() -> dict[str, Registration]:
 
 
 def skipped() -> dict[str, str]:
-    """Names evalmetrics did not register because lm_eval already has them, with the reason."""
+    """evalmetrics names ``register()`` left out, with the reason: a name lm_eval already has from someone else
+    (another plugin registered it first) or one containing a comma. lm_eval's own names (``exact_match``, ``acc``)
+    are not evalmetrics names, so they are never here; with lm_eval 0.4.13 alone this is ``{}``."""
     return dict(_SKIPPED)
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from .. import ids
-from .._packages import installed_version
+from .._packages import LIGHTEVAL_INSTALL, installed_version
 from ..errors import InvalidConfig, InvalidInput, ParseError, Timeout
 from ..units import enum, integer, number, register, run_steps, steps, text, texts
 from .base import GenerativeMetric
@@ -40,7 +40,7 @@ __all__ = ["LightevalExtractiveMatch", "SUPPORTED_VERSIONS"]
 #: lighteval versions whose extractive match this metric is verified against, and the latex2sympy2_extended version
 #: each pins (a different one may parse LaTeX differently).
 SUPPORTED_VERSIONS: dict[str, str] = {"0.13.0": "1.0.6"}
-PIP = "pip install 'lighteval[math]==0.13.0'"
+PIP = LIGHTEVAL_INSTALL
 WORKER_TASK = "evalmetrics.metrics.lighteval_math_worker:score_sample"
 MEMORY_MB = 4096
 
@@ -193,7 +193,8 @@ class LightevalExtractiveMatch(GenerativeMetric):
     as its raw string. ``n_choices`` (indices targets only) is lighteval's ``len(Doc.choices)``: the letters or
     numbers an answer may be.
 
-    Needs lighteval ``version`` installed (``pip install 'lighteval[math]==0.13.0'``; InvalidConfig otherwise).
+    Needs lighteval ``version`` installed (the ``lighteval`` extra, ``pip install -e '.[lighteval]'`` in an
+    environment of its own; InvalidConfig otherwise).
     Each sample runs in a worker process with a ``deadline_s`` wall-clock bound (a sample that exceeds it, or the
     worker's 4 GiB memory cap, scores 0 and is counted as a timeout in the Result).
 

@@ -240,3 +240,20 @@ ALIASES += [
           "mmlu_flan_cot_fewshot get-answer: the first text after 'answer is ' (all but its last character), "
           "stripped ('[invalid]' if none); exact_match ignoring case and ASCII punctuation against '(A)'..'(D)'"),
 ]
+
+# Log-likelihood aggregations (lm_eval/api/metrics.py): rolling tasks (wikitext, pile, paloma, ...) report
+# (loglikelihood, words or bytes) per document; loglikelihood tasks (lambada) report the target's log-likelihood.
+from ..metrics.perplexity import BitsPerUnit, MeanPerplexity, WeightedPerplexity  # noqa: E402
+
+ALIASES += [
+    Alias("lm_eval", "0.4", "word_perplexity", lambda: WeightedPerplexity(weight="words"),
+          "lm_eval word_perplexity (weighted_perplexity aggregation): exp(-sum of document log-likelihoods / sum "
+          "of words), words counted as len(re.split(r'\\s+', doc))"),
+    Alias("lm_eval", "0.4", "byte_perplexity", lambda: WeightedPerplexity(weight="bytes"),
+          "lm_eval byte_perplexity (weighted_perplexity aggregation): exp(-sum of document log-likelihoods / sum "
+          "of UTF-8 bytes)"),
+    Alias("lm_eval", "0.4", "bits_per_byte", lambda: BitsPerUnit(weight="bytes"),
+          "lm_eval bits_per_byte: -(sum of document log-likelihoods / sum of UTF-8 bytes) / ln 2"),
+    Alias("lm_eval", "0.4", "perplexity", MeanPerplexity,
+          "lm_eval perplexity (loglikelihood tasks such as lambada): exp(-mean of the targets' log-likelihoods)"),
+]

@@ -20,6 +20,7 @@ __all__ = ["LogprobScorer"]
 
 _DTYPES = {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32, "float64": torch.float64}
 _AUTO_HASH_LIMIT_BYTES = 256 * 2**20
+_WINDOW_SUMS = ("exact", "lm_eval")
 
 
 class LogprobScorer:
@@ -177,7 +178,9 @@ class LogprobScorer:
         self.stats += stats
         return ScoreResults(records, provenance=self.provenance, stats=stats)
 
-    def score_rolling(self, texts: Iterable[str], per_token: bool = False, *, count_texts=None) -> ScoreResults:
+    def score_rolling(
+        self, texts: Iterable[str], per_token: bool = False, *, count_texts=None, window_sums: str = "exact"
+    ) -> ScoreResults:
         """Rolling (whole-document) log-likelihood of each text, as lm-eval 0.4.13's ``loglikelihood_rolling``.
 
         Each text is encoded as lm_eval's HFLM encodes it (the tokenizer's default special tokens, none when the
@@ -189,6 +192,11 @@ class LogprobScorer:
 
         ``count_texts``: per document, the text whose words and bytes are counted (lm_eval's wikitext counts the
         page before detokenization); default: the scored text.
+
+        ``window_sums``: ``"exact"`` (default) sums every token's term exactly in float64; ``"lm_eval"`` sums as
+        HFLM does, each window's terms by ``torch.sum`` in the log-prob dtype on the scorer's device, then the
+        windows left to right in float64, which gives HFLM's number bit for bit when the per-token terms are
+        bit-identical (tested on CPU).
 
         Returns a :class:`ScoreResults` list of :class:`RollingRecord`, in input order. Raises
         :class:`~evalmetrics.InvalidInput` naming the document index for a text that is not a string.
@@ -207,6 +215,8 @@ class LogprobScorer:
                 f"score_rolling follows lm_eval's rolling windows and tokenization; this scorer's convention is "
                 f"{self.convention!r} (build it with convention='lm_eval')"
             )
+        if window_sums not in _WINDOW_SUMS:
+            raise InvalidConfig(f"window_sums must be one of {list(_WINDOW_SUMS)}, got {window_sums!r}")
         if texts is None or isinstance(texts, (str, bytes)):
             raise InvalidInput(f"expected a list of document texts, got {type(texts).__name__}", field="texts")
         texts = list(texts)
@@ -230,7 +240,7 @@ class LogprobScorer:
                 owners.append(i)
         stats = ScoringStats(requests=len(texts))
         per_doc: list[list[float]] = [[] for _ in texts]
-        n_windows = [0] * len(texts)
+        sizes: list[list[int]] = [[] for _ in texts]
         if windows:
             engine = Engine(
                 self._adapter,
@@ -244,12 +254,16 @@ class LogprobScorer:
                 outputs = engine.run(windows, stats, self.progress)
             for i, (values, _) in zip(owners, outputs):  # windows of a document are in order
                 per_doc[i].extend(values)
-                n_windows[i] += 1
+                sizes[i].append(len(values))
+        if window_sums == "exact":
+            totals = [total_logprob(values) for values in per_doc]
+        else:
+            totals = [self._window_sums(values, n) for values, n in zip(per_doc, sizes)]
         records = [
             RollingRecord(
-                logprob=total_logprob(values),
+                logprob=totals[i],
                 n_tokens=len(values),
-                n_windows=n_windows[i],
+                n_windows=len(sizes[i]),
                 n_words=count_words(counted[i]),
                 n_bytes=count_bytes(counted[i]),
                 token_logprobs=tuple(values) if per_token else None,
@@ -258,6 +272,14 @@ class LogprobScorer:
         ]
         self.stats += stats
         return ScoreResults(records, provenance=self.provenance, stats=stats)
+
+    def _window_sums(self, values: list[float], sizes: list[int]) -> float:
+        """HFLM's document total: each window's terms summed by torch in the log-prob dtype, windows in float64."""
+        total, k = 0.0, 0
+        for n in sizes:
+            total += float(torch.tensor(values[k : k + n], dtype=self.logprob_dtype, device=self.device).sum())
+            k += n
+        return total
 
     @property
     def provenance(self) -> Provenance:

@@ -646,3 +646,118 @@ def test_task_names_resolve_among_the_installed_task_folders(capsys):
     assert [r["name"] for r in got["scores"]] == ["lm_eval:acc", "lm_eval:acc_norm"]
     assert cli.main(["diff", "--name", "hellaswag", "--n-boot", "10"]) == 2  # generated text: no row scores it
     assert "scores generate_until rows" in capsys.readouterr().err
+
+
+# lm_eval's own command line (lm_eval/__main__.py's cli_evaluate, as the `lm_eval` script runs it) in a fresh process
+# that never imports evalmetrics itself; the model is a scripted one registered with lm_eval's model registry.
+CLI_RUN = """
+import json, sys
+from lm_eval.api.model import LM
+from lm_eval.api.registry import register_model
+
+outputs = {json.loads(l)["question"]: json.loads(l)["output"] for l in open("my_tasks/qa.jsonl")}
+
+
+@register_model("scripted")
+class Scripted(LM):
+    def __init__(self, **kwargs):  # the command line passes batch_size, device, ...
+        super().__init__()
+
+    def generate_until(self, requests, disable_tqdm=False):
+        return [next(o for q, o in outputs.items() if q in r.arguments[0]) for r in requests]
+
+    def loglikelihood(self, requests, disable_tqdm=False):
+        raise NotImplementedError
+
+    def loglikelihood_rolling(self, requests, disable_tqdm=False):
+        raise NotImplementedError
+
+
+from lm_eval.__main__ import cli_evaluate
+
+assert not [m for m in sys.modules if m.startswith("evalmetrics")]
+sys.argv = ["lm_eval", "run", "--model", "scripted", "--include_path", "my_tasks", "--tasks", sys.argv[1],
+            "--output_path", "out", "--log_samples"]
+cli_evaluate()
+"""
+
+
+def test_docs_command_line_task_names_aliases_with_function(tmp_path):
+    """TRIAL.md item 2: from the `lm_eval` command line (no register() call), a task whose evalmetrics entries are
+    plain alias strings fails in lm_eval; the docs' em_qa_cli.yaml (each alias as `!function`) runs, reports
+    every alias under its key, and each value equals lm_eval's own exact_match with the same options (the alias)
+    and evalmetrics' compute on the logged samples."""
+    import glob
+    import subprocess
+    import sys
+
+    (tmp_path / "my_tasks").mkdir()
+    shutil.copy(os.path.join(DATA, "qa.jsonl"), tmp_path / "my_tasks" / "qa.jsonl")
+    (code,) = [c for _, t, c in doc_blocks() if t == "# file: my_tasks/em_qa_cli.yaml"]
+    (tmp_path / "my_tasks" / "em_qa_cli.yaml").write_text(code, encoding="utf-8")
+    fn = "!function 'evalmetrics.integrations.lm_eval."
+    assert code.count(fn) == 2
+    plain = code.replace("task: em_qa_cli", "task: em_qa_plain").replace(fn, '"').replace("'   #", '"   #')
+    plain = plain.replace("quasi_exact_match'", 'quasi_exact_match"')
+    assert '- metric: "lm_eval:exact_match"' in plain and "!function" not in plain
+    (tmp_path / "my_tasks" / "em_qa_plain.yaml").write_text(plain, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=ROOT, HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1")
+
+    def lm_eval_cli(task):
+        return subprocess.run([sys.executable, "-c", CLI_RUN, task], cwd=tmp_path, env=env, capture_output=True,
+                              text=True)
+
+    failed = lm_eval_cli("em_qa_plain")  # the trial's YAML: plain strings, nothing imports evalmetrics
+    assert failed.returncode != 0, failed.stderr[-3000:]
+    assert "Could not find registered metric 'lm_eval:exact_match'" in failed.stderr, failed.stderr[-3000:]
+    ok = lm_eval_cli("em_qa_cli")
+    assert ok.returncode == 0, ok.stderr[-3000:]
+    (res_file,) = glob.glob(str(tmp_path / "out" / "*" / "results_*.json"))
+    res = json.load(open(res_file, encoding="utf-8"))["results"]["em_qa_cli"]
+    assert {k for k in res if "," in k and "_stderr" not in k} == {
+        "exact_match,strict", "lm_eval:exact_match,strict", "helm:quasi_exact_match,strict"}
+    assert res["lm_eval:exact_match,strict"] == res["exact_match,strict"]
+    (samples_file,) = glob.glob(str(tmp_path / "out" / "*" / "samples_em_qa_cli_*.jsonl"))
+    ss = [json.loads(x) for x in open(samples_file, encoding="utf-8")]
+    preds, refs = [s["filtered_resps"][0] for s in ss], [s["target"] for s in ss]
+    for name, m in (("lm_eval:exact_match", em.get("lm_eval:exact_match", **EM_OPTS)),
+                    ("helm:quasi_exact_match", em.get("helm:quasi_exact_match"))):
+        assert res[f"{name},strict"] == m.compute(preds, refs).score, name
+    assert 0 < res["helm:quasi_exact_match,strict"] < 1
+
+
+SKIPPED_RUN = """
+import json
+import lm_eval.api.metrics  # lm_eval's own metrics and aggregations, as lm_eval loads them
+from lm_eval.api import registry
+
+@registry.register_metric(metric="greedy_match", higher_is_better=True, aggregation="mean")
+def someone_elses(references, predictions, **kwargs):
+    return 0.0
+
+import evalmetrics.integrations.lm_eval as em_lm
+
+names = em_lm.register()
+print(json.dumps({"skipped": em_lm.skipped(), "kept": registry.get_metric("greedy_match") is someone_elses,
+                  "ours": "greedy_match" in names, "acc": "lm_eval:acc" in names}))
+"""
+
+
+def test_skipped_lists_evalmetrics_names_left_out_not_lm_eval_builtins():
+    """TRIAL.md item 12(a): the docs said skipped() lists names like exact_match and acc, but those are lm_eval's
+    own names, which evalmetrics never registers: after register() skipped() is {}. It lists an evalmetrics name
+    something else registered first (a fresh process registers greedy_match before evalmetrics does)."""
+    import subprocess
+    import sys
+
+    names = em_lm.register()
+    assert em_lm.skipped() == {}
+    assert not {"exact_match", "acc", "acc_norm"} & set(names)
+    text = open(DOC, encoding="utf-8").read()
+    assert "with lm_eval 0.4.13 alone it is `{}`" in text and "`em_lm.skipped()` lists those" not in text
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    out = subprocess.run([sys.executable, "-c", SKIPPED_RUN], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got == {"skipped": {"greedy_match": "lm_eval already registers this name"}, "kept": True,
+                   "ours": False, "acc": True}

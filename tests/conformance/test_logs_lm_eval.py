@@ -73,6 +73,12 @@ metric_list:
   - metric: acc
 """
 
+# acc_mutual_info makes lm_eval append one unconditional request ("" + the continuation) per choice: 2N logged
+# entries per document (TRIAL.md item 1: they were read as 2N choices).
+PMI = MC.replace("em_logs_mc", "em_logs_pmi").replace(
+    "  - metric: acc\n", "  - metric: acc\n  - metric: acc_norm\n  - metric: acc_mutual_info\n")
+TASKS = ("em_logs_qa", "em_logs_mc", "em_logs_pmi")
+
 
 @pytest.fixture(scope="module")
 def logs(tmp_path_factory):
@@ -90,27 +96,31 @@ def logs(tmp_path_factory):
         shutil.copy(os.path.join(DATA, f), tasks_dir / f)
     (tasks_dir / "em_logs_qa.yaml").write_text(QA.format(data=tasks_dir))
     (tasks_dir / "em_logs_mc.yaml").write_text(MC.format(data=tasks_dir))
+    (tasks_dir / "em_logs_pmi.yaml").write_text(PMI.format(data=tasks_dir))
     tok = bpe_tokenizer()
     model = random_gpt2(len(tok), bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id)
     with open(os.path.join(DATA, "qa.jsonl"), encoding="utf-8") as f:
         outputs = {r["question"]: r["output"] for r in map(json.loads, f)}
     lm = ScriptedGeneration(outputs, HFLM(pretrained=model, tokenizer=tok, backend="causal", batch_size=8))
     tm = TaskManager(include_path=str(tasks_dir), include_defaults=False)
-    results = lm_eval.simple_evaluate(model=lm, tasks=["em_logs_qa", "em_logs_mc"], task_manager=tm,
-                                      log_samples=True)
-    out = d / "out"
-    # as lm_eval's command line saves a --log_samples run (lm_eval/__main__.py); a .json path: files go next to it
-    tracker = EvaluationTracker(output_path=str(out / "results.json"))
-    samples = results.pop("samples")
-    results["n_logged"] = {t: {f: sum(s["filter"] == f for s in ss) for f in {s["filter"] for s in ss}}
-                           for t, ss in samples.items()}
-    tracker.save_results_aggregated(results=results, samples=samples)
-    for task in ("em_logs_qa", "em_logs_mc"):
-        tracker.save_results_samples(task_name=task, samples=samples[task])
-    files = {}
-    for task in ("em_logs_qa", "em_logs_mc"):
-        (files[task],) = glob.glob(str(out / f"samples_{task}_*.jsonl"))
-    return results, files
+    # one run per group of tasks (batches mix tasks, and batch composition moves the log-probs in the last bits)
+    files, merged = {}, {"results": {}, "n_logged": {}}
+    for run, tasks in (("out", TASKS[:2]), ("out_pmi", TASKS[2:])):
+        results = lm_eval.simple_evaluate(model=lm, tasks=list(tasks), task_manager=tm, log_samples=True)
+        out = d / run
+        # as lm_eval's command line saves a --log_samples run (lm_eval/__main__.py); a .json path: files go next
+        # to it (results_<date>.json and samples_<task>_<date>.jsonl)
+        tracker = EvaluationTracker(output_path=str(out / "results.json"))
+        samples = results.pop("samples")
+        results["n_logged"] = {t: {f: sum(s["filter"] == f for s in ss) for f in {s["filter"] for s in ss}}
+                               for t, ss in samples.items()}
+        tracker.save_results_aggregated(results=results, samples=samples)
+        for task in tasks:
+            tracker.save_results_samples(task_name=task, samples=samples[task])
+            (files[task],) = glob.glob(str(out / f"samples_{task}_*.jsonl"))
+        merged["results"].update(results["results"])
+        merged["n_logged"].update(results["n_logged"])
+    return merged, files
 
 
 def cli(capsys, *argv):
@@ -149,6 +159,30 @@ def test_multiple_choice_log_rescored_equals_lm_eval(logs, capsys):
     d = json.loads(out)
     assert d["score"] == results["results"]["em_logs_mc"]["acc,none"]
     assert d["n"] == results["n_logged"]["em_logs_mc"]["none"]
+
+
+def test_mutual_info_log_rescored_equals_lm_eval(logs, capsys):
+    """acc, acc_norm and acc_mutual_info of a task with acc_mutual_info, rescored from its samples file (2N logged
+    requests per document) as lm_eval reported them; the choice texts come from the results file next to it."""
+    results, files = logs
+    path = files["em_logs_pmi"]
+    first = json.loads(open(path, encoding="utf-8").readline())
+    assert len(first["filtered_resps"]) == 2 * len(first["doc"]["choices"])  # the log really holds 2N entries
+    for name in ("acc", "acc_norm", "acc_mutual_info"):
+        code, out, err = cli(capsys, "score", "--data", path, "--metric", f"lm_eval:{name}", "--json")
+        assert code == 0, err
+        d = json.loads(out)
+        assert d["score"] == results["results"]["em_logs_pmi"][f"{name},none"], name
+        assert d["n"] == results["n_logged"]["em_logs_pmi"]["none"]
+    # the three values differ on this log, so a reader that mixed the halves up could not match all three
+    assert len({results["results"]["em_logs_pmi"][f"{n},none"] for n in ("acc", "acc_norm", "acc_mutual_info")}) > 1
+    # the same lm_eval log without its results file: acc and PMI still rescore; acc_norm is a typed error
+    alone = os.path.join(os.path.dirname(os.path.dirname(path)), os.path.basename(path))
+    shutil.copy(path, alone)
+    code, out, _ = cli(capsys, "score", "--data", alone, "--metric", "lm_eval:acc_mutual_info", "--json")
+    assert code == 0 and json.loads(out)["score"] == results["results"]["em_logs_pmi"]["acc_mutual_info,none"]
+    code, _, err = cli(capsys, "score", "--data", alone, "--metric", "lm_eval:acc_norm")
+    assert code == 2 and "texts" in err
 
 
 def test_committed_copy_equals_a_fresh_run(logs):

@@ -1,0 +1,3 @@
+class MyFilter:
+    def apply(self, resps, docs):
+        return resps
