@@ -5,6 +5,7 @@ The same adapters are proven inside the real lm_eval and lighteval in tests/conf
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import re
@@ -254,9 +255,9 @@ def test_reader_hooks_are_identified_by_source_not_by_name(tmp_path):
 def test_reader_traps_and_errors(tmp_path):
     # An unregistered name becomes a Hub metric in lm_eval; evalmetrics names without the class vanish in MC.
     r = read_lm_eval_task({"task": "t", "output_type": "generate_until", "doc_to_target": "{{a}}",
-                           "metric_list": [{"metric": "rouge"}, {"metric": "bleu"}]})
+                           "metric_list": [{"metric": "rouge"}, {"metric": "f1"}]})
     assert "Hugging Face Hub" in r.get("rouge").reason
-    assert "corpus-level" in r.get("bleu").reason
+    assert "corpus-level" in r.get("f1").reason
     r = read_lm_eval_task({"task": "t", "output_type": "multiple_choice", "metric_list": [{"metric": "lighteval:mrr"}]})
     assert "EvalMetricsTask" in r.get("lighteval:mrr").reason
     r = read_lm_eval_task({"task": "t", "output_type": "multiple_choice", "metric_list": [{"metric": "lighteval:mrr"}],
@@ -616,3 +617,102 @@ def test_docs_command_line_yaml_reads_back_as_its_aliases(tmp_path):
     assert all(x.reproduced for x in r.readings)
     text = open(DOC, encoding="utf-8").read()
     assert "### From the lm_eval command line" in text and "--include_path my_tasks --tasks em_qa_cli" in text
+
+
+def test_perplexity_rows_read_as_the_perplexity_aliases():
+    """lm_eval's rolling-log-likelihood rows (word/byte perplexity, bits per byte) and `perplexity` on a
+    loglikelihood task read back as the aliases that reproduce them; another name there is named as unread."""
+    from evalmetrics.integrations.lm_eval_tasks import read_lm_eval_task
+
+    rolling = read_lm_eval_task({
+        "task": "paloma_like", "output_type": "loglikelihood_rolling", "doc_to_text": "", "doc_to_target": "{{text}}",
+        "metric_list": [{"metric": n} for n in ("word_perplexity", "byte_perplexity", "bits_per_byte", "acc")]})
+    for name in ("word_perplexity", "byte_perplexity", "bits_per_byte"):
+        row = rolling.get(name)
+        assert row.id == em.get(f"lm_eval:{name}").id, row.reason
+        assert "rolling" in " ".join(row.steps)
+    assert rolling.get("acc").id is None and "loglikelihood_rolling" in rolling.get("acc").reason
+    lambada = read_lm_eval_task({
+        "task": "lambada_like", "output_type": "loglikelihood", "doc_to_text": "{{a}}", "doc_to_target": "{{b}}",
+        "metric_list": [{"metric": "perplexity"}, {"metric": "acc"}]})
+    assert lambada.get("perplexity").id == em.get("lm_eval:perplexity").id
+    assert lambada.get("acc").id == em.get("lm_eval:loglikelihood/acc").id
+
+
+CORPUS_TASK_YAML = """\
+tag:
+- adr_tasks
+dataset_path: masakhane/diacritics-restoration
+dataset_name: yor
+task: afridiacritics_yor_like
+doc_to_text: "Sentence: {{text}}. Return output sentence only"
+doc_to_target: target
+output_type: generate_until
+test_split: test
+metric_list:
+  - metric: bleu
+    aggregation: bleu
+    higher_is_better: true
+  - metric: chrf
+    aggregation: chrf
+    higher_is_better: true
+  - metric: chrf++
+  - metric: ter
+    aggregation: ter
+    higher_is_better: false
+  - metric: bleu
+    aggregation: mean
+filter_list:
+  - name: none
+    filter:
+      - function: take_first
+  - name: clean
+    filter:
+      - function: regex
+        regex_pattern: "Output: (.*)"
+      - function: lowercase
+      - function: take_first
+generation_kwargs:
+  until:
+  - '</s>'
+"""
+
+
+def test_reader_reads_lm_eval_corpus_rows_as_their_aliases(tmp_path):
+    """Issue 15: generate_until rows named bleu, chrf, chrf++ and ter (876 + 868 + 92 rows of lm_eval 0.4.13's
+    shipped tasks, e.g. afridiacritics) were reported as "a corpus-level metric evalmetrics does not reproduce";
+    they read as the lm_eval:<name> aliases, with the task's filters as prediction steps. What lm_eval does not
+    compute as the alias is refused with the reason: another aggregation, a list target, majority voting, repeats.
+    tests/conformance/test_integrations_lm_eval.py compares the readings with lm_eval's own values."""
+    p = tmp_path / "afridiacritics_yor_like.yaml"
+    p.write_text(CORPUS_TASK_YAML, encoding="utf-8")
+    r = read_lm_eval_task(str(p))
+    assert [(x.metric, x.filter) for x in r.readings] == [
+        (m, f) for f in ("none", "clean") for m in ("bleu", "chrf", "chrf++", "ter", "bleu")]
+    steps = (em.get("lm_eval:filter/regex", regex_pattern="Output: (.*)"), em.get("lm_eval:filter/lowercase"))
+    for row in r.readings[:4] + r.readings[5:9]:
+        base = em.get(f"lm_eval:{row.metric}")
+        want = base if row.filter == "none" else dataclasses.replace(base, pred=steps)
+        assert row.id == want.id and row.reproduced, (row.metric, row.filter, row.reason)
+        assert row.list_id is None and "list target" in " ".join(row.notes)  # doc['target'] as a list: refused
+    assert r.readings[0].alias == "lm_eval:bleu" and r.readings[3].alias == "lm_eval:ter"
+    assert r.readings[5].id != r.readings[0].id and "lowercase" in r.readings[5].id
+    for row in (r.readings[4], r.readings[9]):  # aggregation: mean of [gold, prediction] pairs
+        assert not row.reproduced and "aggregation 'mean'" in row.reason
+    # A "{{field}}" template (flores): the rendered target, a list literal re-read as lm_eval renders it.
+    flores = read_lm_eval_task({"task": "flores_en-eu", "output_type": "generate_until", "target_delimiter": "",
+                                "doc_to_target": "{{sentence_eus_Latn}}", "metric_list": [{"metric": "ter"}]})
+    assert flores.get("ter").id == dataclasses.replace(em.get("lm_eval:ter"), ref=(em.ListLiteralRender(),)).id
+    # Refused: a constant list target, majority voting, repeats; options are named as ignored by lm_eval.
+    lst = read_lm_eval_task({"task": "t", "output_type": "generate_until", "doc_to_target": ["a", "b"],
+                             "metric_list": [{"metric": "chrf", "beta": 3}]})
+    row = lst.get("chrf")
+    assert not row.reproduced and "list target" in row.reason
+    assert any("['beta'] are ignored by lm_eval" in n for n in row.notes)
+    vote = read_lm_eval_task({"task": "t", "output_type": "generate_until", "doc_to_target": "target", "repeats": 4,
+                              "metric_list": [{"metric": "bleu"}],
+                              "filter_list": [{"name": "maj", "filter": [{"function": "majority_vote"},
+                                                                         {"function": "take_first"}]},
+                                              {"name": "none", "filter": [{"function": "take_first"}]}]})
+    assert "majority_vote" in vote.get("bleu", "maj").reason
+    assert "repeats=4" in vote.get("bleu", "none").reason

@@ -328,22 +328,29 @@ def _score_cmd(data, details, *extra):
             data, "--details", details, "--json", "--chunk-rows", "5000", *extra]
 
 
+def _started_until_saved(data, details, env, rows, stdout):
+    """A `score --details` subprocess, returned once its state file counts ``rows`` saved rows (or it has ended, or
+    120 s have passed)."""
+    proc = subprocess.Popen(_score_cmd(data, details), stdout=stdout, stderr=subprocess.PIPE, env=env)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            done = json.load(open(state_path(details)))["rows_done"]
+        except (OSError, ValueError, KeyError):
+            done = 0
+        if done >= rows:
+            break
+        time.sleep(0.02)
+    return proc
+
+
 def test_sigkill_midway_then_resume_equals_an_uninterrupted_run(big_file, tmp_path):
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     full = str(tmp_path / "full.jsonl")
     ref = json.loads(subprocess.run(_score_cmd(big_file, full), capture_output=True, text=True, check=True,
                                     env=env).stdout)
     part = str(tmp_path / "part.jsonl")
-    proc = subprocess.Popen(_score_cmd(big_file, part), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            done = json.load(open(state_path(part)))["rows_done"]
-        except (OSError, ValueError, KeyError):
-            done = 0
-        if done >= 20_000:
-            break
-        time.sleep(0.02)
+    proc = _started_until_saved(big_file, part, env, 20_000, stdout=subprocess.DEVNULL)
     assert proc.poll() is None, "the run finished before it could be killed: " + proc.stderr.read().decode()
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -553,16 +560,7 @@ def test_trial_real_sigint_midway_prints_one_line_and_exits_130_then_the_printed
 
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     part = str(tmp_path / "part.jsonl")
-    proc = subprocess.Popen(_score_cmd(big_file, part), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            done = json.load(open(state_path(part)))["rows_done"]
-        except (OSError, ValueError, KeyError):
-            done = 0
-        if done >= 10_000:
-            break
-        time.sleep(0.02)
+    proc = _started_until_saved(big_file, part, env, 10_000, stdout=subprocess.PIPE)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     os.kill(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=120)

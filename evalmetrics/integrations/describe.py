@@ -4,6 +4,7 @@ Shared by :mod:`evalmetrics.integrations.lm_eval_tasks` and :mod:`evalmetrics.in
 
 * :func:`aliases_by_id`: {canonical ID: the shipped alias keys building exactly that metric}, lm_eval's first;
 * :func:`plain_steps`: a metric's pipeline in plain words, one step per entry (from :mod:`evalmetrics.explain`);
+* :func:`alias_line`: the printed line naming a reading's alias (and the other aliases with its ID);
 * :func:`steps_and_notes`: those steps (and a reading's notes) as printed lines, each recurring step shown once
   (:func:`evalmetrics.explain.collapse_steps`).
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 # import the integrations), so `evalmetrics explain NAME` and the task readers print steps the same way.
 from ..explain import collapse_steps, plain_steps
 
-__all__ = ["aliases_by_id", "plain_steps", "steps_and_notes", "collapse_steps"]
+__all__ = ["aliases_by_id", "plain_steps", "alias_line", "steps_and_notes", "collapse_steps"]
 
 _ALIAS_INDEX = None
 
@@ -41,6 +42,12 @@ def _alias_rank(key: str):
 
     harness = key.split(":")[0].split("@")[0]
     return (harness != "lm_eval", is_versioned(key), len(key), key)
+
+
+def alias_line(alias: str, same_as) -> str:
+    """A reading's alias as a printed line; the other aliases with the same ID (``same_as``) follow as ``also``."""
+    others = [a for a in same_as if a != alias]
+    return f"  = {alias}" + (f"  (also {', '.join(others)})" if others else "")
 
 
 def steps_and_notes(steps, notes) -> list[str]:

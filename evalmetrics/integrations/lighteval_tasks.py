@@ -32,7 +32,7 @@ from pathlib import Path
 
 from ..errors import EvalMetricsError, InvalidConfig
 from . import require
-from .describe import aliases_by_id, plain_steps, steps_and_notes
+from .describe import alias_line, aliases_by_id, plain_steps, steps_and_notes
 
 __all__ = ["read_lighteval_task", "explain_lighteval_task", "LightevalTaskReading", "LightevalMetricReading",
            "lighteval_metric_id"]
@@ -76,8 +76,7 @@ class LightevalMetricReading:
         else:
             out.append(f"  id: {self.id}")
             if self.alias:
-                others = [a for a in self.same_as if a != self.alias]
-                out.append(f"  = {self.alias}" + (f"  (also {', '.join(others)})" if others else ""))
+                out.append(alias_line(self.alias, self.same_as))
         if self.corpus:
             out.append(f"  corpus value: {self.corpus}")
         out.extend(steps_and_notes(self.steps, self.notes))

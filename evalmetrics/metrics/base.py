@@ -135,6 +135,26 @@ class Metric(Unit):
         """
         return None
 
+    def _per_sample(self, n: int, one, progress: bool | None = False) -> Result:
+        """The result of scoring samples ``0 .. n-1`` with ``one(i)``: a ``Timeout`` scores the sample 0 and is
+        counted, an ``InvalidInput`` gets the sample index. ``progress``: a progress bar (None: from 5000 samples)."""
+        values = np.empty(n, dtype=np.float64)
+        timeouts: list[int] = []
+        it = range(n)
+        if progress or (progress is None and n >= 5000):
+            from .._progress import progress_range
+
+            it = progress_range(n, desc=self.name)
+        for i in it:
+            try:
+                values[i] = one(i)
+            except Timeout:
+                values[i] = 0.0
+                timeouts.append(i)
+            except InvalidInput as e:
+                raise at_sample(e, i) from None
+        return self._result(values, timeouts)
+
     def _result(self, values: np.ndarray, timeouts: list[int], **prov) -> Result:
         from .._version import __version__
 
@@ -230,24 +250,10 @@ class GenerativeMetric(Metric):
         ``references[i]`` is a string or a list of strings for sample ``i``. Lengths must match.
         """
         preds, refs_all = self._check_lengths(predictions, references)
-        n = len(preds)
-        values = np.empty(n, dtype=np.float64)
-        timeouts: list[int] = []
         cache: dict = {}
-        it = range(n)
-        if progress or (progress is None and n >= 5000):
-            from .._progress import progress_range
 
-            it = progress_range(n, desc=self.name)
-        for i in it:
-            p = check_text(preds[i], i, "prediction")
-            r = self._check_refs(refs_all[i], i)
-            try:
-                values[i] = self._score_refs(p, r, cache)
-            except Timeout:
-                values[i] = 0.0
-                timeouts.append(i)
-            except InvalidInput as e:
-                raise at_sample(e, i) from None
-        return self._result(values, timeouts)
+        def one(i):
+            return self._score_refs(check_text(preds[i], i, "prediction"), self._check_refs(refs_all[i], i), cache)
+
+        return self._per_sample(len(preds), one, progress)
 

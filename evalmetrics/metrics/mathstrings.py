@@ -430,9 +430,6 @@ class MathStringEquiv(PipelinedMetric):
         init_pipeline(
             self,
             {"normalize": normalize, "on_failure": on_failure, "both_missing": both_missing, "combine": combine},
-            normalize=None,
-            normalize_pred=None,
-            normalize_ref=None,
             extract=extract,
             extract_ref=extract_ref,
             pred=pred,

@@ -139,6 +139,18 @@ class _LogprobMetric(Metric):
         )
 
 
+class _WeightedLogprobMetric(_LogprobMetric):
+    """Base: a corpus statistic of rolling documents, each a summed log-likelihood with its ``weight`` count
+    (the subclass declares the ``weight`` field)."""
+
+    request_type: ClassVar[str] = "loglikelihood_rolling"
+    score_usage: ClassVar[str] = _WEIGHTED_USAGE
+    compute_usage: ClassVar[str] = _WEIGHTED_COMPUTE_USAGE
+
+    def _read(self, sample, index):
+        return _read_weighted(sample, self.weight, index)
+
+
 def _ratio(items: list) -> float:
     """lm_eval's ``weighted_mean``: ``sum(logprobs) / sum(weights)``, Python sums in input order."""
     total = sum(w for _, w in items)
@@ -149,7 +161,7 @@ def _ratio(items: list) -> float:
 
 @register
 @dataclass(frozen=True, repr=False)
-class WeightedPerplexity(_LogprobMetric):
+class WeightedPerplexity(_WeightedLogprobMetric):
     """Corpus perplexity per word, byte or token: ``exp(-sum(logprob) / sum(weight))`` over the documents.
 
     Each sample is a document's summed log-likelihood with its count of ``weight`` units (words, UTF-8 bytes or
@@ -166,13 +178,7 @@ class WeightedPerplexity(_LogprobMetric):
 
     name: ClassVar[str] = "weighted_perplexity"
     summary: ClassVar[str] = "exp(-sum of log-likelihoods / sum of words, bytes or tokens) over the corpus"
-    request_type: ClassVar[str] = "loglikelihood_rolling"
-    score_usage: ClassVar[str] = _WEIGHTED_USAGE
-    compute_usage: ClassVar[str] = _WEIGHTED_COMPUTE_USAGE
     weight: str = enum("words", _WEIGHTS, "the unit each document's log-likelihood is divided over")
-
-    def _read(self, sample, index):
-        return _read_weighted(sample, self.weight, index)
 
     def _statistic(self, items):
         return _exp(-_ratio(items))
@@ -183,7 +189,7 @@ class WeightedPerplexity(_LogprobMetric):
 
 @register
 @dataclass(frozen=True, repr=False)
-class BitsPerUnit(_LogprobMetric):
+class BitsPerUnit(_WeightedLogprobMetric):
     """Corpus bits per byte (word, token): ``-(sum(logprob) / sum(weight)) / ln 2`` over the documents.
 
     lm_eval's ``bits_per_byte`` is ``weight=bytes`` (its ``bits_per_byte`` aggregation, in that float order).
@@ -197,13 +203,7 @@ class BitsPerUnit(_LogprobMetric):
 
     name: ClassVar[str] = "bits_per_unit"
     summary: ClassVar[str] = "-(sum of log-likelihoods / sum of bytes, words or tokens) / ln 2 over the corpus"
-    request_type: ClassVar[str] = "loglikelihood_rolling"
-    score_usage: ClassVar[str] = _WEIGHTED_USAGE
-    compute_usage: ClassVar[str] = _WEIGHTED_COMPUTE_USAGE
     weight: str = enum("bytes", _WEIGHTS, "the unit each document's log-likelihood is divided over")
-
-    def _read(self, sample, index):
-        return _read_weighted(sample, self.weight, index)
 
     def _statistic(self, items):
         return -_ratio(items) / math.log(2)

@@ -18,15 +18,17 @@ from typing import ClassVar
 from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import run_steps, run_steps_batch
-from .base import GenerativeMetric, at_sample, check_text
+from .base import GenerativeMetric, check_text
 
 __all__ = ["PipelinedMetric", "init_pipeline", "describe_sides", "COMBINE", "COMBINE_WORDS"]
 
 
-def init_pipeline(self, fields: dict, *, normalize, normalize_pred, normalize_ref, extract, extract_ref, pred, ref):
+def init_pipeline(self, fields: dict, *, normalize=None, normalize_pred=None, normalize_ref=None, extract=None,
+                  extract_ref=None, pred=None, ref=None):
     """Constructor logic of a pipelined metric: set ``fields``, then the prediction-side and reference-side step
     lists. ``pred=``/``ref=`` give the two lists whole; otherwise ``pred = extract + normalize + normalize_pred``
-    and ``ref = extract_ref + normalize + normalize_ref``. Giving both forms is an ``InvalidConfig``."""
+    and ``ref = extract_ref + normalize + normalize_ref``. Giving both forms is an ``InvalidConfig``. An argument
+    left out is None (no steps)."""
     as_list = lambda v: () if v is None else ((v,) if not isinstance(v, (list, tuple)) else tuple(v))  # noqa: E731
     given = {"normalize": normalize, "normalize_pred": normalize_pred, "normalize_ref": normalize_ref,
              "extract": extract, "extract_ref": extract_ref, "pred": pred, "ref": ref}
@@ -198,50 +200,28 @@ class PipelinedMetric(GenerativeMetric):
             and set(map(type, refs_all)) == {str}
         ):
             return self._compute_columns(preds, refs_all)
-        values = np.empty(n, dtype=np.float64)
-        timeouts: list[int] = []
         pmemo: dict = {}
         rmemo: dict = {}
         pred_steps, ref_steps = self.pred, self.ref
         compare = self._compare
         single_ok = self.combine != "max_nonempty"
-        it = range(n)
-        if progress or (progress is None and n >= 5000):
-            from .._progress import progress_range
 
-            it = progress_range(n, desc=self.name)
-        for i in it:
+        def one(i):
             raw = preds[i]
             if raw.__class__ is not str:
                 check_text(raw, i, "prediction")
                 raw = str(raw)
             r = refs_all[i]
-            try:
-                try:
-                    p = pmemo[raw]
-                except KeyError:
-                    if len(pmemo) > _MEMO_MAX:
-                        pmemo.clear()
-                    p = pmemo[raw] = _side(run_steps, pred_steps, raw, field="prediction")
-                if r.__class__ is str and single_ok:
-                    try:
-                        rr = rmemo[r]
-                    except KeyError:
-                        if len(rmemo) > _MEMO_MAX:
-                            rmemo.clear()
-                        rr = rmemo[r] = _side(run_steps, ref_steps, r, field="references")
-                    rs = [rr]
-                else:
-                    if len(rmemo) > _MEMO_MAX:
-                        rmemo.clear()
-                    rs = _side(self._refs, self._check_refs(r, i), rmemo, field="references")
-                values[i] = 0.0 if p is None else compare(p, rs)
-            except Timeout:
-                values[i] = 0.0
-                timeouts.append(i)
-            except InvalidInput as e:
-                raise at_sample(e, i) from None
-        return self._result(values, timeouts)
+            p = _memoized(pmemo, raw, pred_steps, "prediction")
+            if r.__class__ is str and single_ok:
+                rs = [_memoized(rmemo, r, ref_steps, "references")]
+            else:
+                if len(rmemo) > _MEMO_MAX:
+                    rmemo.clear()
+                rs = _side(self._refs, self._check_refs(r, i), rmemo, field="references")
+            return 0.0 if p is None else compare(p, rs)
+
+        return self._per_sample(n, one, progress)
 
     # -- the column fast path (every prediction and reference a plain string) ----------------------------------
 
@@ -297,6 +277,17 @@ def _side(fn, *args, field):
         if e.field is None:
             raise InvalidInput(e.reason, index=e.index, field=field) from None
         raise
+
+
+def _memoized(memo: dict, text: str, steps_, field: str):
+    """``text`` through ``steps_`` (see ``_side``), kept in ``memo`` (cleared when over ``_MEMO_MAX`` entries)."""
+    try:
+        return memo[text]
+    except KeyError:
+        if len(memo) > _MEMO_MAX:
+            memo.clear()
+        v = memo[text] = _side(run_steps, steps_, text, field=field)
+        return v
 
 
 class _Sentinel:

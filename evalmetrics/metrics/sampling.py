@@ -10,7 +10,7 @@ from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import enum, flag, integer, number, register, run_steps, steps, unit_field
 from .._packages import pip_extra
-from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_references
+from .base import GenerativeMetric, Metric, _check_sequence, check_references
 from .match import ExactMatch
 
 __all__ = ["MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK"]
@@ -69,18 +69,9 @@ class _SamplingMetric(Metric):
             raise InvalidInput(f"{len(all_s)} samples but {len(all_r)} references", field="references")
         if not all_s:
             raise InvalidInput("no samples to score", field="samples")
-        values = np.empty(len(all_s))
-        timeouts = []
-        for i in range(len(all_s)):
-            s, r = _check_samples(all_s[i], i), check_references(all_r[i], i)
-            try:
-                values[i] = self._one(s, self._refs(r))
-            except Timeout:
-                values[i] = 0.0
-                timeouts.append(i)
-            except InvalidInput as e:
-                raise at_sample(e, i) from None
-        return self._result(values, timeouts)
+        return self._per_sample(
+            len(all_s), lambda i: self._one(_check_samples(all_s[i], i), self._refs(check_references(all_r[i], i)))
+        )
 
     def _first_n(self, samples):
         n = self.n if self.n is not None else len(samples)

@@ -13,6 +13,18 @@ RESULTS: dict[str, dict] = {}
 OUT = os.environ.get("EVALMETRICS_CONFORMANCE_OUT", os.path.join(os.path.dirname(__file__), "last_run.json"))
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread():
+    """torch runs on one thread for the module using it (``pytestmark = pytest.mark.usefixtures(...)``), restored
+    afterwards."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def pytest_terminal_summary(terminalreporter):
     if not RESULTS:
         return

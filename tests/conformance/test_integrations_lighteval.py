@@ -253,16 +253,14 @@ def _check_pipeline(p, tracker, task):
     return n
 
 
-def scripted_qa_model(task_folder):
-    """A lighteval model that answers each docs question with the output stored with it in qa.jsonl."""
+def scripted_model(cache_folder, answer):
+    """A lighteval model whose generation for a doc is ``answer(doc)`` (its sample cache under ``cache_folder``)."""
     from lighteval.models.abstract_model import LightevalModel, ModelConfig
     from lighteval.utils.cache_management import SampleCache
 
-    outputs = {r["question"]: r["output"] for r in jsonl("qa.jsonl")}
-
     class Scripted(LightevalModel):
         def __init__(self):
-            self.config = ModelConfig(model_name="scripted", cache_dir=str(task_folder / "cache"))
+            self.config = ModelConfig(model_name="scripted", cache_dir=str(cache_folder / "cache"))
             self._cache = SampleCache(self.config)
 
         @property
@@ -278,7 +276,7 @@ def scripted_qa_model(task_folder):
             return 2048
 
         def greedy_until(self, docs):
-            return [ModelResponse(text=[next(o for q, o in outputs.items() if q in d.query)]) for d in docs]
+            return [ModelResponse(text=[answer(d)]) for d in docs]
 
         def loglikelihood(self, docs):  # pragma: no cover
             raise NotImplementedError
@@ -287,6 +285,12 @@ def scripted_qa_model(task_folder):
             raise NotImplementedError
 
     return Scripted()
+
+
+def scripted_qa_model(task_folder):
+    """A lighteval model that answers each docs question with the output stored with it in qa.jsonl."""
+    outputs = {r["question"]: r["output"] for r in jsonl("qa.jsonl")}
+    return scripted_model(task_folder, lambda d: next(o for q, o in outputs.items() if q in d.query))
 
 
 def test_pipeline_generative_task(offline_lighteval, task_folder):
@@ -380,9 +384,6 @@ def test_converted_aliases_give_lighteval_s_own_number_with_reasoning_spans():
 def test_converted_exact_match_equals_lighteval_s_through_the_pipeline(offline_lighteval, tmp_path, monkeypatch):
     """The same through lighteval's Pipeline (which removes reasoning spans first): a custom task reporting
     lighteval's own Metrics.exact_match / f1_score beside to_lighteval of their aliases, on outputs with spans."""
-    from lighteval.models.abstract_model import LightevalModel, ModelConfig
-    from lighteval.utils.cache_management import SampleCache
-
     data = [(texts[0], g) for texts, g in think_outputs(1, 60)]
     (tmp_path / "my_tasks" / "think").mkdir(parents=True)
     with open(tmp_path / "my_tasks" / "think" / "test.jsonl", "w", encoding="utf-8") as f:
@@ -404,33 +405,7 @@ def test_converted_exact_match_equals_lighteval_s_through_the_pipeline(offline_l
     monkeypatch.chdir(tmp_path)
     outputs = {f"question {i}?": out for i, (out, _) in enumerate(data)}
 
-    class Scripted(LightevalModel):
-        def __init__(self):
-            self.config = ModelConfig(model_name="scripted", cache_dir=str(tmp_path / "cache"))
-            self._cache = SampleCache(self.config)
-
-        @property
-        def tokenizer(self):  # pragma: no cover
-            raise NotImplementedError
-
-        @property
-        def add_special_tokens(self):
-            return False
-
-        @property
-        def max_length(self):
-            return 2048
-
-        def greedy_until(self, docs):
-            return [ModelResponse(text=[outputs[d.query]]) for d in docs]
-
-        def loglikelihood(self, docs):  # pragma: no cover
-            raise NotImplementedError
-
-        def loglikelihood_rolling(self, docs):  # pragma: no cover
-            raise NotImplementedError
-
-    p, tracker = _pipeline("think|0", tmp_path, model=Scripted())
+    p, tracker = _pipeline("think|0", tmp_path, model=scripted_model(tmp_path, lambda d: outputs[d.query]))
     details = tracker.details_logger.details["think|0"]
     assert len(details) == len(data)
     assert any(d.model_response.text != d.model_response.final_text for d in details)  # spans were removed

@@ -552,16 +552,12 @@ def test_explain_results_on_function_metrics_of_the_docs_run(run):
         assert len(re.findall(r"(?<!\\)\|", line)) == 7, line
 
 
-FRESH_RUN = """
-import json, sys
-import lm_eval
-from lm_eval.api.model import LM
-from lm_eval.tasks import TaskManager
-
+# The scripted lm_eval model of the fresh-process scripts below: it answers each question of my_tasks/qa.jsonl with the
+# output stored with it (the script defines ``outputs`` and the ``class Scripted(LM):`` line these methods go under).
+SCRIPTED_OUTPUTS = '''
 outputs = {json.loads(l)["question"]: json.loads(l)["output"] for l in open("my_tasks/qa.jsonl")}
-
-
-class Scripted(LM):
+'''
+SCRIPTED_METHODS = """
     def generate_until(self, requests, disable_tqdm=False):
         return [next(o for q, o in outputs.items() if q in r.arguments[0]) for r in requests]
 
@@ -570,7 +566,16 @@ class Scripted(LM):
 
     def loglikelihood_rolling(self, requests, disable_tqdm=False):
         raise NotImplementedError
+"""
 
+FRESH_RUN = """
+import json, sys
+import lm_eval
+from lm_eval.api.model import LM
+from lm_eval.tasks import TaskManager
+""" + SCRIPTED_OUTPUTS + """
+
+class Scripted(LM):""" + SCRIPTED_METHODS + """
 
 assert not [m for m in sys.modules if m.startswith("evalmetrics")]  # nothing registered beforehand
 tm = TaskManager(include_path="my_tasks", include_defaults=False)
@@ -654,24 +659,13 @@ CLI_RUN = """
 import json, sys
 from lm_eval.api.model import LM
 from lm_eval.api.registry import register_model
-
-outputs = {json.loads(l)["question"]: json.loads(l)["output"] for l in open("my_tasks/qa.jsonl")}
-
+""" + SCRIPTED_OUTPUTS + """
 
 @register_model("scripted")
 class Scripted(LM):
     def __init__(self, **kwargs):  # the command line passes batch_size, device, ...
         super().__init__()
-
-    def generate_until(self, requests, disable_tqdm=False):
-        return [next(o for q, o in outputs.items() if q in r.arguments[0]) for r in requests]
-
-    def loglikelihood(self, requests, disable_tqdm=False):
-        raise NotImplementedError
-
-    def loglikelihood_rolling(self, requests, disable_tqdm=False):
-        raise NotImplementedError
-
+""" + SCRIPTED_METHODS + """
 
 from lm_eval.__main__ import cli_evaluate
 
@@ -761,3 +755,101 @@ def test_skipped_lists_evalmetrics_names_left_out_not_lm_eval_builtins():
     got = json.loads(out.stdout.strip().splitlines()[-1])
     assert got == {"skipped": {"greedy_match": "lm_eval already registers this name"}, "kept": True,
                    "ours": False, "acc": True}
+
+
+# Installed task configs whose generate_until rows are lm_eval's passthrough bleu/chrf/ter (issue 15): a feature-name
+# target, a "{{field}}" template and a doc_to_target function.
+CORPUS_TASKS = [
+    (("afrobench", "adr", "prompt_2", "afridiacritics_yor.yaml"), lambda t, g: {"text": "q", "target": g}),
+    (("basque_bench", "flores_eu", "flores_en-eu.yaml"),
+     lambda t, g: {"sentence_eng_Latn": "q", "sentence_eus_Latn": g}),
+    (("afrobench", "mafand", "prompt_1", "african-english", "mafand_amh-en.yaml"),
+     lambda t, g: {"translation": {"amh": "q", "en": g}}),
+]
+
+
+def _corpus_texts(rng, n):
+    """(target, generation) pairs: copies, edits, reorderings, empty outputs, and a target that reads as a list."""
+    from _diff import ATOMS
+
+    words = [a for a in ATOMS if a.strip() and "\x00" not in a]
+    out = []
+    for i in range(n):
+        target = " ".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        if i % 37 == 5:
+            target = '["Paris", "the"]'  # lm_eval reads it as a list and scores str(list): ['Paris', 'the']
+        kind = rng.randint(0, 5)
+        toks = target.split()
+        if kind == 0:
+            gen = target
+        elif kind == 1:
+            gen = " ".join(t for t in toks if rng.random() > 0.3)
+        elif kind == 2:
+            rng.shuffle(toks)
+            gen = " ".join(toks)
+        elif kind == 3:
+            gen = ""
+        elif kind == 4:
+            gen = target.upper() + " " + rng.choice(words)
+        else:
+            gen = " ".join(rng.choice(words) for _ in range(rng.randint(0, 10)))
+        out.append((target, gen))
+    return out
+
+
+@pytest.mark.parametrize("parts, make_doc", CORPUS_TASKS, ids=lambda p: p[-1] if isinstance(p, tuple) else "")
+def test_reader_corpus_rows_equal_lm_eval_aggregations(parts, make_doc):
+    """Issue 15: bleu/chrf/ter rows of installed generate_until tasks read as the lm_eval:<name> aliases (with the
+    target rendering), and the reading's metric gives, bit for bit, the value lm_eval's own ConfigurableTask
+    (built from that YAML: doc_to_target, filters, process_results with the passthrough fn) and its registered
+    corpus aggregation give on the same documents and generations."""
+    import random
+
+    import datasets
+    from lm_eval.api.instance import Instance
+    from lm_eval.api.task import ConfigurableTask
+    from lm_eval.tasks._yaml_loader import load_yaml
+
+    from _diff import N_EXAMPLES
+
+    path = _installed(*parts)
+    reading = read_lm_eval_task(path)
+    cfg = dict(load_yaml(path))
+    seed = make_doc(None, "seed")
+    splits = {cfg.get(k) for k in ("training_split", "validation_split", "test_split", "fewshot_split")} - {None}
+    cfg["custom_dataset"] = lambda **_: datasets.DatasetDict({s: datasets.Dataset.from_list([seed]) for s in splits})
+    for k in ("dataset_path", "dataset_name", "dataset_kwargs"):
+        cfg.pop(k, None)
+    datasets.disable_progress_bars()
+    task = ConfigurableTask(config=cfg)
+    names = [m["metric"] for m in cfg["metric_list"]]
+    assert {"bleu", "chrf"} <= set(names)
+    rng = random.Random(15)
+    pairs = _corpus_texts(rng, min(N_EXAMPLES, 300))
+    docs = [make_doc(None, t) for t, _ in pairs]
+    items = {}  # (pipeline, metric) -> lm_eval's per-document items
+    preds = {}
+    for doc, (_, gen) in zip(docs, pairs):
+        inst = Instance(request_type="generate_until", doc=doc, arguments=("", {}), idx=0, metadata=("t", 0, 1))
+        inst.resps = [gen]
+        for f in task._filters:
+            f.apply([inst])
+        for pipeline, resp in inst.filtered_resps.items():
+            preds.setdefault(pipeline, []).append(gen)
+            for metric, value in task.process_results(doc, [resp]).items():
+                items.setdefault((pipeline, metric), []).append(value)
+    refs = [[task.doc_to_target(d)] if callable(cfg["doc_to_target"]) else [t] for d, (t, _) in zip(docs, pairs)]
+    checked = 0
+    for (pipeline, metric), its in items.items():
+        row = reading.get(metric, pipeline)
+        assert row.reproduced, (metric, row.reason)
+        base = em.get(f"lm_eval:{metric}")
+        assert row.id.startswith(base.id.split("(")[0]) and row.list_id is None
+        m = em.get(row.id)
+        agg = task.aggregation()[metric]
+        for lo, hi in ((0, len(its)), (0, 1), (3, 10), (40, 41)):
+            real = agg(its[lo:hi])
+            ours = m.compute(preds[pipeline][lo:hi], refs[lo:hi]).score
+            assert ours == real, (parts[-1], pipeline, metric, lo, hi, ours, real)
+            checked += 1
+    assert {metric for _, metric in items} == set(names) and checked >= 4 * len(names)

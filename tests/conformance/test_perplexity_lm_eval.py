@@ -51,13 +51,7 @@ TOLERANCE = 2e-6  # relative to the document's |log-likelihood|, with a floor of
 
 COVERED = ["lm_eval:word_perplexity", "lm_eval:byte_perplexity", "lm_eval:bits_per_byte", "lm_eval:perplexity"]
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 # ------------------------------------------------------------------------------------------------ windows

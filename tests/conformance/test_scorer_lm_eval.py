@@ -32,13 +32,7 @@ from evalmetrics.scoring.tokenization import RequestEncoder  # noqa: E402
 WINDOW = 64
 TOLERANCE = 1e-4
 
-
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _requests(tok, model, seed):

@@ -18,7 +18,7 @@ from ..lm_eval_functions import MODULE, make_function, spec_key
 from .loading import FunctionRef, parse_source, source_digest
 from .readings import NotModeled
 
-__all__ = ["LM_EVAL_METRICS", "metric_entries", "metric_for", "DumpedFunction", "dumped_function",
+__all__ = ["LM_EVAL_METRICS", "CORPUS_METRICS", "metric_entries", "metric_for", "DumpedFunction", "dumped_function",
            "function_metric_name", "static_metric_function"]
 
 
@@ -66,6 +66,8 @@ def metric_entries(cfg, output_type) -> list:
         options = {k: v for k, v in entry.items() if k not in _NOT_OPTIONS}
         if entry.get("hf_evaluate") is True:
             options["__hf_evaluate__"] = True
+        if "aggregation" in entry:
+            options["__aggregation__"] = entry["aggregation"]
         out.append((name, options, value))
     return out
 
@@ -168,6 +170,10 @@ def function_metric_name(ref: FunctionRef) -> str:
     return ref.name
 
 
+# lm_eval's passthrough metrics whose registered aggregation of the (gold, prediction) pairs is a corpus statistic;
+# each has the evalmetrics alias lm_eval:<name>.
+CORPUS_METRICS = frozenset({"bleu", "chrf", "chrf++", "ter"})
+
 _CHOICE_BUILTINS = {
     "acc": "lm_eval:acc",
     "acc_norm": "lm_eval:acc_norm",
@@ -184,6 +190,8 @@ def metric_for(name, options, ref, output_type, em_class):
     from ...registry import resolve_alias
     from .. import DIGEST_RE, resolve_name
 
+    options = dict(options)
+    aggregation = options.pop("__aggregation__", None)
     if isinstance(ref, str) and dumped_function(ref) is not None:
         raise NotModeled(f"metric {dumped_function(ref)}: user code, not read (lm_eval reports it under the "
                           f"function's __name__, {name!r})")
@@ -211,6 +219,12 @@ def metric_for(name, options, ref, output_type, em_class):
                     return get("lm_eval:exact_match", **options), "lm_eval"
                 except EvalMetricsError as e:
                     raise NotModeled(f"exact_match options: {e}") from None
+            if name in CORPUS_METRICS:
+                if aggregation is not None and aggregation != name:
+                    raise NotModeled(f"lm_eval's {name!r} with aggregation {_agg_name(aggregation)}: that function "
+                                     f"receives the passthrough's [gold, prediction] pairs; evalmetrics reproduces "
+                                     f"only the registered {name!r} aggregation")
+                return get(f"lm_eval:{name}"), "lm_eval"
             raise NotModeled(f"lm_eval's {name!r} is a corpus-level metric evalmetrics does not reproduce")
         return None, "lm_eval"
     # evalmetrics names
@@ -237,6 +251,12 @@ def metric_for(name, options, ref, output_type, em_class):
     if not isinstance(m, Metric):
         raise NotModeled(f"{name!r} is a {m.kind}, not a metric")
     return m, "evalmetrics"
+
+
+def _agg_name(aggregation) -> str:
+    if isinstance(aggregation, FunctionRef):
+        return str(aggregation)
+    return repr(getattr(aggregation, "__name__", aggregation))
 
 
 def _comma_free_id(name: str) -> bool:

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ...errors import EvalMetricsError
-from ..describe import steps_and_notes
+from ..describe import alias_line, steps_and_notes
 
 __all__ = ["TaskReading", "MetricReading", "NotModeled"]
 
@@ -61,8 +61,7 @@ class MetricReading:
             label = "id" if self.list_id is None else "id (target is a text)"
             out.append(f"  {label}: {self.id}")
             if self.alias:
-                out.append(f"  = {self.alias}" + (f"  (also {', '.join(a for a in self.same_as if a != self.alias)})"
-                                                   if len(self.same_as) > 1 else ""))
+                out.append(alias_line(self.alias, self.same_as))
         if self.list_id is not None:
             out.append(f"  id (target is a list, any matching): {self.list_id}")
             if self.list_alias:

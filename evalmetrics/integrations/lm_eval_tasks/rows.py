@@ -12,7 +12,7 @@ import re
 
 from ..describe import aliases_by_id, plain_steps
 from ..lm_eval_functions import EM_TASK_CLASS, MODULE
-from .entries import dumped_function, metric_entries, metric_for
+from .entries import CORPUS_METRICS, dumped_function, metric_entries, metric_for
 from .filters import compose, filter_pipelines, filter_plan
 from .hooks import HOOK_NOTES, identify_hook
 from .loading import FunctionRef
@@ -134,17 +134,45 @@ def _read_row_inner(r: MetricReading, cfg, output_type, filters, name, options, 
     elif output_type == "loglikelihood":
         if [f for f, _ in filters] != ["take_first"]:
             raise NotModeled(f"filters {[f for f, _ in filters]} on log-likelihood responses")
-        if name == "acc" and source == "lm_eval":
-            from ... import get
+        from ... import get
 
+        if name == "acc" and source == "lm_eval":
             m = get("lm_eval:loglikelihood/acc")
             _set_id(r, m, "id")
             r.references = "the target continuation (gold 0), with is_greedy from the model"
             r.steps = plain_steps(m)
+        elif name == "perplexity" and source == "lm_eval":
+            m = get("lm_eval:perplexity")
+            _set_id(r, m, "id")
+            r.references = (f"the target continuation: doc_to_target ({_show(cfg.get('doc_to_target'))}) after "
+                            f"target_delimiter {cfg.get('target_delimiter', ' ')!r}")
+            r.steps = ["one log-likelihood request per document: context, then target_delimiter + target"] + \
+                plain_steps(m)
         else:
             raise NotModeled(f"{name!r} on loglikelihood output: evalmetrics has no alias for it")
+    elif output_type == "loglikelihood_rolling":
+        if [f for f, _ in filters] != ["take_first"]:
+            raise NotModeled(f"filters {[f for f, _ in filters]} on rolling log-likelihoods")
+        if source == "lm_eval" and name in _ROLLING:
+            from ... import get
+
+            m = get(f"lm_eval:{name}")
+            _set_id(r, m, "id")
+            r.references = (f"the whole document, doc_to_target ({_show(cfg.get('doc_to_target'))}), scored in "
+                            f"rolling windows (LogprobScorer.score_rolling); its {_ROLLING[name]} are counted on "
+                            f"the same text")
+            r.steps = ["one rolling log-likelihood request per document (lm_eval's disjoint windows)"] + \
+                plain_steps(m)
+        else:
+            raise NotModeled(f"{name!r} on loglikelihood_rolling output: lm_eval reports only word_perplexity, "
+                             f"byte_perplexity and bits_per_byte there")
     else:
-        raise NotModeled(f"output_type {output_type}: evalmetrics has no perplexity aliases")
+        raise NotModeled(f"output_type {output_type!r} is not one lm_eval defines")
+
+
+# lm_eval's rolling-log-likelihood rows (ConfigurableTask.process_results) and the count each one divides by.
+_ROLLING = {"word_perplexity": "words (whitespace-split)", "byte_perplexity": "UTF-8 bytes",
+            "bits_per_byte": "UTF-8 bytes"}
 
 
 def _read_choice_row(r, cfg, filters, metric, source, name):
@@ -179,7 +207,23 @@ def _read_generative_row(r, cfg, filters, metric, source, name, options, em_clas
     repeats = cfg.get("repeats", 1) or 1
     if last != "take_first" and not (isinstance(metric, _SamplingMetric) and vote is None):
         raise NotModeled(f"filter pipeline ends with {last!r}: the metric receives a list of responses")
+    # bleu/chrf/chrf++/ter: lm_eval's passthrough fn rejects keywords (TypeError) and is called as fn([gold, result]),
+    # so entry options never reach it; its registered aggregation forms the corpus statistic over those pairs.
+    corpus = source == "lm_eval" and name in CORPUS_METRICS
+    if corpus:
+        if vote is not None:
+            raise NotModeled(f"majority_vote in front of lm_eval's corpus-level {name!r}: not modeled")
+        if repeats > 1:
+            raise NotModeled(f"repeats={repeats} with lm_eval's corpus-level {name!r}: not modeled")
+        ignored = sorted(k for k in options if not k.startswith("__"))
+        if ignored:
+            r.notes.append(f"options {ignored} are ignored by lm_eval: its passthrough {name!r} function raises "
+                           f"TypeError on keywords and is called again with [gold, prediction] alone")
     forms = _target_forms(cfg)
+    t = cfg.get("doc_to_target")
+    if corpus and cfg.get("doc_to_choice") is None and (isinstance(t, FunctionRef) or callable(t)):
+        r.notes.append(f"read for a doc_to_target function that returns a text; one that returns a list (multiple "
+                       f"targets) is not reproduced: lm_eval's {name!r} aggregation fails on it")
     ids = {}
     for form, ref_steps, ref_words in forms:
         if isinstance(metric, _SamplingMetric):
@@ -194,6 +238,14 @@ def _read_generative_row(r, cfg, filters, metric, source, name, options, em_clas
             if not isinstance(metric, GenerativeMetric):
                 raise NotModeled(f"{name!r} is not a text metric")
             inner = compose(metric, (post if vote is not None else pre), ref_steps)
+            if form == "list" and corpus:
+                # lm_eval calls the passthrough per target; its [gold, prediction] is truthy, so the row's value
+                # is 1.0, which the corpus aggregation cannot unpack.
+                ids[form] = None
+                r.notes.append(f"a list target (multiple targets) is not reproduced: lm_eval scores each target "
+                               f"with the passthrough {name!r}, records 1.0 and its {name!r} aggregation then "
+                               f"fails on those numbers")
+                continue
             if form == "list" and not em_class:
                 # lm_eval scores each target separately: exact_match as one batch with "any" (= combine max);
                 # any other metric as 1.0 if any target scores non-zero.
@@ -210,6 +262,9 @@ def _read_generative_row(r, cfg, filters, metric, source, name, options, em_clas
                 m = inner
         ids[form] = (m, ref_words)
     if not any(v is not None for v in ids.values()):
+        if corpus:
+            raise NotModeled(f"a list target with lm_eval's corpus-level {name!r}: lm_eval records 1.0 per document "
+                             f"(the passthrough's [gold, prediction] is truthy) and its aggregation fails on them")
         raise NotModeled("a graded metric over a list target is binarized by lm_eval: 1 if any target scores "
                           "non-zero; use class EvalMetricsTask to score all targets at once")
     for form, v in ids.items():

@@ -19,12 +19,9 @@ that lm_eval's alarm fired on every input where our deadline did.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import json
 import os
-import sys
 import time
-import types
 
 import pytest
 from hypothesis import strategies as st
@@ -32,6 +29,7 @@ from hypothesis import strategies as st
 pytest.importorskip("lm_eval")
 
 from _diff import N_EXAMPLES, check, text  # noqa: E402
+from _lm_eval_utils import load_task_utils  # noqa: E402
 
 from evalmetrics.metrics.mathstrings import HendrycksLastBoxed, MinervaAnswerNormalize, MinervaFinalAnswer  # noqa: E402
 from evalmetrics.metrics.minerva import SympySimplifyEquiv  # noqa: E402
@@ -45,29 +43,14 @@ MV_KEY = "lm_eval@0.4:minerva_math/math_verify"
 COVERED = ["lm_eval@0.4:minerva_math/exact_match", "lm_eval@0.4:minerva_math/math_verify"]  # literal: read by ../test_zz_completeness.py
 
 
-def _load(relpath: str, name: str):
-    import lm_eval
-
-    path = os.path.join(os.path.dirname(lm_eval.__file__), "tasks", *relpath.split("/"))
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @functools.cache
 def minerva():
-    return _load("minerva_math/utils.py", "_lm_eval_minerva_utils")
+    return load_task_utils("minerva_math/utils.py", "_lm_eval_minerva_utils")
 
 
 @functools.cache
 def leaderboard():
-    # Its module imports `datasets` for type hints only; that package is not in this environment.
-    if "datasets" not in sys.modules:
-        stub = types.ModuleType("datasets")
-        stub.Dataset = object
-        sys.modules["datasets"] = stub
-    return _load("leaderboard/math/utils.py", "_lm_eval_leaderboard_math_utils")
+    return load_task_utils("leaderboard/math/utils.py", "_lm_eval_leaderboard_math_utils", stub_datasets=True)
 
 
 # ---------------------------------------------------------------------------------------------- inputs

@@ -6,43 +6,25 @@ A change of any of those packages' verdict on a row fails here, so the table in 
 from __future__ import annotations
 
 import functools
-import importlib.util
-import os
-import sys
-import types
 
 import pytest
 
 pytest.importorskip("lm_eval")
 
+from _lm_eval_utils import load_task_utils  # noqa: E402
 from _math_verdicts import VERDICTS  # noqa: E402
 
 IDS = [f"{topic}:{gold}|{pred}" for topic, gold, pred, _ in VERDICTS]
 
 
-def _load(relpath: str, name: str):
-    import lm_eval
-
-    path = os.path.join(os.path.dirname(lm_eval.__file__), "tasks", *relpath.split("/"))
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
 @functools.cache
 def hendrycks():
-    # Its module imports `datasets` (for process_docs only); that package is not in this environment.
-    if "datasets" not in sys.modules:
-        stub = types.ModuleType("datasets")
-        stub.Dataset = object
-        sys.modules["datasets"] = stub
-    return _load("hendrycks_math/utils.py", "_lm_eval_hendrycks_math_utils")
+    return load_task_utils("hendrycks_math/utils.py", "_lm_eval_hendrycks_math_utils", stub_datasets=True)
 
 
 @functools.cache
 def minerva():
-    return _load("minerva_math/utils.py", "_lm_eval_minerva_utils_evidence")
+    return load_task_utils("minerva_math/utils.py", "_lm_eval_minerva_utils_evidence")
 
 
 def _minerva(gold: str, pred: str) -> dict:
