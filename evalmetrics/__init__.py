@@ -13,6 +13,7 @@ from ._version import __version__
 
 from .errors import EvalMetricsError, InvalidConfig, InvalidInput, ParseError, Timeout, UnknownMetric, UnknownTask
 from .explain import Explanation, explain, trace
+from .extractors import BetweenMarkers
 from .extractors import AnswerIs, FirstLine, FirstOf, Gsm8kAnswer, LastBoxed, LastNumber, RegexExtract, SplitTake
 from .metrics.mathstrings import (
     BetweenOuterDollars,
@@ -24,20 +25,41 @@ from .metrics.mathstrings import (
 )
 from .metrics.base import Metric
 from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
+from .metrics.pairs import LogMassRatio, PairGap, PairPreference
+from .metrics.kept_chars import KeptCharsMatch
+from .metrics.leave_one_out import LeaveOneOutMean
 from .metrics.match import F1, ExactMatch
 from .metrics.math import AfterLastBox, BareMathAnswer, Chain, FinalBoxes, MathEquivalence
 from .metrics.sampling import GPassAtK, MajorityVote, MeanOverSamples, MGPassAtK, PassAtK, PassAtKFromFlags
 from .metrics.drop import DropMatch
+from .metrics.grouped import ConsistencyRate, MacroMean
+from .metrics.mass import ProbabilityMass
+from .metrics.rounded import RoundedMean
+from .metrics.contrast import AnswerContrast
+from .normalizers import KeepLines
+from .metrics.emotions import EmotionRatings
+from .metrics.found import AnswerFound
+from .metrics.lines import LinePrefix
 from .metrics.lighteval_math import LightevalExtractiveMatch
 from .metrics.mathverify import MathVerify
 from .metrics.minerva import SympySimplifyEquiv
 from .metrics.sets import SetMatch
+from .metrics.with_document import WithDocument
+from .document_steps import ChoiceLetterExtract, ListedWordsInOrder
+from .pattern_extractors import MapRegex, NumberOrWords, RegexCascade
 from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
 from .metrics.perplexity import BitsPerUnit, MeanPerplexity, WeightedPerplexity
+from .metrics.instruction_following import DropLines, InstructionFollowing
+from .metrics.shares import MatchShare
+from .metrics.sequence_ratio import SequenceRatio
+from .metrics.rouge_sentences import RougeSummaryLevel
+from .normalizers import IsolateChars, Segment
+from .extractors import FirstLineWithout
 from .normalizers import (
     CollapseWhitespace,
     FloatCast,
     MapText,
+    IfContains,
     IfNonEmpty,
     ListLiteralRender,
     Lowercase,
@@ -68,17 +90,25 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "AnswerContrast", "AnswerFound", "LinePrefix", "EmotionRatings", "KeepLines", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "PairPreference", "PairGap", "LogMassRatio", "KeptCharsMatch", "LeaveOneOutMean", "Choices",
     "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
     "LightevalExtractiveMatch", "MathVerify", "SympySimplifyEquiv",
     "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU",
     "WeightedPerplexity", "BitsPerUnit", "MeanPerplexity",
+    # TruthfulQA MC2's probability mass; group aggregations of lm_eval's SCORE tasks (rounded, macro, consistency)
+    "ProbabilityMass", "RoundedMean", "MacroMean", "ConsistencyRate",
+    # instruction following (IFEval) and its line-dropping step
+    "InstructionFollowing", "DropLines",
+    # extractive-QA hooks (lm_eval mlqa, longbench): their steps and metrics
+    "IsolateChars", "Segment", "FirstLineWithout", "MatchShare", "SequenceRatio", "RougeSummaryLevel",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",
-    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "MapText", "WordTokenize",
+    "RemoveOuterBraces", "Replace", "PerToken", "RejectEmpty", "RemoveSpans", "ListLiteralRender", "IfNonEmpty", "IfContains", "MapText", "WordTokenize",
     # extractors
-    "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber", "FirstOf",
+    "RegexExtract", "SplitTake", "LastBoxed", "FirstLine", "Gsm8kAnswer", "AnswerIs", "LastNumber", "FirstOf", "BetweenMarkers",
+    # task-filter extractors (several patterns; steps that read the sample's document) and their metric
+    "RegexCascade", "MapRegex", "NumberOrWords", "ChoiceLetterExtract", "ListedWordsInOrder", "WithDocument",
     # MATH answer strings (Hendrycks normalization)
     "HendrycksMathNormalize", "HendrycksLastBoxed", "BetweenOuterDollars", "MathStringEquiv",
     # Minerva final answers (lm_eval minerva_math)

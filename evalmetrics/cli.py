@@ -294,6 +294,46 @@ def cmd_coverage(args):
     return 0
 
 
+def cmd_card(args):
+    from .runs import read_run
+
+    card = read_run(args.run)
+    d = card.to_dict()
+    if not args.doc_hashes:
+        for docs in d["documents"].values():
+            docs.pop("doc_hashes", None)
+    text = _dumps(d, indent=1, ensure_ascii=False) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(card.format())
+    return 0
+
+
+def cmd_why(args):
+    from .runs import format_why, why
+
+    d = why(args.a, args.b, seed=args.seed, n_boot=args.n_boot, examples=args.examples)
+    text = _dumps(d, indent=1, ensure_ascii=False) + "\n"
+    if args.output:
+        if args.output.lower().endswith((".html", ".htm")):
+            from .runs.why_report import render_why
+
+            text_out = render_why(d)
+        else:
+            text_out = text
+        with open(args.output, "w", encoding="utf-8") as f:
+            f.write(text_out)
+    if args.json:
+        sys.stdout.write(text)
+    else:
+        print(format_why(d))
+    return 0
+
+
 def _counter(desc):
     """A running count on stderr: redrawn on a terminal, a line every 10 s otherwise."""
     import time
@@ -336,10 +376,12 @@ def _print_diff(out):
         print(f"  {r['name']}:\n    {r['id']}")
     for note in out.get("skipped", ()):
         print(f"(not shown: {note})")
-    print("\nsamples whose verdict flips, per pair:")
+    print("\nsamples whose verdict flips, per pair (p: paired significance of the difference):")
     for p in sorted(out["pairs"], key=lambda p: -p["flips"]):
         if p["flips"]:
-            print(f"  {p['flips']:>5}  {p['a']}  vs  {p['b']}")
+            sig = p.get("significance")
+            pv = f"  p = {sig['p_value']:.3g}" if sig else ""
+            print(f"  {p['flips']:>5}  {p['a']}  vs  {p['b']}{pv}")
     same = [f"{p['a']} / {p['b']}" for p in out["pairs"] if not p["flips"]]
     if same:
         print("  no flips on this data: " + "; ".join(same))
@@ -456,6 +498,24 @@ def build_parser():
     cv.add_argument("--top", type=int, default=25, help="unread reasons shown (default 25)")
     cv.add_argument("--quiet", action="store_true", help="no progress counter on stderr")
     cv.set_defaults(func=cmd_coverage)
+    cd = sub.add_parser("card", help="a saved run as a run card: settings by kind, rows with canonical IDs, documents")
+    cd.add_argument("run", help="an lm_eval output folder (with one results_<date>.json) or the results file itself")
+    cd.add_argument("--json", action="store_true", help="machine-readable output")
+    cd.add_argument("-o", "--output", metavar="OUT.json", help="also write the JSON form to OUT.json")
+    cd.add_argument("--doc-hashes", action="store_true",
+                    help="keep every logged document's content hash in the JSON (default: the digest only)")
+    cd.set_defaults(func=cmd_card)
+    wy = sub.add_parser("why", help="why two saved runs' scores differ: settings, and the metric / outputs / "
+                                    "documents parts of each row's gap")
+    wy.add_argument("a", help="run A: an lm_eval output folder or results file")
+    wy.add_argument("b", help="run B")
+    wy.add_argument("--json", action="store_true", help="machine-readable output")
+    wy.add_argument("-o", "--output", metavar="OUT", help="also write the comparison to OUT: a self-contained HTML "
+                                                           "page when OUT ends in .html, else the JSON form")
+    wy.add_argument("--seed", type=int, default=0, help="seed of the paired bootstrap (default 0)")
+    wy.add_argument("--n-boot", type=int, default=10000, help="paired bootstrap resamples (default 10000)")
+    wy.add_argument("--examples", type=int, default=3, help="documents that flip, shown side by side (default 3)")
+    wy.set_defaults(func=cmd_why)
     return p
 
 

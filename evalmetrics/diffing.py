@@ -14,6 +14,7 @@ from ._lazy import np
 
 from .errors import InvalidInput
 from .metrics.base import at_sample
+from .paired import paired_test
 
 __all__ = ["diff", "resolve_meanings", "bootstrap_cis", "data_kind"]
 
@@ -282,7 +283,12 @@ def diff(path, meanings, *, fmt=None, pred_col="prediction", ref_col="references
             idx = np.flatnonzero((va != vb) & ~(np.isnan(va) & np.isnan(vb)))  # corpus metrics: no per-sample value
             first = [int(i) for i in idx[:examples]]
             wanted.update(first)
-            pairs.append({"a": labels[x], "b": labels[y], "flips": int(len(idx)), "first": first})
+            pair = {"a": labels[x], "b": labels[y], "flips": int(len(idx)), "first": first}
+            # paired significance of the two meanings' difference on these outputs (None for corpus metrics)
+            both = ~(np.isnan(va) | np.isnan(vb))
+            pair["significance"] = (paired_test(va, vb, seed=seed, n_boot=n_boot)
+                                    if both.all() and len(va) else None)
+            pairs.append(pair)
     fetched = _fetch(path, fmt, limit, lm_eval_filter, wanted, mc, pred_col, ref_col)
     for p in pairs:
         exs = []

@@ -17,17 +17,19 @@ from typing import ClassVar
 
 from . import _regex
 from .errors import InvalidConfig, InvalidInput
-from .units import Step, flag, integer, register, steps, text
+from .units import REQUIRED, Step, flag, integer, register, steps, text, texts
 
 __all__ = [
     "RegexExtract",
     "SplitTake",
     "LastBoxed",
     "FirstLine",
+    "FirstLineWithout",
     "Gsm8kAnswer",
     "AnswerIs",
     "LastNumber",
     "FirstOf",
+    "BetweenMarkers",
 ]
 
 
@@ -207,6 +209,37 @@ class FirstLine(Extractor):
         return text.split("\n", 1)[0]
 
 
+@register
+@dataclass(frozen=True, repr=False)
+class FirstLineWithout(Extractor):
+    """Keep the first line (lines split on ``"\\n"``) that is not blank and contains none of ``excluded``.
+
+    A blank line is one that ``str.strip()`` empties. With no such line the result is ``fallback``. LongBench's code
+    completion score reads the first code line this way: no Markdown fence or backtick, no ``#`` or ``//`` comment.
+
+    >>> FirstLineWithout().apply("```python\\n\\n# setup\\nx = 1  \\ny = 2")
+    'x = 1  '
+    """
+
+    name: ClassVar[str] = "first_line_without"
+    summary: ClassVar[str] = "keep the first non-blank line that contains none of some texts"
+    excluded: tuple = texts(("`", "#", "//"), "a line containing any of these is skipped")
+    fallback: str | None = text("", "result when no line qualifies (none: no answer)", optional=True)
+
+    def apply(self, text: str) -> str | None:
+        for line in text.split("\n"):
+            if line.strip() == "":
+                continue
+            if not any(x in line for x in self.excluded):
+                return line
+        return self.fallback
+
+    def describe(self):
+        words = ", ".join(repr(x) for x in self.excluded)
+        return (f"keep the first line (split on newlines) that is not blank and contains none of {words}; if none: "
+                f"{_fallback_words(self.fallback)}")
+
+
 def Gsm8kAnswer(fallback: str | None = "[invalid]") -> RegexExtract:
     r"""GSM8K's ``#### N`` answer: the first match of ``#### (-?[0-9.,]+)``, stripped (lm_eval strict-match).
 
@@ -265,3 +298,41 @@ class FirstOf(Extractor):
 
     def describe(self):
         return "try in order and keep the first answer found: " + "; ".join(s.describe() for s in self.steps)
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class BetweenMarkers(Extractor):
+    """The text between the first ``start`` marker and the first ``end`` marker, each found with ``str.find`` from
+    the beginning of the text: ``text[i + len(start):j]``.
+
+    Either marker absent: no answer (the sample scores 0). An ``end`` whose first occurrence comes before the first
+    ``start`` gives the empty text (the slice is empty), not "no answer".
+
+    >>> m = BetweenMarkers(start="<Route>", end="</Route>")
+    >>> m.apply("so <Route>A to B</Route>"), m.apply("</Route><Route>x"), m.apply("A to B") is None
+    ('A to B', '', True)
+    """
+
+    name: ClassVar[str] = "between_markers"
+    summary: ClassVar[str] = "the text between the first start marker and the first end marker"
+    start: str = text(REQUIRED, "the marker before the answer")
+    end: str = text(REQUIRED, "the marker after the answer")
+
+    @classmethod
+    def example(cls):
+        return cls(start="<answer>", end="</answer>")
+
+    def _validate(self):
+        if not self.start or not self.end:
+            raise InvalidConfig("between_markers: 'start' and 'end' must be non-empty strings")
+
+    def apply(self, text: str) -> str | None:
+        i, j = text.find(self.start), text.find(self.end)
+        if i == -1 or j == -1:
+            return None
+        return text[i + len(self.start):j]
+
+    def describe(self):
+        return (f"the text between the first {self.start!r} and the first {self.end!r} (no answer if either is "
+                f"missing; empty if the end comes first)")

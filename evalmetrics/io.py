@@ -252,10 +252,25 @@ def _from_lighteval(row: dict, i: int) -> dict:
     if text:
         out["prediction"] = text[0]
     if resp.get("logprobs"):
-        out["logprobs"] = [float(x) for x in resp["logprobs"]]
+        n = len(choices)
+        lps = [float(x) for x in resp["logprobs"]]
+        if n and len(lps) == 2 * n:  # lighteval logs a PMI task's unconditioned log-probs after the choices'
+            lps, out["unconditioned_logprobs"] = lps[:n], lps[n:]
+        out["logprobs"] = lps
         out["gold"] = golds[0] if len(golds) == 1 else golds
         out["texts"] = list(choices)
+        tokens = list(resp.get("output_tokens") or [])
+        if len(tokens) >= len(lps) > 0:  # the continuation tokens of each choice, padding (< 0) left out
+            out["token_counts"] = [lighteval_token_count(t) for t in tokens[:len(lps)]]
     return out
+
+
+def lighteval_token_count(tokens) -> int:
+    """The tokens of one lighteval continuation, less the backend's padding (negative ids): what its
+    token-normalized log-probabilities divide by."""
+    if hasattr(tokens, "tolist"):
+        tokens = tokens.tolist()
+    return sum(1 for t in tokens if not (isinstance(t, (int, float)) and t < 0))
 
 
 def _utf8_lines(f, path: str) -> Iterator[tuple[int, str]]:

@@ -31,6 +31,7 @@ __all__ = [
     "CollapseWhitespace",
     "StripPunct",
     "RemoveDigits",
+    "IsolateChars",
     "StripArticles",
     "FloatCast",
     "NormalizeNumbers",
@@ -45,8 +46,11 @@ __all__ = [
     "RemoveSpans",
     "ListLiteralRender",
     "IfNonEmpty",
+    "IfContains",
     "MapText",
     "WordTokenize",
+    "Segment",
+    "KeepLines",
 ]
 
 
@@ -298,6 +302,40 @@ class RemoveDigits(Normalizer):
 
     def apply(self, text: str) -> str:
         return text.translate(_delete_table("ascii_digits", ""))
+
+
+# Character blocks IsolateChars can set apart, by name: (first, last) code points, inclusive.
+ISOLATE_BLOCKS: dict[str, tuple[int, int]] = {
+    # The range of the MLQA / CMRC official scripts' "mixed segmentation" (U+4E00..U+9FA5; the CJK Unified
+    # Ideographs block itself goes on to U+9FFF).
+    "cjk_4e00_9fa5": (0x4E00, 0x9FA5),
+}
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class IsolateChars(Normalizer):
+    """Put a space before and after every character of a block, so that each becomes a token of its own.
+
+    Followed by ``CollapseWhitespace`` this is the "mixed segmentation" of the MLQA evaluation script for Chinese:
+    every ideograph is one token, other text is split on whitespace. ``block=cjk_4e00_9fa5``: U+4E00..U+9FA5.
+
+    >>> IsolateChars().apply("北京ab 大")
+    ' 北  京 ab  大 '
+    """
+
+    name: ClassVar[str] = "isolate_chars"
+    summary: ClassVar[str] = "put spaces around each character of a block (each becomes a token)"
+    block: str = enum("cjk_4e00_9fa5", tuple(ISOLATE_BLOCKS), "which characters are set apart")
+
+    def apply(self, text: str) -> str:
+        lo, hi = ISOLATE_BLOCKS[self.block]
+        lo, hi = chr(lo), chr(hi)
+        return "".join(f" {c} " if lo <= c <= hi else c for c in text)
+
+    def describe(self):
+        lo, hi = ISOLATE_BLOCKS[self.block]
+        return f"put a space before and after every character U+{lo:04X}..U+{hi:04X} (each becomes a token)"
 
 
 # lighteval 0.13 normalizations._ARTICLE_PATTERNS, by lighteval Language value (ISO 639-3), in its order
@@ -789,6 +827,40 @@ class IfNonEmpty(Normalizer):
 
 @register
 @dataclass(frozen=True, repr=False)
+class IfContains(Normalizer):
+    """Apply ``steps`` only when the text contains ``phrase``; any other text is kept unchanged.
+
+    ``ignore_case``: look for ``phrase`` in ``text.lower()`` (Python's full Unicode lowercasing) instead of the
+    text itself; the steps still get the original text. lm_eval's SCORE robustness tasks read "the best answer is
+    X" this way.
+
+    >>> s = IfContains(phrase="answer:", steps=(Uppercase(),))
+    >>> s.apply("answer: b"), s.apply("b")
+    ('ANSWER: B', 'b')
+    """
+
+    name: ClassVar[str] = "if_contains"
+    summary: ClassVar[str] = "apply steps only when the text contains a phrase"
+    phrase: str = text(REQUIRED, "the literal phrase looked for")
+    ignore_case: bool = flag(False, "look for the phrase in the lowercased text")
+    steps: tuple = steps("steps applied when the phrase is found")
+
+    @classmethod
+    def example(cls):
+        return cls(phrase="answer:", steps=(Uppercase(),))
+
+    def apply(self, text: str) -> str | None:
+        hay = text.lower() if self.ignore_case else text
+        return run_steps(self.steps, text) if self.phrase in hay else text
+
+    def describe(self):
+        inner = "; ".join(s.describe() for s in self.steps) or "nothing"
+        where = "the lowercased text" if self.ignore_case else "the text"
+        return f"if {where} contains {self.phrase!r}: {inner}; otherwise keep the text as is"
+
+
+@register
+@dataclass(frozen=True, repr=False)
 class MapText(Normalizer):
     """Replace the whole text by its value in ``mapping``; a text not in it becomes ``default`` (None: no answer).
 
@@ -844,6 +916,42 @@ def _spacy_tokenizer(language: str, segmenter: str):
     return nlp.tokenizer
 
 
+@functools.lru_cache(maxsize=None)
+def _jieba():
+    """The jieba package (its dictionary loads on first use, once per process)."""
+    try:
+        import jieba
+    except ImportError:
+        raise InvalidConfig("segment(segmenter=jieba) delegates to the jieba package, which is not installed: "
+                            + pip_extra("longbench")) from None
+    return jieba
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class Segment(Normalizer):
+    """Cut the text into a segmenter's segments and join them with single spaces, whitespace segments included.
+
+    ``segmenter=jieba``: ``" ".join(jieba.cut(text, cut_all=False))`` (Chinese word segmentation, accurate mode with
+    the HMM for unknown words; the jieba package, extra ``longbench``), as LongBench segments Chinese before ROUGE
+    and F1. Whitespace is a segment of its own, so "a b" becomes "a   b".
+
+    >>> Segment().id
+    'segment(segmenter=jieba)'
+    """
+
+    name: ClassVar[str] = "segment"
+    summary: ClassVar[str] = "cut into segmenter segments (jieba), joined with single spaces"
+    segmenter: str = enum("jieba", ("jieba",), "which segmenter")
+
+    def apply(self, text: str) -> str:
+        return " ".join(_jieba().cut(text, cut_all=False))
+
+    def describe(self):
+        return "cut into jieba.cut segments (accurate mode, HMM on) and join them with single spaces (whitespace " \
+               "segments kept)"
+
+
 @register
 @dataclass(frozen=True, repr=False)
 class WordTokenize(Normalizer):
@@ -890,3 +998,38 @@ class WordTokenize(Normalizer):
             return "split on whitespace; join the words with single spaces"
         seg = ", jieba segmenter" if self.segmenter == "jieba" else ""
         return f"split into words with spaCy's blank {self.language!r} tokenizer{seg}; join with single spaces"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class KeepLines(Normalizer):
+    r"""Keep the lines that start with ``prefix`` and join them with ``"\n"``.
+
+    Lines are ``str.splitlines()`` (``\n``, ``\r\n``, ``\r``, ``\x0b``, ``\x0c``, ``\x1c``-``\x1e``, ``\x85``,
+    U+2028, U+2029 end a line). ``ignore_indent``: a line whose text after leading whitespace starts with
+    ``prefix`` is kept too (as it is, indent included).
+
+    >>> KeepLines(prefix="-").apply("Notes:\n- a\n  - b\nc - d")
+    '- a\n  - b'
+    >>> KeepLines(prefix="-", ignore_indent=False).apply("- a\n  - b")
+    '- a'
+    """
+
+    name: ClassVar[str] = "keep_lines"
+    summary: ClassVar[str] = "keep the lines that start with a prefix"
+    idempotent: ClassVar[bool] = True
+    prefix: str = text(REQUIRED, "the text a kept line starts with")
+    ignore_indent: bool = flag(True, "leading whitespace before the prefix is allowed")
+
+    @classmethod
+    def example(cls):
+        return cls(prefix="-")
+
+    def apply(self, text: str) -> str:
+        if self.ignore_indent:
+            return "\n".join(line for line in text.splitlines() if line.strip().startswith(self.prefix))
+        return "\n".join(line for line in text.splitlines() if line.startswith(self.prefix))
+
+    def describe(self):
+        indent = " (after any indent)" if self.ignore_indent else ""
+        return f"keep the lines that start with {self.prefix!r}{indent}, joined with newlines"

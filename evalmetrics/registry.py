@@ -57,8 +57,15 @@ def resolve_alias(name: str):
 
 def _ensure_units():
     from . import extractors, metrics, normalizers  # noqa: F401  (registration side effect)
+    from . import document_steps, pattern_extractors  # noqa: F401
+    from .metrics import with_document  # noqa: F401
     from .metrics import choice, drop, mathstrings, sampling, sets, textgen  # noqa: F401
     from .metrics import perplexity  # noqa: F401
+    from .metrics import kept_chars, leave_one_out, pairs  # noqa: F401
+    from .metrics import contrast, emotions, found, lines  # noqa: F401
+    from .metrics import rouge_sentences, sequence_ratio, shares  # noqa: F401
+    from .metrics import grouped, mass, rounded  # noqa: F401
+    from .metrics import label_f1  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:

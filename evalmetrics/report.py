@@ -157,9 +157,12 @@ def render(out: dict, title: str | None = None) -> str:
     for note in out.get("skipped", ()):
         h.append(f'<p class="muted">not shown: {_t(note)}</p>')
     h.append('<h2>Samples whose verdict flips, per pair</h2><table id="flips"><thead><tr><th>flips</th>'
-             "<th>meaning A</th><th>meaning B</th></tr></thead><tbody>")
+             "<th>meaning A</th><th>meaning B</th><th>p (paired)</th></tr></thead><tbody>")
     for p in sorted(out["pairs"], key=lambda p: -p["flips"]):
-        h.append(f'<tr><td class="num">{p["flips"]:,}</td><td>{_name(p["a"])}</td><td>{_name(p["b"])}</td></tr>')
+        sig = p.get("significance")
+        pv = (f'<td class="num" title="{_t(sig["method"])}">{sig["p_value"]:.3g}</td>' if sig
+              else '<td class="muted">n/a</td>')
+        h.append(f'<tr><td class="num">{p["flips"]:,}</td><td>{_name(p["a"])}</td><td>{_name(p["b"])}</td>{pv}</tr>')
     h.append("</tbody></table>")
     shown = [p for p in out["pairs"] if p["examples"]]
     if shown:

@@ -10,7 +10,16 @@ from evalmetrics.units import UNITS, Step
 # Valid regular expressions for pattern-like fields (free text there must compile).
 REGEXES = [",", "\\$", "(?s).*#### ", "\\.$", "#### (\\-?[0-9\\.\\,]+)", "(-?[$0-9.,]{2,})|(-?[0-9]+)",
            "\\b(?:The |the |An |A |a |an )", " |-", "\\s+", "[a-z]+", "(a)(b)?", "x*"]
-PATTERN_FIELDS = {("regex_replace", "pattern"), ("regex_extract", "pattern"), ("per_token", "split")}
+
+
+def _document_step(kind):
+    from evalmetrics import ChoiceLetterExtract, ListedWordsInOrder
+
+    return ChoiceLetterExtract(pattern=r"(\([A-Z]\))") if kind == "choice" else ListedWordsInOrder()
+
+
+PATTERN_FIELDS = {("regex_replace", "pattern"), ("regex_extract", "pattern"), ("per_token", "split"),
+                  ("choice_letter_extract", "pattern"), ("number_or_words", "pattern")}
 # Number fields whose valid range is narrower than the generic float strategy (most draws would be rejected).
 NUMBER_FIELDS = {
     ("math_equivalence", "rel_tol"): st.sampled_from([0.0, 1e-20, 1e-9, 0.01]),
@@ -31,6 +40,10 @@ SPECIAL_FIELDS = {
     ("math_verify", "version"): st.just("0.9.0"),
     ("math_verify", "targets"): st.sampled_from([("latex", "expr"), ("expr", "latex"), ("latex",), ("expr",)]),
     ("math_verify", "deadline_s"): st.sampled_from([1.0, 5.0, 60.0]),
+    ("math_verify", "gold_targets"): st.sampled_from([(), ("latex",), ("expr", "latex")]),
+    ("number_or_words", "word2number"): st.just("1.1"),
+    ("choice_letter_extract", "regexes_to_ignore"): st.lists(st.sampled_from(REGEXES), max_size=2).map(tuple),
+    ("with_document", "step"): st.sampled_from(["choice", "words"]).map(_document_step),
     ("sympy_simplify_equiv", "sympy"): st.sampled_from(["1.14", "1.13", "1.14.0"]),
     ("sympy_simplify_equiv", "antlr"): st.sampled_from(["4.11", "4.13"]),
     ("sympy_simplify_equiv", "timeout_s"): st.sampled_from([0.5, 5.0, 60.0]),

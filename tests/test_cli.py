@@ -127,7 +127,9 @@ def test_stderr_notes_for_a_canonical_id_and_a_corpus_statistic(capsys, jsonl):
     assert set(json.loads(out)["stderr_harnesses"]) == {"lm_eval", "lighteval", "helm"}
     code, out, _ = run(capsys, "score", "--metric", "lm_eval:bleu", "--data", str(jsonl), "--json")
     d = json.loads(out)
-    assert d["stderr_method"].startswith("none") and "bootstrap" in d["stderr_harnesses"]["lm_eval"]
+    # corpus BLEU: lm_eval's own bootstrap (its 100-resample cap for bleu), named as such
+    assert d["stderr_method"].startswith("lm_eval 0.4.13 bootstrap_stderr") and d["stderr"] == d["stderr"]
+    assert "bootstrap" in d["stderr_harnesses"]["lm_eval"]
 
 
 # ----------------------------------------------------------------------- new-user trial (issue 14): CLI findings

@@ -58,6 +58,14 @@ def in_range(m, v) -> bool:
     return 0.0 <= v <= (100.0 if getattr(m, "percent", False) else 1.0)
 
 
+# choice metrics whose per-sample value is not a share in [0, 1]: (lowest, highest, NaN allowed). Brier: a squared
+# distance between two probability vectors; the margin: a difference of log-likelihoods (NaN with a single choice:
+# lm_eval's numpy mean of the empty list of others); the probability mass is NaN when every exp(log-likelihood)
+# under- or overflows, as lm_eval's mc2.
+CHOICE_RANGES = {"brier_score": (0.0, 2.0, False), "gold_logprob_margin": (-math.inf, math.inf, True),
+                 "probability_mass": (0.0, 1.0, True)}
+
+
 def unbounded_delegate(m) -> bool:
     """Units whose work on a 1 MB text is not bounded. None: textgen.py refuses TER / ROUGE-L samples past the
     quadratic bound (settings.quadratic_max, ter_max) before sacrebleu / rouge-score build their tables."""
@@ -123,7 +131,10 @@ def test_hostile_and_malformed_input(key, data):
             c = em.Choices(logprobs=lps, gold=gold, texts=texts, token_counts=toks, unconditioned_logprobs=unc,
                            is_greedy=greedy)
             v = m.score(c)
-            assert isinstance(v, float) and 0.0 <= v <= 1.0
+            assert isinstance(v, float)
+            low, high, nan = CHOICE_RANGES.get(type(m).name, (0.0, 1.0, False))
+            nan_in = any(x != x for x in c.logprobs)
+            assert (v != v and (nan or nan_in)) or low <= v <= high, (v, c)
             return v
 
         call(run)

@@ -20,7 +20,11 @@ def test_corpus_bleu_is_a_corpus_statistic_not_a_mean():
     per = [em.CorpusBLEU().score(p, x) for p, x in zip(preds, refs)]
     assert r.score != sum(per) / len(per)
     assert r.aggregation == "corpus_bleu" and r.n == 2
-    assert all(math.isnan(v) for v in r.per_sample) and math.isnan(r.stderr)
+    assert all(math.isnan(v) for v in r.per_sample)
+    # the stderr is lm_eval's bootstrap (100 resamples by default; the conformance suite checks the number)
+    assert r.stderr > 0 and "bootstrap_stderr" in r.stderr_method and "100 resamples" in r.stderr_method
+    r0 = em.CorpusBLEU().compute(preds, refs, bootstrap_iters=0)
+    assert r0.score == r.score and math.isnan(r0.stderr) and r0.stderr_method.startswith("none")
     assert r.metric_id == em.CorpusBLEU().id
 
 

@@ -183,8 +183,84 @@ def coverage_md() -> str:
     return "".join(out)
 
 
+def ifeval_md() -> str:
+    """docs/ifeval.md: IFEval's aliases, the loose readings and every instruction checker with its parameters."""
+    from evalmetrics.metrics.instruction_following import LOOSE_VARIANTS
+    from evalmetrics.metrics.instructions import LANGUAGE_CODES, checkers_table
+
+    import evalmetrics as em
+
+    readings = "\n".join(
+        f"{i + 1}. {' then '.join(s.describe() for s in v) or 'the response as given'}"
+        for i, v in enumerate(LOOSE_VARIANTS))
+    aliases = "\n".join(
+        f"| `{v}` | `lm_eval:ifeval/{v}`, `lighteval:ifeval/{v}` | `{em.get('lm_eval:ifeval/' + v).id}` |"
+        for v in ("prompt_level_strict_acc", "inst_level_strict_acc", "prompt_level_loose_acc",
+                  "inst_level_loose_acc"))
+    return HEADER + f"""# Instruction following: IFEval
+
+`InstructionFollowing` reproduces IFEval as lm_eval 0.4.13 (tasks `ifeval` and `leaderboard_ifeval`, hook
+`ifeval/utils.py:process_results`) and lighteval 0.13.0 (task `ifeval`, `IFEvalMetrics`) report it. Both harnesses
+compute the same four values, so each lighteval alias has the same ID as lm_eval's:
+
+| value | aliases | ID |
+|---|---|---|
+{aliases}
+
+A sample's reference is its IFEval document, `{{"instruction_id_list": [...], "kwargs": [...]}}` (lighteval spells
+the first key `instructions_id_list`; both are accepted). `inst_level_*` scores are the share of all instructions
+of all prompts (lm_eval's and lighteval's `agg_inst_level_acc`); `Result.per_sample` holds each prompt's share.
+Install with the `ifeval` extra (langdetect 1.0.9, nltk); the sentence and capital-word counts need nltk's
+`punkt_tab` data on disk (`python -m nltk.downloader punkt_tab`, or a copy of `tokenizers/punkt_tab` under a
+directory named in `NLTK_DATA`; lm_eval and lighteval download it when they are imported).
+
+```python
+import evalmetrics as em
+
+doc = {{"instruction_id_list": ["punctuation:no_comma", "startend:quotation"], "kwargs": [{{}}, {{}}]}}
+em.get("lm_eval:ifeval/prompt_level_loose_acc").score('Sure, here:\\n"No commas here"', doc)   # 1.0
+em.get("lm_eval:ifeval/inst_level_strict_acc").verdicts('Sure, here:\\n"No commas here"', doc)  # [False, False]
+```
+
+## Strict and loose
+
+`mode=strict` checks the response as given. `mode=loose` counts an instruction as followed if any of these
+readings follows it (blank readings never do, and a blank response follows nothing):
+
+{readings}
+
+## Where evalmetrics differs from a harness run
+
+- **Random draws.** The harnesses drop every keyword argument that is None, 0 or empty, and a checker whose
+  parameter is then missing (or out of range, e.g. `nth_paragraph` > `num_paragraphs`) draws a random value.
+  evalmetrics raises `InvalidInput` (sample index, field `references`) instead: a random verdict is not a score.
+- **langdetect.** `language:response_language`, `change_case:english_capital` and
+  `change_case:english_lowercase` call langdetect, whose n-gram draws the harnesses leave unseeded, so their verdict
+  on a borderline text can change between two harness runs. evalmetrics seeds them (`language_seed`, default 0);
+  with `langdetect.DetectorFactory.seed = 0`, the harnesses give the same verdicts (that is how the conformance
+  test compares them). A text langdetect cannot read (digits only) follows the instruction, as in the harnesses.
+- **Keywords that are regular expressions.** Keywords, forbidden words, section splitters and postscript markers
+  are read as regular expressions, as the harnesses read them. One without quantifiers (IFEval's are plain words)
+  runs on Python's `re`, the harnesses' engine; one with quantifiers runs on the time-bounded `regex` engine, whose
+  ignore-case matching lacks `re`'s equivalence of `i` and the dotless `ı` (a strict xfail in the conformance test).
+- **Hostile responses.** Regular expressions with quantifiers run under evalmetrics' time bound, and JSON nested
+  deeper than Python's recursion limit (where the harnesses crash) is a `Timeout`: the sample scores 0 and is
+  counted.
+- **Not modeled.** lm_eval's `ifeval_ca` and `ifeval_es` (`ifeval/multilingual`) run the same hook source over
+  Catalan and Spanish checkers; the task reader tells them apart by the module's imports and leaves them unread.
+
+## The checkers
+
+Each instruction is an explicit checker (`evalmetrics.metrics.instructions.CHECKERS`) whose fields are its
+parameters. `relation` parameters are `less than` or `at least`. `language:response_language` accepts the codes
+{", ".join(f"`{{c}}`" for c in LANGUAGE_CODES)}.
+
+{checkers_table()}
+"""
+
+
 FILES = {"docs/metrics.md": metrics_md, "docs/rosetta.md": rosetta_md, "docs/ids.md": ids_md,
-         "docs/coverage.md": coverage_md}
+         "docs/coverage.md": coverage_md, "docs/ifeval.md": ifeval_md}
 
 
 def main(argv=None) -> int:

@@ -36,10 +36,11 @@ import functools
 import numpy as np
 
 from ..errors import InvalidInput
+from ..io import lighteval_token_count
 from ..result import mean_and_stderr
 from . import as_metric, metric_name, require
 
-__all__ = ["to_lighteval", "evalmetrics_mean", "sample_inputs", "lighteval_part"]
+__all__ = ["to_lighteval", "evalmetrics_mean", "sample_inputs", "lighteval_part", "perplexity_record"]
 
 
 def evalmetrics_mean(values) -> float:
@@ -83,19 +84,45 @@ def lighteval_part(metric):
     return type(metric)(**kwargs)
 
 
-def _token_count(tokens) -> int:
-    if hasattr(tokens, "tolist"):
-        tokens = tokens.tolist()
-    return sum(1 for t in tokens if not (isinstance(t, (int, float)) and t < 0))
+def perplexity_record(doc, model_response, counted: str = "query") -> dict:
+    """One lighteval perplexity sample as a record: ``{"logprob", "n_words", "n_bytes"}``.
+
+    ``logprob`` is lighteval's ``np.sum(model_response.logprobs)``; the counts are lighteval's (words:
+    ``len(re.split(r"\\s+", text))``, bytes: UTF-8) of the text its preparator counts: ``counted="query"``
+    (``PerplexityPreparator``: ``doc.original_query``, else ``doc.query``) or ``"golds"``
+    (``TargetPerplexityPreparator``: the golds joined by spaces). The perplexity metrics read such records, and a
+    saved list of them can be aggregated again."""
+    from ..scoring.rolling import count_bytes, count_words
+
+    if counted == "query":
+        text = doc.original_query if doc.original_query is not None else doc.query
+    elif counted == "golds":
+        text = " ".join(doc.get_golds())
+    else:
+        raise InvalidInput(f"counted must be 'query' or 'golds'; got {counted!r}", field="counted")
+    if not isinstance(text, str):
+        raise InvalidInput(f"expected the counted text to be a string, got {type(text).__name__}", field=counted)
+    logprobs = model_response.logprobs
+    if logprobs is None or isinstance(logprobs, (str, bytes)) or len(logprobs) == 0:
+        raise InvalidInput("the model response has no log-probabilities", field="logprobs")
+    return {"logprob": float(np.sum(logprobs)), "n_words": count_words(text), "n_bytes": count_bytes(text)}
 
 
 def sample_inputs(metric, doc, model_response):
     """The evalmetrics inputs one lighteval sample gives ``metric``: ``(prediction, references)`` for a text metric,
-    ``(samples, references)`` for a sampling metric, ``(choices,)`` for a choice metric."""
+    ``(samples, references)`` for a sampling metric, ``(choices,)`` for a choice metric, ``(record,)`` for a
+    perplexity (:func:`perplexity_record` of the query)."""
     from ..metrics.choice import Choices
+    from ..metrics.perplexity import _LogprobMetric
     from ..metrics.sampling import MeanOverSamples, _SamplingMetric
 
+    if isinstance(metric, _LogprobMetric):
+        return (perplexity_record(doc, model_response),)
     if metric.request_type == "multiple_choice":
+        gold = doc.gold_index
+        if isinstance(gold, (list, tuple)):
+            # a corpus statistic of (gold, pick) pairs takes the one gold of a list of one, as lighteval's does
+            gold = gold[0] if len(gold) == 1 and getattr(metric, "aggregation", "") == "corpus" else list(gold)
         n = len(doc.choices)
         lps = list(model_response.logprobs)
         uncond = model_response.unconditioned_logprobs
@@ -107,9 +134,9 @@ def sample_inputs(metric, doc, model_response):
         tokens = list(model_response.output_tokens or [])
         return (Choices(
             logprobs=[float(x) for x in lps],
-            gold=list(doc.gold_index) if isinstance(doc.gold_index, (list, tuple)) else doc.gold_index,
+            gold=gold,
             texts=list(doc.choices),
-            token_counts=[_token_count(t) for t in tokens[:n]] if len(tokens) >= n else None,
+            token_counts=[lighteval_token_count(t) for t in tokens[:n]] if len(tokens) >= n else None,
             unconditioned_logprobs=None if uncond is None else [float(x) for x in uncond][:n],
             is_greedy=[bool(g) for g in greedy[:n]] if len(greedy) >= n else None,
         ),)

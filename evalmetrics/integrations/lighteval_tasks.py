@@ -6,8 +6,11 @@ as lighteval's CLI writes them), or a custom task Python file (its ``TASKS_TABLE
 reports it returns a :class:`LightevalMetricReading`: the canonical ID of the per-sample value, read from the
 metric's sample-level computation object and its attributes (``ExactMatches(strip_strings=..., normalize_pred=...)``)
 and built through the lighteval aliases (``evalmetrics.get("lighteval:exact_match", **params)``), the shipped
-alias with exactly that ID, and the steps in plain words. A computation evalmetrics does not reproduce (math-verify
-extraction, corpus-level BLEU, LLM judges, ...) is reported as not reproduced, with the reason; nothing is guessed.
+alias with exactly that ID, and the steps in plain words. A computation evalmetrics does not reproduce (LLM judges,
+model-based scores, a task's own Python function, ...) is reported as not reproduced, with the reason; nothing is
+guessed. Corpus-level rows (perplexity and log-likelihood preparators) read as the corpus metric's ID; lighteval's
+extractive match reads from its own configuration, alone or inside PassAtK / AvgAtN / GPassAtK (answer-index
+extraction needs the task's fixed number of choices, known for the families in ``_N_CHOICES``).
 
 lighteval's pipeline removes ``<think>...</think>`` spans from outputs before any metric (its default), so the IDs
 include that step, as the ``lighteval@0.13`` aliases do. A metric made by
@@ -340,9 +343,11 @@ def _read_metric(task, metric) -> list[LightevalMetricReading]:
     names = list(mn) if isinstance(metric, MetricGrouping) and isinstance(mn, (list, tuple)) else [str(mn)]
     computation = str(fn) if type(fn).__str__ is not object.__str__ else type(fn).__name__
     try:
-        built = _build(fn, names, metric)
+        built = _build(fn, names, metric, task)
     except _NotModeled as e:
-        built = _as_member_alias(metric, names)
+        # an extractive match was read from its own configuration: a member alias would not know its n_choices
+        read_directly = _is_extractive(fn) or _extractive_scorer(fn) is not None
+        built = None if read_directly else _as_member_alias(metric, names)
         if built is None:
             return [LightevalMetricReading(task=task, metric=n, computation=computation, reason=str(e))
                     for n in names]
@@ -377,6 +382,9 @@ def _corpus(metric, name) -> str:
         return "the max over samples (not the mean: evalmetrics' Result.score differs; the ID is the per-sample value)"
     if agg is min:
         return "the min over samples (not the mean; the ID is the per-sample value)"
+    if getattr(agg, "__module__", "") == "lighteval.tasks.tasks.ifeval.main" and \
+            getattr(agg, "__name__", "") == "agg_inst_level_acc":
+        return "followed instructions over all instructions of all samples (evalmetrics' Result.score)"
     return f"{getattr(agg, '__name__', type(agg).__name__)} over the samples' values (the ID is the per-sample value)"
 
 
@@ -417,7 +425,7 @@ def _default_scoring(fn) -> bool:
     return getattr(cs, "__self__", None) is fn and getattr(cs, "__name__", "") == "default_sample_scoring"
 
 
-def _build(fn, names, metric) -> dict:
+def _build(fn, names, metric, task="") -> dict:
     """{reported name: (evalmetrics metric, notes)} for a sample-level computation; raises _NotModeled."""
     cls = type(fn).__name__
     mod = type(fn).__module__
@@ -425,6 +433,18 @@ def _build(fn, names, metric) -> dict:
         return {n: (fn.metric, _converted_notes(fn)) for n in names}
     if mod == "lighteval.metrics.harness_compatibility.drop" and cls == "DropMetrics":
         return {"em": (_get("lighteval:drop/em"), []), "f1": (_get("lighteval:drop/f1"), [])}
+    if mod == "lighteval.tasks.tasks.ifeval.main" and cls == "IFEvalMetrics":
+        return {n: (_get(f"lighteval:ifeval/{n}"), ["the sample's IFEval document (instruction IDs and keyword "
+                                                     "arguments) is the reference"]) for n in names}
+    if _is_extractive(fn):
+        return _extractive_alone(fn, names, task)
+    if mod == "lighteval.metrics.sample_preparator" and cls in ("PerplexityPreparator", "TargetPerplexityPreparator"):
+        return _perplexity(fn, cls, names, metric)
+    if mod == "lighteval.metrics.sample_preparator" and cls == "LoglikelihoodPreparator":
+        return _loglikelihood_corpus(fn, names, metric)
+    if cls == "function" and mod == "builtins":  # a task's own Python function as its sample-level metric
+        raise _NotModeled(f"the task's own function {getattr(fn, '__module__', '?')}."
+                          f"{getattr(fn, '__qualname__', '?')}: user code, not read")
     if mod != "lighteval.metrics.metrics_sample":
         if cls.endswith("Preparator"):
             raise _NotModeled(f"{cls}: a corpus-level metric (the value is computed over all samples at once); "
@@ -453,6 +473,8 @@ def _build(fn, names, metric) -> dict:
         return {names[0]: (_get("lighteval:mrr", length_normalization=fn.length_normalization), [])}
     if cls == "Recall":
         return {names[0]: (_get("lighteval:recall_at_k", recall_depth=fn.recall_depth), [])}
+    if cls in ("PassAtK", "AvgAtN", "GPassAtK") and _extractive_scorer(fn) is not None:
+        return _extractive_sampling(fn, cls, names, task)
     if cls in ("MajAtN", "PassAtK", "AvgAtN"):
         if not _default_scoring(fn):
             scorer = getattr(getattr(fn, "compute_score", None), "__self__", None)
@@ -477,8 +499,177 @@ def _build(fn, names, metric) -> dict:
                              "compares raw texts)")
         return {names[0]: (m, notes)}
     raise _NotModeled(f"{cls}: no evalmetrics equivalent (mapped: ExactMatches, F1_score, LoglikelihoodAcc, MRR, "
-                      f"Recall, MajAtN/PassAtK/AvgAtN with exact-match scoring, DropMetrics, and any metric "
+                      f"Recall, MajAtN/PassAtK/AvgAtN with exact-match scoring, PassAtK/AvgAtN/GPassAtK with "
+                      f"extractive match, DropMetrics, the perplexity and log-likelihood preparators, and any metric "
                       f"configured exactly as a lighteval Metrics member that has a lighteval alias)")
+
+
+def _perplexity(fn, cls, names, metric) -> dict:
+    """A perplexity preparator with lighteval's CorpusLevelPerplexityMetric aggregation."""
+    from ..metrics.perplexity import BitsPerUnit, MeanPerplexity, WeightedPerplexity
+
+    agg = metric.corpus_level_fn
+    if isinstance(agg, dict):
+        agg = agg.get(names[0])
+    if type(agg).__name__ != "CorpusLevelPerplexityMetric" or len(names) != 1:
+        raise _NotModeled(f"{cls} aggregated by {getattr(agg, '__name__', type(agg).__name__)}: only lighteval's "
+                          "CorpusLevelPerplexityMetric is modeled")
+    units = fn.units_type
+    counted = ("the words (split on whitespace runs)" if units == "words" else "the UTF-8 bytes") + (
+        " of the query (doc.original_query, else doc.query)" if cls == "PerplexityPreparator"
+        else " of the golds joined by spaces")
+    if agg.metric_type == "perplexity":
+        m = MeanPerplexity(summation="numpy_pairwise")
+        notes = [f"per document: np.sum(model_response.logprobs); {cls} also counts {counted}, which this "
+                 "aggregation does not read"]
+    else:
+        m = (WeightedPerplexity if agg.metric_type == "weighted_perplexity" else BitsPerUnit)(weight=units)
+        notes = [f"per document: np.sum(model_response.logprobs), weighed by {counted} "
+                 "(evalmetrics.integrations.lighteval.perplexity_record builds these records)"]
+    notes.append("where lighteval's math.exp overflows (raises OverflowError) evalmetrics gives +inf")
+    return {names[0]: (m, notes)}
+
+
+def _loglikelihood_corpus(fn, names, metric) -> dict:
+    """LoglikelihoodPreparator's (gold index, argmax) pairs with lighteval's corpus classification statistics."""
+    from ..metrics.classification import ClassificationF1, MatthewsCorrelation
+    from ..metrics.label_f1 import BestLabelF1, OneVsRestF1
+
+    agg = metric.corpus_level_fn
+    kind = type(agg).__name__
+    if len(names) != 1 or type(agg).__module__ != "lighteval.metrics.metrics_corpus":
+        kind = ""
+    m = None
+    if kind == "MatthewsCorrCoef":
+        m = MatthewsCorrelation()
+    elif kind == "CorpusLevelF1Score":
+        avg, nc = agg.average, agg.num_classes
+        if nc == 2:
+            m = BestLabelF1() if avg is None else ClassificationF1(average=avg)
+        elif avg is not None and isinstance(nc, int) and nc > 2:
+            m = OneVsRestF1(num_classes=nc, average=avg)
+    if m is None:
+        raise _NotModeled(f"LoglikelihoodPreparator aggregated by {agg}: evalmetrics models MatthewsCorrCoef and "
+                          "CorpusLevelF1Score (num_classes 2, or more with an average)")
+    notes = ["per document: (gold index, np.argmax(model_response.logprobs)); scikit-learn forms the corpus value"]
+    if fn.is_single_token:
+        notes.append("lighteval's single-token preparator keeps the first gold only; evalmetrics refuses a document "
+                     "with several golds (InvalidInput)")
+    return {names[0]: (m, notes)}
+
+
+# lighteval's extractive match (MultilingualExtractiveMatchMetric), alone or inside PassAtK / AvgAtN / GPassAtK.
+
+# len(Doc.choices) of the task families whose extractive match reads answer indices: their prompt functions give every
+# document this many choices (GPQA's four answers; MMLU-Redux's four). Indices are looked for among the first
+# len(Doc.choices) letters, a fact of each document, not of the config: a family whose documents have varying numbers
+# of choices (mmlu_pro: up to ten) has no single value and is not read.
+_N_CHOICES = {"gpqa": 4, "mmlu_redux_2": 4}
+_CHOICE_PREFIXES = {"Letters": "letters", "NativeLetters": "native_letters", "Numbers": "numbers"}
+
+
+def _extractive_scorer(fn):
+    """The MultilingualExtractiveMatchMetric a sampling metric scores each sample with (None: another scorer)."""
+    cs = getattr(fn, "compute_score", None)
+    scorer = getattr(cs, "__self__", None)
+    if _is_extractive(scorer) and getattr(cs, "__name__", "") == "compute":
+        return scorer
+    return None
+
+
+def _is_extractive(x) -> bool:
+    return (type(x).__name__ == "MultilingualExtractiveMatchMetric"
+            and type(x).__module__ == "lighteval.metrics.dynamic_metrics")
+
+
+def _target_spec(t) -> str:
+    """A lighteval extraction config -> its target string in evalmetrics' ID grammar."""
+    from lighteval.metrics.utils import extractive_match_utils as emu
+
+    def b(v):
+        return "true" if v else "false"
+
+    if type(t) is emu.ExprExtractionConfig:
+        return f"expr(anchorless={b(t.try_extract_without_anchor)})"
+    if type(t) is emu.LatexExtractionConfig:
+        if t.normalization_config != emu.latex_normalization_config_default_factory():
+            raise _NotModeled(f"LatexExtractionConfig with normalization_config {t.normalization_config!r}: only "
+                              "lighteval's default LaTeX normalization is modeled")
+        return (f"latex(anchorless={b(t.try_extract_without_anchor)}, boxed_priority={int(t.boxed_match_priority)}, "
+                "normalization=default)")
+    if type(t) is emu.IndicesExtractionConfig and t.prefix_for_extraction in _CHOICE_PREFIXES:
+        return (f"indices(prefix={_CHOICE_PREFIXES[t.prefix_for_extraction]}, "
+                f"anchorless={b(t.try_extract_without_anchor)})")
+    raise _NotModeled(f"extraction target {t!r} is not modeled")
+
+
+def _extractive_match(scorer, task, pred, ref):
+    """A LightevalExtractiveMatch configured as ``scorer``, with ``pred`` / ``ref`` steps before it."""
+    from ..metrics.lighteval_math import LightevalExtractiveMatch
+
+    if scorer.aggregation_function is not max:
+        raise _NotModeled(f"MultilingualExtractiveMatchMetric with aggregation_function "
+                          f"{getattr(scorer.aggregation_function, '__name__', scorer.aggregation_function)!r} "
+                          "(only max is modeled)")
+    gold = tuple(_target_spec(t) for t in scorer.gold_extraction_target)
+    predicted = tuple(_target_spec(t) for t in scorer.pred_extraction_target)
+    n_choices = None
+    if any(t.startswith("indices(") for t in gold + predicted):
+        n_choices = _N_CHOICES.get(task.split(":")[0])
+        if n_choices is None:
+            raise _NotModeled(f"answer indices are extracted among len(Doc.choices) letters, a count the task's "
+                              f"config does not fix (families with a fixed count: {', '.join(sorted(_N_CHOICES))})")
+    try:
+        return LightevalExtractiveMatch(
+            gold_targets=gold, pred_targets=predicted, language=scorer.language.value, precision=scorer.precision,
+            fallback_mode=scorer.fallback_mode, extraction_mode=scorer.extraction_mode,
+            timeout_seconds=scorer.timeout_seconds, n_choices=n_choices, pred=pred, ref=ref)
+    except EvalMetricsError as e:
+        raise _NotModeled(f"MultilingualExtractiveMatchMetric: {e}") from None
+
+
+def _n_choices_note(m) -> list:
+    inner = getattr(m, "metric", m)
+    n = getattr(inner, "n_choices", None)
+    return [] if n is None else [f"n_choices={n}: every document of this task has {n} choices (lighteval looks for "
+                                 f"the answer among the first len(Doc.choices) letters)"]
+
+
+def _extractive_alone(scorer, names, task) -> dict:
+    from ..presets.lighteval import _THINK
+
+    m = _extractive_match(scorer, task, (_THINK,), ())  # scores final_text: reasoning spans removed
+    return {n: (m, _n_choices_note(m)) for n in names}
+
+
+def _extractive_sampling(fn, cls, names, task) -> dict:
+    """PassAtK / AvgAtN / GPassAtK scoring each sample with lighteval's extractive match."""
+    from ..metrics.sampling import GPassAtK, MeanOverSamples, MGPassAtK, PassAtK
+    from ..presets.lighteval import _THINK, _preprocess
+
+    scorer = _extractive_scorer(fn)
+    norm = _normalizer(fn.normalize, "normalize")
+    if cls == "AvgAtN":
+        if fn.n is None:
+            raise _NotModeled("AvgAtN without n (lighteval requires it: attribute_must_be_set)")
+        # AvgAtN scores model_response[i]: the raw sample (no reasoning removal, no preprocessing) against the golds
+        m = MeanOverSamples(n=fn.n, metric=_extractive_match(scorer, task, (), ()), references="all")
+        notes = _n_choices_note(m)
+        if norm is not None or fn.strip_strings:
+            notes.append("AvgAtN's strip_strings / normalize are never applied by lighteval")
+        return {names[0]: (m, notes)}
+    pre = _preprocess(norm, fn.strip_strings)  # SamplingMetric.preprocess on the gold and on each sample
+    inner = _extractive_match(scorer, task, (_THINK,) + pre, pre)
+    notes = _n_choices_note(inner)
+    if cls == "PassAtK":
+        return {names[0]: (PassAtK(k=fn.k, n=fn.n, metric=inner, references="exactly_one"), notes)}
+    out = {}  # GPassAtK: a value per (k, threshold) and an mG-Pass@k per k, named as lighteval names them
+    for k in fn.k:
+        for t in fn.thresholds:
+            out[f"{fn.name}{k}_{t}"] = (GPassAtK(k=k, n=fn.n, threshold=float(t), metric=inner,
+                                                 references="exactly_one"), notes)
+        out[f"m{fn.name}{k}"] = (MGPassAtK(k=k, n=fn.n, metric=inner, references="exactly_one"), notes)
+    return out
 
 
 def _converted_notes(fn) -> list:

@@ -82,6 +82,8 @@ def verify_sample(payload):
     """
     prediction, references, cfg = payload
     extraction = _extraction_config(cfg)
+    gold_extraction = _extraction_config({**cfg, "targets": cfg["gold_targets"]}) if cfg.get("gold_targets") else \
+        extraction
     before = _COUNTER.n
     parse_kw = dict(
         extraction_config=extraction, fallback_mode=cfg["fallback_mode"], extraction_mode=cfg["extraction_mode"],
@@ -94,7 +96,7 @@ def verify_sample(payload):
     pred_parsed = None
     out = []
     for ref in references:
-        gold_parsed = parse(ref, **parse_kw)
+        gold_parsed = parse(ref, **{**parse_kw, "extraction_config": gold_extraction})
         if pred_parsed is None:
             pred_parsed = parse(prediction, **parse_kw)
         out.append(bool(verify(gold_parsed, pred_parsed, **verify_kw)))

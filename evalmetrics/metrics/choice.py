@@ -154,7 +154,8 @@ class LoglikelihoodMatch(Metric):
     not counted); ``token`` (÷ ``token_counts``); ``byte`` (÷ UTF-8 bytes of ``texts``); ``pmi`` (minus
     ``unconditioned_logprobs``). Ties go to the first index (numpy argmax). ``zero_length``: what a zero
     divisor does: ``error`` raises InvalidInput (as lighteval's ZeroDivisionError), ``ieee`` divides as numpy
-    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does; with ``norm`` none or
+    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does; ``as_one`` divides a
+    zero length by 1 instead (``max(1, length)``, as lm_eval's cieacova hook); with ``norm`` none or
     pmi there is no divisor and it is always ``error`` (canonical form).
     ``multi_gold``: ``any`` (the pick is one of several golds) or ``error`` (several golds raise, as lm_eval's
     acc_mutual_info).
@@ -171,7 +172,7 @@ class LoglikelihoodMatch(Metric):
     score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
     compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
     norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi"), "log-prob normalization")
-    zero_length: str = enum("error", ("error", "ieee"), "what a zero-length divisor does")
+    zero_length: str = enum("error", ("error", "ieee", "as_one"), "what a zero-length divisor does")
     multi_gold: str = enum("any", ("any", "error"), "what several gold indices mean")
 
     def _validate(self):
@@ -206,6 +207,8 @@ class LoglikelihoodMatch(Metric):
                 j = int(np.argmax(div == 0))
                 field = "token_counts" if norm == "token" else "texts"
                 raise InvalidInput(f"choice {j} has length 0, so norm={norm} divides by zero", field=field)
+            if self.zero_length == "as_one":
+                return lp / np.maximum(div, 1.0)
             with np.errstate(divide="ignore", invalid="ignore"):
                 return lp / div
         return lp / div
@@ -249,7 +252,8 @@ class LoglikelihoodMatch(Metric):
     def describe(self):
         extra = ""
         if self.norm in ("char", "char_nospace", "token", "byte"):
-            extra = "; a zero length " + ("is an error" if self.zero_length == "error" else "divides as IEEE floats")
+            extra = "; a zero length " + {"error": "is an error", "ieee": "divides as IEEE floats",
+                                          "as_one": "counts as 1"}[self.zero_length]
         return f"pick the choice with the highest {_NORM_WORDS[self.norm]} (ties: first); 1 if it is gold" + extra
 
 

@@ -279,7 +279,8 @@ _SPACE_WORDS = {
     '"\\boxed " up to the next "$"',
     "through_brace": '; a last "\\boxed " (with a space) gives the text after the space through the closing brace',
 }
-_MISSING_WORDS = {"no_answer": "no answer", "empty": "the empty text", "error": "an input error"}
+_MISSING_WORDS = {"no_answer": "no answer", "empty": "the empty text", "error": "an input error",
+                  "invalid_answer": "the text '[invalidanswer]'"}
 
 
 @register
@@ -301,7 +302,8 @@ class HendrycksLastBoxed(Extractor):
 
     ``on_missing`` - no usable box: ``no_answer`` (HELM's ``get_answer`` returns None), ``empty`` (lighteval's
     ``math_normalizer`` continues with ``""``), ``error`` (lm_eval's ``remove_boxed`` asserts or gets None and
-    the run crashes: ``InvalidInput``).
+    the run crashes: ``InvalidInput``), ``invalid_answer`` (lm_eval's ``leaderboard_math_hard``: the text
+    ``[invalidanswer]``).
 
     >>> HendrycksLastBoxed().apply("so \\boxed{1} or rather \\boxed{\\frac{1}{2}}.")
     '\\frac{1}{2}'
@@ -314,7 +316,8 @@ class HendrycksLastBoxed(Extractor):
     name: ClassVar[str] = "hendrycks_last_boxed"
     summary: ClassVar[str] = "the answer in the last \\boxed{...}, by the MATH repository's rules"
     space_form: str = enum("none", ("none", "to_dollar", "through_brace"), 'what "\\boxed " with a space means')
-    on_missing: str = enum("no_answer", ("no_answer", "empty", "error"), "result when there is no usable box")
+    on_missing: str = enum("no_answer", ("no_answer", "empty", "error", "invalid_answer"),
+                           "result when there is no usable box")
 
     def apply(self, text: str) -> str | None:
         got = last_boxed_answer(text, self.space_form)
@@ -322,6 +325,8 @@ class HendrycksLastBoxed(Extractor):
             return got
         if self.on_missing == "empty":
             return ""
+        if self.on_missing == "invalid_answer":
+            return "[invalidanswer]"
         if self.on_missing == "error":
             raise InvalidInput(
                 "no usable \\boxed{...} answer (lm_eval's remove_boxed, in hendrycks_math and minerva_math, "

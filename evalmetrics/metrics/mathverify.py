@@ -61,7 +61,8 @@ class MathVerify(GenerativeMetric):
     r"""1.0 if math-verify 0.9.0 judges the prediction equal to a reference, else 0.0 (math-verify's own code).
 
     For each reference ``r``: ``verify(parse(r), parse(prediction))`` with the fields below as the arguments of
-    math-verify's ``parse`` (both sides use the same extraction) and ``verify`` (gold first: math-verify is not
+    math-verify's ``parse`` (both sides use the same extraction, unless ``gold_targets`` names the
+    references' own) and ``verify`` (gold first: math-verify is not
     symmetric). Several references: ``combine=max`` (default) scores 1 if any reference verifies, which is what
     math-verify's ``math_metric`` computes by flattening the parsed golds into one ``verify``; ``mean`` averages.
 
@@ -111,6 +112,7 @@ class MathVerify(GenerativeMetric):
     timeout_seconds: int = integer(5, "verify(timeout_seconds=...) per comparison (0: none)", minimum=0)
     deadline_s: float = number(60.0, "wall-clock seconds one sample may take in the worker (then killed, scored 0)")
     combine: str = enum("max", ("max", "mean"), "how scores against several references combine")
+    gold_targets: tuple = texts((), "extraction configs for the references only, in order (empty: targets)")
 
     def _validate(self):
         if self.version not in SUPPORTED_VERSIONS:
@@ -127,6 +129,11 @@ class MathVerify(GenerativeMetric):
             )
         if not (0 < self.deadline_s <= 3600):
             raise InvalidConfig(f"math_verify: parameter 'deadline_s' must be in (0, 3600]; got {self.deadline_s!r}")
+        if any(t not in _TARGETS for t in self.gold_targets) or len(set(self.gold_targets)) != len(self.gold_targets):
+            raise InvalidConfig(
+                f"math_verify: parameter 'gold_targets' must be a list of distinct values from "
+                f"{', '.join(map(repr, _TARGETS))} (empty: the same as targets); got {list(self.gold_targets)!r}"
+            )
 
     @property
     def _config(self) -> dict:
@@ -143,6 +150,7 @@ class MathVerify(GenerativeMetric):
                 "numeric_precision": self.numeric_precision, "strict": self.strict,
                 "allow_set_relation_comp": self.allow_set_relation_comp,
                 "timeout_seconds": self.timeout_seconds or None,
+                "gold_targets": tuple(self.gold_targets),
             }
             object.__setattr__(self, "_cfg", cfg)
             return cfg

@@ -18,7 +18,7 @@ from typing import ClassVar
 from .._lazy import np
 from .._packages import installed_version, pip_extra
 from ..errors import InvalidConfig, InvalidInput, Timeout
-from ..units import integer, number, register, run_steps, steps, text
+from ..units import enum, integer, number, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
 
 __all__ = ["SympySimplifyEquiv"]
@@ -59,7 +59,7 @@ class SympySimplifyEquiv(GenerativeMetric):
 
     >>> m = SympySimplifyEquiv()
     >>> m.id
-    'sympy_simplify_equiv(pred=[], ref=[], sympy="1.14", antlr="4.11", timeout_s=5.0, memory_mb=4096)'
+    'sympy_simplify_equiv(pred=[], ref=[], sympy="1.14", antlr="4.11", timeout_s=5.0, memory_mb=4096, identical=non_empty, invalid=none)'
     >>> m.score("(1,2)", "(1,2)")  # identical: no parsing needed
     1.0
     >>> m.score("\\frac{1}{2}", "0.5"), m.score("x^2-1", "(x-1)(x+1)")  # doctest: +SKIP
@@ -76,6 +76,11 @@ class SympySimplifyEquiv(GenerativeMetric):
     timeout_s: float = number(5.0, "seconds one comparison may take (wall clock; then 0 and counted)")
     memory_mb: int = integer(4096, "address-space cap of the worker process in MiB (where the OS allows it)",
                              minimum=64)
+    identical: str = enum("non_empty", ("non_empty", "stripped"),
+                          "which answers match without sympy: identical non-empty texts (minerva_math), or texts "
+                          "equal after str.strip, the empty text included (leaderboard_math_hard)")
+    invalid: str | None = text(None, "a prediction answer equal to this text scores 0 before any comparison (none: "
+                                     "no such rule)", optional=True)
 
     def _validate(self):
         if not (0 < self.timeout_s <= 3600):
@@ -154,25 +159,27 @@ class SympySimplifyEquiv(GenerativeMetric):
                 )
         return out
 
-    @staticmethod
-    def _needs_worker(p, r) -> bool:
-        return p is not None and r is not None and not (p and p == r)
+    def _same(self, p, r) -> bool:
+        if self.identical == "stripped":
+            return p.strip() == r.strip()
+        return bool(p) and p == r
 
-    @staticmethod
-    def _value(p, r, verdicts) -> float | Timeout:
-        if p is None or r is None:
+    def _needs_worker(self, p, r) -> bool:
+        return p is not None and r is not None and p != self.invalid and not self._same(p, r)
+
+    def _value(self, p, r, verdicts) -> float | Timeout:
+        if p is None or r is None or p == self.invalid:
             return 0.0
-        if p and p == r:
+        if self._same(p, r):
             return 1.0
         v = verdicts[(p, r)]
         return v if isinstance(v, Timeout) else (1.0 if v else 0.0)
 
-    @classmethod
-    def _best(cls, p, rs, verdicts) -> tuple[float, Timeout | None]:
+    def _best(self, p, rs, verdicts) -> tuple[float, Timeout | None]:
         """(best value over the references, a Timeout that some reference hit, else None)."""
         best, bound = 0.0, None
         for r in rs:
-            v = cls._value(p, r, verdicts)
+            v = self._value(p, r, verdicts)
             if isinstance(v, Timeout):
                 bound = v
             elif v > best:
@@ -219,8 +226,11 @@ class SympySimplifyEquiv(GenerativeMetric):
         return [("prediction", s) for s in self.pred] + [("reference", s) for s in self.ref]
 
     def describe(self):
-        return (
-            "1 if the answers are identical and non-empty; otherwise sympy (" + self.sympy + ".*, ANTLR "
+        first = (f"a prediction answer {self.invalid!r} scores 0; " if self.invalid is not None else "")
+        same = ("identical and non-empty" if self.identical == "non_empty"
+                else "equal after stripping whitespace (the empty text included)")
+        return first + (
+            "1 if the answers are " + same + "; otherwise sympy (" + self.sympy + ".*, ANTLR "
             + self.antlr + ") parse_latex of both, subtracted, and 1 if simplify(difference) == 0; a parse, "
             f"subtract or simplify failure scores 0; more than {self.timeout_s!r}s (or {self.memory_mb} MiB) scores "
             "0 and counts as a timeout; runs in a worker process; several references: the best score"

@@ -221,15 +221,21 @@ class MeanPerplexity(_LogprobMetric):
     ``perplexity`` on ``loglikelihood`` tasks (lambada) is this: the mean over samples is taken before the
     exponential, whatever the samples' lengths. An overflowing exponential is +inf.
 
+    ``summation`` is how the mean adds the samples up, which can move the last bit: ``left_to_right`` (Python's
+    ``sum`` in input order, then divided by the count: lm_eval's ``mean``) or ``numpy_pairwise`` (``numpy.mean``
+    over float64, numpy's pairwise summation: lighteval's ``CorpusLevelPerplexityMetric("perplexity")``).
+
     >>> m = MeanPerplexity()
     >>> m.id
-    'mean_perplexity'
+    'mean_perplexity(summation=left_to_right)'
     >>> round(m.compute([-1.0, -3.0]).score, 6)   # exp(2)
     7.389056
     """
 
     name: ClassVar[str] = "mean_perplexity"
     summary: ClassVar[str] = "exp(-mean of per-sample log-likelihoods)"
+    summation: str = enum("left_to_right", ("left_to_right", "numpy_pairwise"),
+                          "how the mean adds the samples: Python's sum in input order, or numpy.mean's pairwise sum")
     request_type: ClassVar[str] = "loglikelihood"
     stderr_method: ClassVar[str] = _NO_STDERR_MEAN
     score_usage: ClassVar[str] = (
@@ -250,7 +256,10 @@ class MeanPerplexity(_LogprobMetric):
         return _logprob(sample, index)
 
     def _statistic(self, items):
+        if self.summation == "numpy_pairwise":  # lighteval: math.exp(-np.mean(logprobs))
+            return _exp(-float(np.mean(np.asarray(items, dtype=np.float64))))
         return _exp(-(sum(items) / len(items)))  # lm_eval: math.exp(-mean(items)), mean = sum / len
 
     def describe(self):
-        return "exp(-mean over samples of the summed log-likelihood)"
+        how = "numpy.mean (pairwise summation)" if self.summation == "numpy_pairwise" else "summed left to right"
+        return f"exp(-mean over samples of the summed log-likelihood), the mean {how}"

@@ -7,7 +7,9 @@ the extra (building the unit and reading its ID need nothing).
 BLEU, chrF and TER are corpus statistics, as lm_eval and lighteval aggregate them: n-gram (or edit) counts are
 summed over every sample before the score is formed, so the corpus score is not the mean of per-sample scores.
 ``compute`` returns a Result whose ``aggregation`` names the corpus statistic, whose ``per_sample`` values are NaN
-(a corpus statistic has no per-sample value) and whose ``stderr`` is NaN. ``score(prediction, references)`` is
+(a corpus statistic has no per-sample value) and whose ``stderr`` is lm_eval's bootstrap (``bootstrap_iters``,
+default 100 as lm_eval's evaluator caps it for these metrics; see :mod:`.bootstrap`).
+``score(prediction, references)`` is
 the statistic of a corpus of that one sample. ROUGE is a per-sample score averaged over samples.
 """
 from __future__ import annotations
@@ -24,6 +26,7 @@ from ..errors import InvalidConfig, InvalidInput, Timeout
 from .._packages import pip_extra
 from ..units import enum, flag, integer, register, run_steps, steps, text
 from .base import GenerativeMetric, at_sample, check_text
+from .bootstrap import LM_EVAL_TEXTGEN_ITERS
 
 __all__ = ["CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU"]
 
@@ -142,9 +145,17 @@ class _CorpusMetric(GenerativeMetric):
             _quadratic_bound(p, rs, None, self.name)
         return self._corpus([p], [rs])
 
-    def compute(self, predictions, references, *, progress=None):
-        """The corpus statistic over every sample (``Result.aggregation`` names it; per-sample values are NaN)."""
+    def compute(self, predictions, references, *, progress=None, bootstrap_iters: int = LM_EVAL_TEXTGEN_ITERS):
+        """The corpus statistic over every sample (``Result.aggregation`` names it; per-sample values are NaN).
+
+        ``stderr`` is lm_eval's bootstrap standard error with ``bootstrap_iters`` iterations (default 100, what
+        lm_eval's evaluator gives bleu, chrf, chrf++ and ter; 0: none), ``stderr_method`` says so.
+        """
         from .._version import __version__
+        from .bootstrap import bootstrap_method, lm_eval_bootstrap_stderr
+
+        if isinstance(bootstrap_iters, bool) or not isinstance(bootstrap_iters, int):
+            raise InvalidConfig(f"{self.name}: bootstrap_iters must be an integer; got {bootstrap_iters!r}")
 
         preds, refs_all = self._check_lengths(predictions, references)
         ps, rs = [], []
@@ -162,6 +173,12 @@ class _CorpusMetric(GenerativeMetric):
             except InvalidInput as e:
                 raise at_sample(e, i) from None
         score = self._corpus(ps, rs)
+        stderr = float("nan")
+        if bootstrap_iters > 0 and len(ps) > 1:
+            def rows(idx):
+                return [self._corpus([ps[j] for j in row], [rs[j] for j in row]) for row in idx.tolist()]
+
+            stderr = lm_eval_bootstrap_stderr(rows, len(ps), bootstrap_iters)
         from ..result import Result
 
         per = np.full(len(ps), np.nan)
@@ -169,9 +186,10 @@ class _CorpusMetric(GenerativeMetric):
         import sacrebleu
 
         return Result(
-            score=score, per_sample=per, n=len(ps), stderr=float("nan"), metric_id=self.id,
+            score=score, per_sample=per, n=len(ps), stderr=stderr, metric_id=self.id,
             aggregation=self.name,
-            stderr_method="none: a corpus statistic (counts summed over samples), not a mean of per-sample values",
+            stderr_method=(bootstrap_method(bootstrap_iters, len(ps)) if bootstrap_iters > 0 else
+                           "none: bootstrap_iters=0 (a corpus statistic has no closed-form stderr)"),
             provenance={"evalmetrics": __version__, "sacrebleu": sacrebleu.__version__},
         )
 

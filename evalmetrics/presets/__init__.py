@@ -35,10 +35,29 @@ VERIFIED_AGAINST: dict[tuple[str, str], str] = {
 
 def all_aliases() -> list[Alias]:
     from . import helm, lighteval, lighteval_math, lm_eval, lm_eval_math, lm_eval_textgen, math_strings, math_verify, squad
+    from . import lm_eval_filters
+    from . import open_llm_leaderboard
+    from . import ifeval
+    from . import lm_eval_hooks_b
+    from . import lm_eval_hooks_a
+    from . import lm_eval_qa
+    from . import lighteval_corpus
+
+    from . import lm_eval_hooks_gen
+    from . import lm_eval_classification
 
     out: list[Alias] = []
     for mod in (lm_eval, lm_eval_textgen, lm_eval_math, lighteval, lighteval_math, helm, squad, math_strings, math_verify):
         out.extend(mod.ALIASES)
+    out.extend(lm_eval_filters.ALIASES)
+    out.extend(open_llm_leaderboard.ALIASES)
+    out.extend(ifeval.ALIASES)
+    out.extend(lm_eval_hooks_a.ALIASES)
+    out.extend(lm_eval_hooks_b.ALIASES)
+    out.extend(lm_eval_qa.ALIASES)
+    out.extend(lighteval_corpus.ALIASES)
+    out.extend(lm_eval_hooks_gen.ALIASES)
+    out.extend(lm_eval_classification.ALIASES)
     return out
 
 

@@ -59,6 +59,9 @@ HARNESS_STEPS=(
   "--no-deps crfm-helm==0.5.16"
   "pyhocon~=0.3.59 dacite~=1.6 cattrs~=22.2 retrying~=1.3 Mako~=1.2"
   "spacy==3.8.18 stanza==1.15.0 jieba==0.42.1 pyvi==0.1.1"
+  # what task modules import: ifeval (langdetect, immutabledict), longbench (fuzzywuzzy without python-Levenshtein,
+  # so its difflib path, and rouge)
+  "langdetect==1.0.9 immutabledict==4.2.1 fuzzywuzzy==0.18.0 rouge==1.0.1"
 )
 # Imports that must work in the finished environment (checked, fatal on failure).
 HARNESS_IMPORTS="lm_eval.api.metrics lm_eval.filters.extraction lighteval.metrics.metrics_sample lighteval.metrics.normalizations helm.benchmark.metrics.evaluate_reference_metrics evaluate hypothesis pytest"
@@ -222,12 +225,45 @@ PY
   SUMMARY+=("vendor: fetched $SQUAD_FILE")
 }
 
+# nltk's Punkt English model (punkt_tab), which lm_eval's and lighteval's IFEval load (they download it at import;
+# the machines here reach only the package index). The wheel of llama-index-core 0.14.25 ships nltk's own
+# tokenizers/punkt_tab; its English folder goes to $BASE/nltk_data (tests/conformance/test_ifeval.py adds that
+# path to nltk's). Without it that test uses a stand-in model on both sides and its record says so.
+PUNKT_PIN="llama-index-core==0.14.25"
+PUNKT_DIR="$BASE/nltk_data/tokenizers/punkt_tab"
+fetch_punkt_tab() {
+  if [[ -s "$PUNKT_DIR/english/sent_starters.txt" ]]; then
+    SUMMARY+=("vendor: reused $PUNKT_DIR/english")
+    return
+  fi
+  local tmp; tmp="$(mktemp -d)"
+  log "vendor: fetching $PUNKT_PIN (--no-deps) for nltk's punkt_tab/english"
+  if ! "$PYTHON" -m pip download --no-input --no-deps -d "$tmp" "$PUNKT_PIN" >>"$LOG_DIR/vendor.log" 2>&1; then
+    log "vendor: WARNING: pip download $PUNKT_PIN failed; test_ifeval.py will use a stand-in Punkt model"
+    rm -rf "$tmp"
+    return
+  fi
+  "$PYTHON" - "$tmp"/llama_index_core-*.whl "$PUNKT_DIR" <<'PY'
+import os, sys, zipfile
+prefix = "llama_index/core/_static/nltk_cache/tokenizers/punkt_tab/"
+with zipfile.ZipFile(sys.argv[1]) as z:
+    for name in z.namelist():
+        rest = name[len(prefix):]
+        if name.startswith(prefix) and (rest.startswith("english/") or rest == "README") and not name.endswith("/"):
+            dest = os.path.join(sys.argv[2], rest)
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            open(dest, "wb").write(z.read(name))
+PY
+  rm -rf "$tmp"
+  SUMMARY+=("vendor: fetched $PUNKT_DIR/english from $PUNKT_PIN")
+}
+
 targets=("$@")
 [[ ${#targets[@]} -eq 0 ]] && targets=(harness mathverify)
 
 for t in "${targets[@]}"; do
   case "$t" in
-    harness)    setup_env harness "$HARNESS_IMPORTS" "${HARNESS_STEPS[@]}"; fetch_squad_metrics ;;
+    harness)    setup_env harness "$HARNESS_IMPORTS" "${HARNESS_STEPS[@]}"; fetch_squad_metrics; fetch_punkt_tab ;;
     mathverify) setup_env mathverify "$MATHVERIFY_IMPORTS" "${MATHVERIFY_STEPS[@]}" ;;
     *) die "unknown environment '$t' (expected harness or mathverify)" ;;
   esac

@@ -154,7 +154,8 @@ def test_math_tasks_read_what_lighteval_really_runs():
 
 
 @pytest.mark.parametrize("task, metric, why", [
-    ("math_500", "pass@k:k=1&n=1", "MultilingualExtractiveMatchMetric"),
+    ("mmlu_pro", "extractive_match", "len(Doc.choices)"),  # read since: math_500 pass@k (extractive match)
+    ("bigbench:social_support", "f1", "GenerativePreparator"),
     ("truthfulqa:mc", "truthfulqa_mc1", "TruthfulqaMCMetrics"),
     ("truthfulqa:mc", "truthfulqa_mc2", "TruthfulqaMCMetrics"),
 ])

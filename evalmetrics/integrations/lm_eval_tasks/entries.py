@@ -183,8 +183,47 @@ _CHOICE_BUILTINS = {
 }
 
 
+# lm_eval 0.4.13's registered aggregation of each of its metrics (lm_eval/api/metrics.py register_metric); a row
+# whose YAML names another aggregation reports another number
+_REGISTERED_AGGREGATION = {
+    "acc": "mean", "acc_norm": "mean", "acc_mutual_info": "mean", "acc_bytes": "mean", "exact_match": "mean",
+    "perplexity": "perplexity", "word_perplexity": "weighted_perplexity", "byte_perplexity": "weighted_perplexity",
+    "bits_per_byte": "bits_per_byte", "bleu": "bleu", "chrf": "chrf", "chrf++": "chrf", "ter": "ter",
+}
+
+
 def metric_for(name, options, ref, output_type, em_class):
-    """(evalmetrics metric or None, source) for a metric_list entry; raises NotModeled with the reason."""
+    """(evalmetrics metric or None, source) for a metric_list entry; raises NotModeled with the reason (also when
+    the entry names an aggregation other than the one the metric is read with)."""
+    aggregation = dict(options).get("__aggregation__")
+    m, source = _metric_for(name, options, ref, output_type, em_class)
+    if aggregation is not None:
+        _check_aggregation(name, aggregation, m)
+    return m, source
+
+
+def _check_aggregation(name, aggregation, m) -> None:
+    from .aggregations import identify_aggregation
+
+    if isinstance(aggregation, FunctionRef):
+        where, table, digest = identify_aggregation(aggregation)
+        if (table or {}).get(name) is None:
+            raise NotModeled(f"aggregation {aggregation}: a custom function evalmetrics does not reproduce "
+                             f"(sha256 {digest or 'unreadable'})")
+        return
+    if not isinstance(aggregation, str):
+        raise NotModeled(f"aggregation {aggregation!r}: not a name lm_eval registers")
+    allowed = {_REGISTERED_AGGREGATION.get(name), name}
+    if m is not None and getattr(m, "aggregation", "mean") == "mean":
+        allowed.add("mean")
+    if aggregation not in allowed:
+        raise NotModeled(f"{name!r} aggregated by {aggregation!r}: evalmetrics reads {name!r} with "
+                         f"{' or '.join(repr(a) for a in sorted(x for x in allowed if x))} only"
+                         + (" (nanmean equals the mean only where no value is NaN)" if aggregation == "nanmean"
+                            else ""))
+
+
+def _metric_for(name, options, ref, output_type, em_class):
     from ... import get
     from ...metrics.base import Metric
     from ...registry import resolve_alias
@@ -203,6 +242,9 @@ def metric_for(name, options, ref, output_type, em_class):
             return get(arg) if resolve_alias(arg) is None else get(arg, **options), "evalmetrics"
         except EvalMetricsError as e:
             raise NotModeled(f"metric {ref} = metric_function({arg!r}): {e}") from None
+    corpus = _corpus_aggregation(name, aggregation, output_type)
+    if corpus is not None:
+        return corpus, "lm_eval"
     if options.pop("__hf_evaluate__", False):
         if name == "exact_match":
             return get("hf_evaluate:exact_match", **options), "hf_evaluate"
@@ -216,7 +258,7 @@ def metric_for(name, options, ref, output_type, em_class):
         if output_type == "generate_until":
             if name == "exact_match":
                 try:
-                    return get("lm_eval:exact_match", **options), "lm_eval"
+                    return get("lm_eval:exact_match", **truthy_flags(options)), "lm_eval"
                 except EvalMetricsError as e:
                     raise NotModeled(f"exact_match options: {e}") from None
             if name in CORPUS_METRICS:
@@ -251,6 +293,52 @@ def metric_for(name, options, ref, output_type, em_class):
     if not isinstance(m, Metric):
         raise NotModeled(f"{name!r} is a {m.kind}, not a metric")
     return m, "evalmetrics"
+
+
+# lm_eval's exact_match tests these options with ``if option:``, so any value counts by its truthiness.
+EXACT_MATCH_FLAGS = ("ignore_case", "ignore_punctuation", "ignore_numbers")
+
+
+def truthy_flags(options: dict) -> dict:
+    """``options`` with exact_match's flags as Python's truthiness of their values (a YAML that folds a list into
+    ``ignore_punctuation: true - "." - ","`` gives a non-empty string, which lm_eval takes as true)."""
+    return {k: (bool(v) if k in EXACT_MATCH_FLAGS and not isinstance(v, bool) else v) for k, v in options.items()}
+
+
+def _corpus_aggregation(name, aggregation, output_type):
+    """The metric of a row whose value is an aggregation evalmetrics reads as a whole (a task's ``!function``
+    aggregation identified by its source, or the registered aggregation of lm_eval's multiple-choice ``f1`` /
+    ``mcc`` pairs); None when the row is read otherwise. Raises NotModeled for a multiple-choice f1/mcc row with an
+    aggregation evalmetrics does not reproduce."""
+    from ... import get
+    from .aggregations import DEFAULT_AGGREGATION, REGISTERED_AGGREGATIONS, identify_aggregation
+
+    pairs = output_type == "multiple_choice" and name in DEFAULT_AGGREGATION
+    if output_type == "multiple_choice" and name == "likelihood" and aggregation in (None, "mean"):
+        raise NotModeled("lm_eval's registered 'likelihood' aggregation is the mean of (gold, log-likelihoods) "
+                         "tuples, which raises TypeError in lm_eval 0.4.13: the row has no value")
+    if isinstance(aggregation, FunctionRef):
+        where, table, digest = identify_aggregation(aggregation)
+        key = (table or {}).get(name)
+        if key is None:
+            if pairs:
+                raise NotModeled(f"lm_eval's {name!r} aggregated by {aggregation} (sha256 {digest or 'unreadable'}): "
+                                 f"not an aggregation evalmetrics recognizes")
+            return None
+        m = get(key)
+        wanted = "multiple_choice" if output_type == "multiple_choice" else "generate_until"
+        if m.request_type != wanted:
+            raise NotModeled(f"aggregation {where} ({key}) scores {m.request_type} records, not {output_type} rows")
+        return m
+    if not pairs:
+        return None
+    agg = DEFAULT_AGGREGATION[name] if aggregation is None else aggregation
+    key = REGISTERED_AGGREGATIONS.get(agg) if isinstance(agg, str) else None
+    if key is None:
+        raise NotModeled(f"lm_eval's {name!r} on multiple_choice aggregated by {_agg_name(agg)}: that aggregation "
+                         f"receives (gold, prediction) pairs; evalmetrics reads the registered "
+                         f"{', '.join(map(repr, REGISTERED_AGGREGATIONS))} aggregations and known task functions")
+    return get(key)
 
 
 def _agg_name(aggregation) -> str:

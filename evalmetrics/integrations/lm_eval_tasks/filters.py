@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import dataclasses
 
+from ...document_steps import DocumentStep
 from ...errors import EvalMetricsError
+from .filter_classes import known_filter
 from .readings import NotModeled
 
 __all__ = ["filter_pipelines", "filter_plan", "compose"]
@@ -49,19 +51,39 @@ def filter_plan(filters):
                 raise NotModeled("two majority_vote filters")
             vote = True
             continue
-        if fn in ("regex", "remove_whitespace", "lowercase", "uppercase", "map"):
+        if fn in ("regex", "remove_whitespace", "lowercase", "uppercase", "map", "multi_choice_regex"):
             try:
                 step = get(f"lm_eval:filter/{fn}", **kw)
             except EvalMetricsError as e:
                 raise NotModeled(f"filter {fn} {kw}: {e}") from None
             (post if vote else pre).append(step)
             continue
-        raise NotModeled(f"filter {fn!r} is not modeled by evalmetrics")
+        # a filter class of a task folder, or a custom filter function, known by its source's digest
+        key, args, takes_first = known_filter(fn, kw)
+        try:
+            step = get(key, **args)
+        except EvalMetricsError as e:
+            raise NotModeled(f"filter {fn} {kw} ({key}): {e}") from None
+        (post if vote else pre).append(step)
+        if takes_first:
+            if i != len(filters) - 1:
+                raise NotModeled(f"filter {fn} {kw} returns one text per document; filters after it are not modeled")
+            last = "take_first"
+    if any(isinstance(s, DocumentStep) for s in pre + post) and (vote or n_first is not None):
+        raise NotModeled("a filter that reads the document, with take_first_k or majority_vote")
+    if any(isinstance(s, DocumentStep) for s in pre[1:] + post):
+        raise NotModeled("a filter that reads the document after another filter")
     return pre, n_first, vote, post, last
 
 
 def compose(metric, pred_prefix, ref_prefix):
-    """``metric`` with filter steps before its prediction steps and target steps before its reference steps."""
+    """``metric`` with filter steps before its prediction steps and target steps before its reference steps.
+
+    A first filter step that reads the document (choices, input) makes the whole a ``with_document`` metric."""
+    if pred_prefix and isinstance(pred_prefix[0], DocumentStep):
+        from ...metrics.with_document import WithDocument
+
+        return WithDocument(step=pred_prefix[0], metric=compose(metric, tuple(pred_prefix[1:]), ref_prefix))
     if not pred_prefix and not ref_prefix:
         return metric
     names = {f.name for f in dataclasses.fields(metric)}

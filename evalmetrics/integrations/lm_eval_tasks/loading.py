@@ -39,7 +39,16 @@ class FunctionRef:
         mod = self.spec.rpartition(".")[0]
         if not mod or self.base_dir is None:
             return None
-        return os.path.join(self.base_dir, mod.replace(".", "/") + ".py")
+        path = os.path.join(self.base_dir, mod.replace(".", "/") + ".py")
+        if not os.path.isfile(path) and mod.startswith("lm_eval.tasks."):
+            # No such file next to the YAML: lm_eval imports the module by name (noreval's
+            # "!function lm_eval.tasks.noreval.noridiom.utils.process_results"), from the tasks tree the YAML is in.
+            marker = os.sep + os.path.join("lm_eval", "tasks") + os.sep
+            base = os.path.join(os.path.abspath(self.base_dir), "")
+            i = base.rfind(marker)
+            if i != -1:
+                return os.path.join(base[:i], *mod.split(".")) + ".py"
+        return path
 
     def source(self) -> str | None:
         """The source text of the referenced top-level function or class, read with ``ast`` (nothing is run)."""

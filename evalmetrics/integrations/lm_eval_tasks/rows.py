@@ -12,7 +12,7 @@ import re
 
 from ..describe import aliases_by_id, plain_steps
 from ..lm_eval_functions import EM_TASK_CLASS, MODULE
-from .entries import CORPUS_METRICS, dumped_function, metric_entries, metric_for
+from .entries import CORPUS_METRICS, EXACT_MATCH_FLAGS, dumped_function, metric_entries, metric_for
 from .filters import compose, filter_pipelines, filter_plan
 from .hooks import HOOK_NOTES, identify_hook
 from .loading import FunctionRef
@@ -71,7 +71,9 @@ def is_em_class(cls) -> bool:
 def _read_hooked(tr: TaskReading, cfg: dict, ref, what: str) -> TaskReading:
     """A task whose values come from a hook (process_results) or a Python class: known hooks map to aliases."""
     where, table, digest = identify_hook(ref)
-    names = [n for n, _, _ in metric_entries(cfg, tr.output_type)] if cfg.get("metric_list") is not None else []
+    entries = metric_entries(cfg, tr.output_type) if cfg.get("metric_list") is not None else []
+    names = [n for n, _, _ in entries]
+    aggregations = {n: o.get("__aggregation__") for n, o, _ in entries}
     if not names and table:
         names = list(table)
     pipelines = filter_pipelines(cfg)
@@ -100,13 +102,34 @@ def _read_hooked(tr: TaskReading, cfg: dict, ref, what: str) -> TaskReading:
                 alias = resolve_alias(alias_key)
                 if alias is None:
                     r.reason = f"computed by {where}; its alias {alias_key} is not shipped in this evalmetrics"
+                elif _aggregation_problem(aggregations.get(name), alias.make_example()):
+                    r.reason = _aggregation_problem(aggregations.get(name), alias.make_example())
                 else:
                     m = alias.make_example()
                     _set_id(r, m, "id")
+                    if alias_key in (r.same_as or ()):  # the hook's own alias, among those with this ID
+                        r.alias = alias_key
                     r.references = "the document's answers as the hook reads them (see the alias)"
                     r.steps = plain_steps(m)
             tr.readings.append(r)
     return tr
+
+
+def _aggregation_problem(aggregation, metric) -> str | None:
+    """Why a hook row's aggregation is not the one ``metric`` computes (None: it is)."""
+    from .hooks import KNOWN_AGGREGATIONS, aggregation_digest
+
+    ours = getattr(metric, "row_aggregation", None) or type(metric).aggregation  # per instance where it varies
+    if aggregation is None or aggregation == "mean":
+        return None if ours == "mean" else f"aggregation mean, but the alias aggregates by {ours}"
+    if isinstance(aggregation, FunctionRef):
+        known = KNOWN_AGGREGATIONS.get(aggregation_digest(aggregation) or "")
+        if known is None:
+            return f"aggregation {aggregation}: a custom function evalmetrics does not reproduce"
+        if known[1] != ours:
+            return f"aggregation {known[0]} is a {known[1]}, but the alias aggregates by {ours}"
+        return None
+    return f"aggregation {aggregation!r} is not modeled for hook rows"
 
 
 def _read_row(r: MetricReading, cfg, output_type, filters, name, options, ref, em_class):
@@ -126,7 +149,8 @@ def _read_row(r: MetricReading, cfg, output_type, filters, name, options, ref, e
 
 
 def _read_row_inner(r: MetricReading, cfg, output_type, filters, name, options, ref, em_class):
-    metric, source = metric_for(name, options, ref, output_type, em_class)
+    known = _known_metric_function(r, ref, options)
+    metric, source = known if known else metric_for(name, options, ref, output_type, em_class)
     if output_type == "multiple_choice":
         _read_choice_row(r, cfg, filters, metric, source, name)
     elif output_type == "generate_until":
@@ -170,6 +194,27 @@ def _read_row_inner(r: MetricReading, cfg, output_type, filters, name, options, 
         raise NotModeled(f"output_type {output_type!r} is not one lm_eval defines")
 
 
+def _known_metric_function(r: MetricReading, ref, options):
+    """(metric, "lm_eval_function") for a ``!function`` metric evalmetrics reproduces (hooks.KNOWN_METRIC_FUNCTIONS),
+    else None; raises NotModeled when the row aggregates it otherwise than by the mean."""
+    from .hooks import identify_metric_function
+
+    known = identify_metric_function(ref)
+    if known is None:
+        return None
+    where, alias_key = known
+    aggregation = options.get("__aggregation__")
+    if aggregation not in (None, "mean"):
+        raise NotModeled(f"metric !function {where} with aggregation {aggregation}: evalmetrics reproduces its mean")
+    from ...registry import resolve_alias
+
+    alias = resolve_alias(alias_key)
+    if alias is None:
+        raise NotModeled(f"metric !function {where}: its alias {alias_key} is not shipped in this evalmetrics")
+    r.notes.append(f"metric !function {where} (identified by the sha256 of its source, as lm_eval 0.4.13 ships it)")
+    return alias.make_example(), "lm_eval_function"
+
+
 # lm_eval's rolling-log-likelihood rows (ConfigurableTask.process_results) and the count each one divides by.
 _ROLLING = {"word_perplexity": "words (whitespace-split)", "byte_perplexity": "UTF-8 bytes",
             "bits_per_byte": "UTF-8 bytes"}
@@ -193,6 +238,9 @@ def _read_choice_row(r, cfg, filters, metric, source, name):
                     f"doc_to_choice ({_show(cfg.get('doc_to_choice'))}), each requested as "
                     f"{delim!r} + choice; lengths count the choice text without that delimiter")
     r.steps = ["one log-likelihood request per choice: context, then target_delimiter + choice"] + plain_steps(metric)
+    if source == "lm_eval" and getattr(metric, "aggregation", "mean") == "corpus":
+        r.notes.append("a corpus statistic of (gold index, argmax) pairs; lm_eval bootstraps the stderr of its "
+                       "registered f1/matthews_corrcoef aggregations and reports N/A for a task's own function")
     if getattr(metric, "norm", None) == "token":
         r.notes.append("lm_eval's models return no token counts, so norm=token cannot be computed in lm_eval")
 
@@ -210,6 +258,10 @@ def _read_generative_row(r, cfg, filters, metric, source, name, options, em_clas
     # bleu/chrf/chrf++/ter: lm_eval's passthrough fn rejects keywords (TypeError) and is called as fn([gold, result]),
     # so entry options never reach it; its registered aggregation forms the corpus statistic over those pairs.
     corpus = source == "lm_eval" and name in CORPUS_METRICS
+    odd = {k: v for k, v in options.items() if k in EXACT_MATCH_FLAGS and not isinstance(v, bool)}
+    if source == "lm_eval" and name == "exact_match" and odd:
+        r.notes.append("; ".join(f"{k}: {v!r} is not a boolean; lm_eval's exact_match tests `if {k}:`, so it "
+                                 f"counts as {bool(v)}" for k, v in odd.items()))
     if corpus:
         if vote is not None:
             raise NotModeled(f"majority_vote in front of lm_eval's corpus-level {name!r}: not modeled")
@@ -257,6 +309,8 @@ def _read_generative_row(r, cfg, filters, metric, source, name, options, em_clas
             if vote is not None:
                 m = MajorityVote(n=n_first, vote=tuple(pre), metric=inner, strict_n=n_first is not None)
             elif repeats > 1:
+                if not isinstance(inner, GenerativeMetric):  # with_document: a filter that reads the document
+                    raise NotModeled(f"repeats={repeats} with a filter that reads the document: not modeled")
                 m = MeanOverSamples(n=1, metric=inner)
             else:
                 m = inner

@@ -1,0 +1,32 @@
+"""One entry point for every harness's saved run: :func:`read_run`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..errors import InvalidInput
+from .card import RunCard
+from .lighteval_run import is_lighteval_results, lighteval_card
+from .lm_eval_run import find_results_file, is_lm_eval_results, lm_eval_card
+
+__all__ = ["read_run"]
+
+
+def read_run(path) -> RunCard:
+    """The run card of a saved run: an lm_eval or lighteval output folder, or its ``results_<date>.json``.
+
+    Raises :class:`~evalmetrics.InvalidInput` (field ``run``) for a path that is not one, naming what was found."""
+    p = Path(path)
+    target = find_results_file(p) if p.is_dir() else p
+    if not target.is_file():
+        raise InvalidInput(f"{p}: no such file or folder", field="run")
+    try:
+        head = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise InvalidInput(f"{target}: not a JSON results file ({e})", field="run") from None
+    if is_lm_eval_results(head):
+        return lm_eval_card(target)
+    if is_lighteval_results(head):
+        return lighteval_card(target, head)
+    raise InvalidInput(f"{target}: not a run evalmetrics can read (lm_eval's or lighteval's results_<date>.json); "
+                       f"HELM run folders are not read yet", field="run")
