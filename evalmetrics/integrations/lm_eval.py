@@ -43,6 +43,7 @@ __all__ = [
     "register",
     "registered",
     "skipped",
+    "not_registrable",
     "metric_function",
     "function_spec",
     "yaml_entry",
@@ -75,6 +76,7 @@ _LOCK = threading.RLock()
 _REGISTERED: dict[str, Registration] = {}
 _FUNCTIONS: dict[str, Any] = {}  # name -> the function object registered (same object on every call)
 _SKIPPED: dict[str, str] = {}  # name -> why it was not registered (lm_eval already has it)
+_NOT_REGISTRABLE: dict[str, str] = {}  # name -> why lm_eval cannot hold it (its aggregation has no lm_eval form)
 _CATALOG_DONE = False
 
 
@@ -94,6 +96,8 @@ def _register_one(registry, name: str, build, example, alias: str | None) -> boo
     fn = _FUNCTIONS.get(name)
     if fn is None:
         if name in registry.metric_registry:
+            if getattr(registry.metric_registry[name], "__module__", "").startswith("lm_eval."):
+                return False  # lm_eval's own metric (brier_score): its alias lm_eval:<name> is registered instead
             _SKIPPED[name] = "lm_eval already registers this name"
             return False
         fn = make_function(name, build, example.id, alias)
@@ -102,7 +106,11 @@ def _register_one(registry, name: str, build, example, alias: str | None) -> boo
     if agg is None and type(example).aggregation == "corpus":
         agg = _corpus_aggregation(registry, name, fn)
     if agg is None:
-        raise InvalidConfig(f"{example.id}: aggregation {type(example).aggregation!r} has no lm_eval counterpart")
+        # a per-group, rounded or numpy-mean aggregation (macro_mean, group_all_correct, rounded_mean, ...): lm_eval's
+        # metric registry has no aggregation that is it, so the name is not registered (score with evalmetrics)
+        _NOT_REGISTRABLE[name] = (f"aggregation {type(example).aggregation!r} has no lm_eval counterpart; score "
+                                  f"with evalmetrics directly")
+        return False
     try:
         registry.register_metric(metric=name, higher_is_better=hib, aggregation=agg)(fn)
     except (ValueError, TypeError, RuntimeError) as e:
@@ -191,6 +199,13 @@ def skipped() -> dict[str, str]:
     (another plugin registered it first) or one containing a comma. lm_eval's own names (``exact_match``, ``acc``)
     are not evalmetrics names, so they are never here; with lm_eval 0.4.13 alone this is ``{}``."""
     return dict(_SKIPPED)
+
+
+def not_registrable() -> dict[str, str]:
+    """evalmetrics names ``register()`` does not put in lm_eval's registry because lm_eval has no aggregation that
+    computes theirs (a mean per group of samples, a rounded or a numpy mean, ...), with the reason. Score these with
+    evalmetrics (``em.get(name).compute(...)``) on lm_eval's logged samples."""
+    return dict(_NOT_REGISTRABLE)
 
 
 def metric_function(metric):

@@ -9,6 +9,7 @@ from typing import ClassVar
 from .._packages import pip_extra
 from ..errors import InvalidConfig
 from ..units import enum, register, run_steps, steps
+from .textgen import _quadratic_bound
 from .base import GenerativeMetric
 
 __all__ = ["RougeSummaryLevel"]
@@ -26,6 +27,11 @@ def _rouge():
             + pip_extra("longbench")
         ) from None
     return Rouge()
+
+
+def _sentence_tokens(text: str) -> int:
+    """The tokens the rouge package compares: whitespace-separated words of each '.'-separated sentence."""
+    return sum(len(sentence.split()) for sentence in text.split("."))
 
 
 @register
@@ -67,6 +73,9 @@ class RougeSummaryLevel(GenerativeMetric):
             r = run_steps(self.ref, r)
             if p is None or r is None:
                 continue
+            # the package's LCS is quadratic in the words of a sentence pair: refuse past the bound (a Timeout,
+            # counted and scored 0 by compute) instead of running for hours on a runaway output
+            _quadratic_bound(p, [r], None, "rouge_summary_level", count=_sentence_tokens)
             out = max(self._one(p, r), out)
         return float(out)
 

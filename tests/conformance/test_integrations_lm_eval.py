@@ -439,10 +439,14 @@ def test_reader_on_installed_groups_and_unreproduced_tasks():
     g = read_lm_eval_task(_installed("mmlu", "default", "_mmlu.yaml"))
     leaves = g.tasks()
     assert len(leaves) == 57 and {t.get("acc").alias for t in leaves} == {"lm_eval:acc"}
-    for path, metric in [(("truthfulqa", "truthfulqa_mc2.yaml"), "acc")]:
-        r = read_lm_eval_task(_installed(*path)).get(metric)
-        assert not r.reproduced and r.reason
     from evalmetrics.registry import resolve_alias
+
+    # truthfulqa_mc2's process_results hook reads as its alias (issue 16); a task whose aggregation is a custom
+    # function evalmetrics does not reproduce stays unread, with the reason
+    r = read_lm_eval_task(_installed("truthfulqa", "truthfulqa_mc2.yaml")).get("acc")
+    assert r.reproduced and r.alias == "lm_eval:truthfulqa/mc2"
+    r = read_lm_eval_task(_installed("tinyBenchmarks", "tinyMMLU.yaml")).get("acc_norm")
+    assert not r.reproduced and "custom function" in r.reason
 
     r = read_lm_eval_task(_installed("hendrycks_math", "hendrycks_math_algebra.yaml")).get("exact_match")
     if resolve_alias("lm_eval:hendrycks_math") is not None:
