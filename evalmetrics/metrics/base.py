@@ -91,7 +91,8 @@ def _typed_call(raw, usage_attr: str):
                 sig.bind(self, *args, **kwargs)
             except TypeError:
                 raise InvalidInput(
-                    f"{self.name}.{raw.__name__} was called with the arguments {_describe_args(args, kwargs)}; "
+                    f"{self.name}.{raw.__name__} was called with the arguments "
+                    f"{_describe_args(args, {k: v for k, v in kwargs.items() if k != 'progress'})}; "
                     f"expected {getattr(self, usage_attr)}", field=first) from None
             raise
 

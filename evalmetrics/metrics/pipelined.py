@@ -18,7 +18,7 @@ from typing import ClassVar
 from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput, Timeout
 from ..units import run_steps, run_steps_batch
-from .base import GenerativeMetric, check_text
+from .base import GenerativeMetric, at_sample, check_text
 
 __all__ = ["PipelinedMetric", "init_pipeline", "describe_sides", "COMBINE", "COMBINE_WORDS"]
 
@@ -250,7 +250,7 @@ class PipelinedMetric(GenerativeMetric):
             memo: dict = {}
             out = []
             append = out.append
-            for a, b in zip(map(pm.__getitem__, preds), map(rm.__getitem__, refs)):
+            for i, (a, b) in enumerate(zip(map(pm.__getitem__, preds), map(rm.__getitem__, refs))):
                 if a.__class__ is not str or b is _TIMEOUT:
                     append(0.0)
                     continue
@@ -259,7 +259,10 @@ class PipelinedMetric(GenerativeMetric):
                 if v is None:
                     if len(memo) > _MEMO_MAX:
                         memo.clear()
-                    v = memo[key] = compare(a, [None if b is _NONE_R else b])
+                    try:
+                        v = memo[key] = compare(a, [None if b is _NONE_R else b])
+                    except InvalidInput as e:  # named by its sample, as the per-sample loop names it
+                        raise at_sample(e, i) from None
                 append(v)
             vals = np.array(out, dtype=np.float64)
         timeouts = []
