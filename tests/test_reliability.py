@@ -67,7 +67,9 @@ def in_range(m, v) -> bool:
 # lm_eval's numpy mean of the empty list of others); the probability mass is NaN when every exp(log-likelihood)
 # under- or overflows, as lm_eval's mc2.
 CHOICE_RANGES = {"brier_score": (0.0, 2.0, False), "gold_logprob_margin": (-math.inf, math.inf, True),
-                 "probability_mass": (0.0, 1.0, True)}
+                 "probability_mass": (0.0, 1.0, True),
+                 # the log of a ratio of probability masses (simple_cooccurrence_bias's likelihood_diff)
+                 "log_mass_ratio": (-math.inf, math.inf, False)}
 
 
 def unbounded_delegate(m) -> bool:
