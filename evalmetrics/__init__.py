@@ -45,6 +45,9 @@ from .metrics.mathverify import MathVerify
 from .metrics.minerva import SympySimplifyEquiv
 from .metrics.sets import SetMatch
 from .metrics.with_document import WithDocument
+from .metrics.classification import (AllCorrectPerGroup, BrierScore, ClassificationF1, GoldLogprobMargin,
+                                     MatthewsCorrelation)
+from .metrics.label_f1 import BestLabelF1, OneVsRestF1
 from .document_steps import ChoiceLetterExtract, ListedWordsInOrder
 from .pattern_extractors import MapRegex, NumberOrWords, RegexCascade
 from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
@@ -97,6 +100,9 @@ __all__ = [
     "WeightedPerplexity", "BitsPerUnit", "MeanPerplexity",
     # TruthfulQA MC2's probability mass; group aggregations of lm_eval's SCORE tasks (rounded, macro, consistency)
     "ProbabilityMass", "RoundedMean", "MacroMean", "ConsistencyRate",
+    # corpus classification metrics over choices (scikit-learn, extra "classification"; lm_eval f1/mcc/brier/acc_all)
+    "ClassificationF1", "MatthewsCorrelation", "BrierScore", "GoldLogprobMargin", "AllCorrectPerGroup",
+    "BestLabelF1", "OneVsRestF1",
     # instruction following (IFEval) and its line-dropping step
     "InstructionFollowing", "DropLines",
     # extractive-QA hooks (lm_eval mlqa, longbench): their steps and metrics

@@ -23,16 +23,17 @@ from evalmetrics.units import UNITS, Step
 CATALOG = em.catalog()
 METRICS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k)}
 METRICS.update({c.name: c.example() for c in UNITS.values() if c.kind == "metric"})
-# Metrics whose compute takes a third per-sample column (each sample's document or group key) are left to their own
-# tests (tests/test_task_filters.py, tests/test_hooks_b.py, tests/test_classification.py): these suites call
-# compute(predictions, references) / compute(samples).
+# Metrics whose compute takes a per-sample column besides predictions and references (each sample's document or
+# group key): kind "context", called through CONTEXT_CALLS below.
 PER_SAMPLE_CONTEXT = {"with_document", "macro_mean", "consistency_rate", "all_correct_per_group"}
-METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric) and type(m).name not in PER_SAMPLE_CONTEXT}
+METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric)}
 STEPS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k) and isinstance(a.make_example(), Step)}
 STEPS.update({c.name: c.example() for c in UNITS.values() if issubclass(c, Step)})
 
 
 def kind(m):
+    if type(m).name in PER_SAMPLE_CONTEXT:
+        return "context"
     if isinstance(m, _SamplingMetric):
         return "sampling"
     if m.request_type in ("loglikelihood", "loglikelihood_rolling"):  # perplexities over log-likelihood records
@@ -90,7 +91,7 @@ def test_every_catalog_entry_is_in_this_suite():
     left_out = [e.name for e in CATALOG if e.name not in METRICS and e.name not in STEPS]
     assert not left_out, f"catalog entries no hostile-input test covers: {left_out}"
     kinds = {k: kind(m) for k, m in METRICS.items()}
-    assert set(kinds.values()) <= {"text", "choice", "sampling", "logprob"}
+    assert set(kinds.values()) <= {"text", "choice", "sampling", "logprob", "context"}
     assert len(METRICS) >= 60 and len(STEPS) >= 20
 
 
@@ -109,6 +110,8 @@ def test_hostile_and_malformed_input(key, data):
         res = call(lambda: m.compute([p], [r]))
         if res is not None:
             assert res.n == 1 and len(res.per_sample) == 1
+    elif k == "context":
+        _hostile_context(m, data)
     elif k == "sampling":
         s = data.draw(st.one_of(st.lists(HOSTILE_TEXT, max_size=5), JUNK))
         r = data.draw(st.one_of(HOSTILE_TEXT, JUNK))
@@ -146,6 +149,47 @@ def test_hostile_and_malformed_input(key, data):
         call(run)
         call(lambda: m.compute([]))
         call(lambda: m.compute([None]))
+
+
+CONTEXT_KEY = st.one_of(st.integers(), HOSTILE_TEXT, st.tuples(st.integers(), st.integers()), JUNK)
+DOCUMENT = st.one_of(st.fixed_dictionaries({}, optional={"choices": st.one_of(st.lists(HOSTILE_TEXT, max_size=4), JUNK),
+                                                         "question": HOSTILE_TEXT}), JUNK)
+
+
+def _hostile_context(m, data):
+    """The per-sample-context metrics: hostile texts, documents and group keys, and columns of unequal lengths."""
+    n = data.draw(st.integers(0, 4))
+    preds = data.draw(st.one_of(st.lists(st.one_of(HOSTILE_TEXT, JUNK), min_size=n, max_size=n), JUNK))
+    refs = data.draw(st.one_of(st.lists(st.one_of(HOSTILE_TEXT, JUNK, st.lists(HOSTILE_TEXT, max_size=2)),
+                                        min_size=n, max_size=n), JUNK))
+    extra = data.draw(st.integers(0, 1))  # 1: the context column is one entry too long
+    name = type(m).name
+    if name == "with_document":
+        docs = data.draw(st.one_of(st.lists(DOCUMENT, min_size=n + extra, max_size=n + extra), JUNK))
+        call(lambda: m.score(preds[0] if isinstance(preds, list) and preds else "a", refs, docs))
+        res = call(lambda: m.compute(preds, refs, docs))
+    elif name == "macro_mean":
+        keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
+        res = call(lambda: m.compute(preds, refs, keys))
+    elif name == "consistency_rate":
+        keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
+        v = call(lambda: m.score(preds))
+        assert v is None or 0.0 <= v <= 1.0
+        res = call(lambda: m.compute(preds, keys))
+        if res is not None:
+            assert 0.0 <= res.score <= 1.0
+        return
+    else:  # all_correct_per_group: two-choice samples and (paragraph, question) keys
+        lps = st.lists(st.floats(allow_nan=False, allow_infinity=True), min_size=1, max_size=3)
+        samples = data.draw(st.one_of(
+            st.lists(st.one_of(st.builds(lambda x, g: em.Choices(logprobs=x, gold=g % len(x)), lps,
+                                         st.integers(0, 5)), JUNK), min_size=n, max_size=n), JUNK))
+        keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
+        res = call(lambda: m.compute(samples, groups=keys))
+    if res is not None:  # a value only when the columns have one entry per sample
+        column = docs if name == "with_document" else keys
+        assert len(res.per_sample) == res.n == len(column) > 0
+        assert in_range(m, res.score) or (type(m).aggregation != "mean" and 0.0 <= res.score <= 1.0), res.score
 
 
 @pytest.mark.parametrize("key", sorted(STEPS))
@@ -352,6 +396,19 @@ def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
     elif k == "logprob":
         _typed(lambda: m.compute([]), field="samples")
         _typed(lambda: m.compute([{}]), index=0)
+    elif k == "context":
+        name = type(m).name
+        if name == "all_correct_per_group":
+            _typed(lambda: m.compute([], groups=[]), field="choices")
+            _typed(lambda: m.compute([CHOICE], groups=[]), field="groups")
+        elif name == "consistency_rate":
+            _typed(lambda: m.compute([], []), field="predictions")
+            _typed(lambda: m.score([]), field="predictions")
+            _typed(lambda: m.compute(["a"], []), field="groups")
+        else:  # with_document, macro_mean: predictions, references and a third column
+            _typed(lambda: m.compute([], [], []), field="predictions")
+            _typed(lambda: m.compute(["a"], [[]], [{"choices": ["a"]}]), field="references", index=0)
+            _typed(lambda: m.compute(["a"], ["a"], []), field="documents" if name == "with_document" else "groups")
     elif _flags(m):
         _typed(lambda: m.compute([]), field="flags")
         _typed(lambda: m.score([]), field="flags")
@@ -382,6 +439,20 @@ def _wrong_calls(m):
                 lambda: m.compute("ab"), lambda: m.compute(None), lambda: m.compute(), lambda: m.compute([None]),
                 lambda: m.compute(["a"]), lambda: m.compute(3), lambda: m.compute([CHOICE]),
                 lambda: m.compute([(-1.0, 1)], None, 3)]
+    if k == "context":
+        name = type(m).name
+        if name == "all_correct_per_group":
+            return [lambda: m.score("a"), lambda: m.score(), lambda: m.compute(), lambda: m.compute([CHOICE]),
+                    lambda: m.compute([CHOICE], groups=3), lambda: m.compute([CHOICE], groups=[7]),
+                    lambda: m.compute("ab", groups=[(0, 0)]), lambda: m.compute([CHOICE], groups=[([], 0)])]
+        if name == "consistency_rate":
+            return [lambda: m.score("a"), lambda: m.score(), lambda: m.score([1]), lambda: m.compute(["a"]),
+                    lambda: m.compute(["a"], 3), lambda: m.compute(["a"], [None]), lambda: m.compute(["a"], [[1]]),
+                    lambda: m.compute(None, [1])]
+        third = [{"choices": ["a"]}] if name == "with_document" else ["g"]
+        return [lambda: m.compute(["a"], ["a"]), lambda: m.compute(["a"], ["a"], 3), lambda: m.compute(),
+                lambda: m.compute(["a"], ["a"], [None]), lambda: m.compute([1], ["a"], third),
+                lambda: m.compute(["a"], [1], third), lambda: m.compute("ab", "ab", third)]
     if _flags(m):
         return [lambda: m.score(), lambda: m.score("a"), lambda: m.score(None), lambda: m.score([None]),
                 lambda: m.score(CHOICE), lambda: m.compute("ab"), lambda: m.compute(None), lambda: m.compute(),

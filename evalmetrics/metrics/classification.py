@@ -26,7 +26,7 @@ from .._lazy import np
 from .._packages import pip_extra
 from ..errors import InvalidConfig, InvalidInput
 from ..units import enum, integer, register
-from .base import Metric
+from .base import Metric, _check_sequence
 from .bootstrap import LM_EVAL_DEFAULT_ITERS, bootstrap_method, lm_eval_bootstrap_stderr
 from .choice import CHOICE_COMPUTE_USAGE, CHOICE_SCORE_USAGE, Choices, _not_choices
 
@@ -452,7 +452,9 @@ class AllCorrectPerGroup(Metric):
         from ..result import Result, mean_and_stderr
 
         items = _choice_list(samples, self.name)
-        if groups is None or isinstance(groups, (str, bytes)) or len(groups) != len(items):
+        if groups is not None:
+            groups = _check_sequence(groups, "groups")
+        if groups is None or len(groups) != len(items):
             raise InvalidInput(f"expected groups: one (paragraph id, question id) per sample ({len(items)})",
                                field="groups")
         by_pq: dict = {}
@@ -467,7 +469,7 @@ class AllCorrectPerGroup(Metric):
                 by_pq.setdefault((key[0], key[1]), []).append(ok)
                 by_q.setdefault(key[1], []).append(ok)
             except TypeError:
-                raise InvalidInput(f"group ids must be hashable, got {key!r}", index=i, field="groups") from None
+                raise InvalidInput(f"expected hashable group ids, got {key!r}", index=i, field="groups") from None
         per_group = np.array([1.0 if all(v) else 0.0 for v in by_pq.values()])
         score = float(np.mean(per_group))
         _, se = mean_and_stderr(np.array([1.0 if all(v) else 0.0 for v in by_q.values()]))

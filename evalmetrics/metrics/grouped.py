@@ -127,7 +127,10 @@ class ConsistencyRate(Metric):
         return same, n * (n - 1) / 2
 
     def score(self, predictions) -> float:
-        same, total = self._pairs(self._answers(predictions))
+        answers = self._answers(predictions)
+        if not answers:
+            raise InvalidInput("expected the outputs given to one question, got none", field="predictions")
+        same, total = self._pairs(answers)
         return same / total if total > 0 else 0.0
 
     def compute(self, predictions, groups, *, progress=None):

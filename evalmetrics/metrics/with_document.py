@@ -63,7 +63,7 @@ class WithDocument(Metric):
     def _one(self, prediction, refs, document, index, cache):
         p = check_text(prediction, index, "prediction")
         if not isinstance(document, Mapping):
-            raise InvalidInput(f"the document must be a mapping; got {type(document).__name__}", index=index,
+            raise InvalidInput(f"expected a mapping as the document, got {type(document).__name__}", index=index,
                                field="document")
         got = self.step.apply_doc(p, document)
         if got is None:
