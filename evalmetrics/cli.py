@@ -499,7 +499,8 @@ def build_parser():
     cv.add_argument("--quiet", action="store_true", help="no progress counter on stderr")
     cv.set_defaults(func=cmd_coverage)
     cd = sub.add_parser("card", help="a saved run as a run card: settings by kind, rows with canonical IDs, documents")
-    cd.add_argument("run", help="an lm_eval output folder (with one results_<date>.json) or the results file itself")
+    cd.add_argument("run", help="an lm_eval or lighteval output folder (with one results_<date>.json) or the results "
+                                "file itself, or a HELM run folder (benchmark_output/runs/<suite>/<run>/)")
     cd.add_argument("--json", action="store_true", help="machine-readable output")
     cd.add_argument("-o", "--output", metavar="OUT.json", help="also write the JSON form to OUT.json")
     cd.add_argument("--doc-hashes", action="store_true",
@@ -507,7 +508,7 @@ def build_parser():
     cd.set_defaults(func=cmd_card)
     wy = sub.add_parser("why", help="why two saved runs' scores differ: settings, and the metric / outputs / "
                                     "documents parts of each row's gap")
-    wy.add_argument("a", help="run A: an lm_eval output folder or results file")
+    wy.add_argument("a", help="run A: an lm_eval or lighteval output folder or results file, or a HELM run folder")
     wy.add_argument("b", help="run B")
     wy.add_argument("--json", action="store_true", help="machine-readable output")
     wy.add_argument("-o", "--output", metavar="OUT", help="also write the comparison to OUT: a self-contained HTML "

@@ -499,6 +499,58 @@ def _note_task(exp, name: str, hits: dict):
                             f"task config: evalmetrics explain --lm-eval-task {name.strip()})")
 
 
+_FEEDS = {"letter_logprobs": "the letter log-probs", "choice_logprobs": "the full-choice log-probs",
+          "generation": "the generation"}
+
+
+def _way_input(way, ex):
+    """What one way of scoring a task is given, built from the worked example's model outputs."""
+    from .metrics.choice import Choices
+
+    if way.feeds == "generation":
+        return (ex.generation, way.gold_prefix + ex.letters[ex.gold])
+    if way.feeds == "letter_logprobs":
+        return Choices(logprobs=ex.letter_logprobs, gold=ex.gold, texts=[way.prefix + x for x in ex.letters])
+    return Choices(logprobs=ex.choice_logprobs, gold=ex.gold, texts=[way.prefix + x for x in ex.choices],
+                   token_counts=ex.choice_token_counts)
+
+
+def _side_by_side(name: str):
+    """A task whose implementations ask the model for different things (``"mmlu"``): its ways side by side, what
+    each needs from the model, whether LogprobScorer can feed it, and each one's verdict computed on one question
+    (presets.mmlu.SIDE_BY_SIDE). None for any other name."""
+    from .presets.mmlu import SIDE_BY_SIDE
+    from .registry import get, resolve_alias
+
+    entry = SIDE_BY_SIDE.get(name.strip().lower())
+    if entry is None:
+        return None
+    ways, ex = entry
+    details, scores = [], {}
+    for w in ways:
+        alias = resolve_alias(w.alias)
+        m = get(w.alias, **w.config)
+        details.append(Meaning(w.label, alias.key, m.id, alias.summary, _metric_steps(m), verification(alias),
+                               f"needs {w.needs}"))
+        scores[w.label] = _score_probe(m, _way_input(w, ex))
+    # .meanings: names get() resolves (a row with configuration is named by its canonical ID there)
+    exp = Explanation(name, [(w.alias if not w.config else d.id, d.id) for w, d in zip(ways, details)], details)
+    letters = ", ".join(f"{x}. {c}" for x, c in zip(ex.letters, ex.choices))
+    exp.example = {
+        "input": (f"MMLU {ex.subject}: {ex.question!r} ({letters}; gold {ex.letters[ex.gold]}), a hypothetical "
+                  f"model's outputs: letter log-probs {dict(zip(ex.letters, ex.letter_logprobs))}, generation "
+                  f"{ex.generation!r}, full-choice log-probs {list(ex.choice_logprobs)} (token counts "
+                  f"{list(ex.choice_token_counts)})"),
+        "scores": scores, "by_meaning": dict(scores),
+        "inputs_explain": [f"{w.label} scores {_FEEDS[w.feeds]}" for w in ways],
+    }
+    exp.notes.append("the metrics are few (argmax of log-probabilities, exact match); the ways differ in what they "
+                     "ask the model for: the letter after 'Answer:', a generated answer, or each full answer text")
+    for w in ways:
+        exp.notes.append(f"{w.label} ({w.source}): LogprobScorer can feed it: {w.logprob_scorer}")
+    return exp
+
+
 def explain(name: str) -> Explanation:
     """Explain a canonical ID, an alias, or a common ambiguous name ("em", "qem", "acc_norm", ...).
 
@@ -513,6 +565,9 @@ def explain(name: str) -> Explanation:
 
     if not isinstance(name, str):
         raise InvalidInput(name_expected(name), field="name")
+    side = _side_by_side(name)
+    if side is not None:
+        return side
     alias = resolve_alias(name)
     if alias is not None:
         mean = _meaning(name, alias)
@@ -524,6 +579,7 @@ def explain(name: str) -> Explanation:
                 f"{name} resolves to {alias.key}: the newest {alias.harness} version with this name "
                 f"(known versions: {', '.join(HARNESS_VERSIONS[alias.harness])})"
             )
+        exp.notes.extend(alias.quirks() if alias.quirks else [])
         return exp
     hits = _matching_aliases(name)
     if hits:
@@ -551,6 +607,8 @@ def explain(name: str) -> Explanation:
             harness = d.resolves_to.split("@")[0]
             if d.alias != d.resolves_to and not is_versioned(d.alias) and len(HARNESS_VERSIONS.get(harness, ())) > 1:
                 exp.notes.append(f"{d.alias} resolves to {d.resolves_to} (the newest version with this name)")
+        for _, a in sorted(hits.items()):
+            exp.notes.extend(a.quirks() if a.quirks else [])
         return exp
     try:
         unit = get(name)  # raises UnknownMetric with suggestions

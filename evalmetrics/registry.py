@@ -66,6 +66,9 @@ def _ensure_units():
     from .metrics import rouge_sentences, sequence_ratio, shares  # noqa: F401
     from .metrics import grouped, mass, rounded  # noqa: F401
     from .metrics import label_f1  # noqa: F401
+    from .metrics import edit_distance, pairwise_mean, text_label_f1  # noqa: F401
+    from . import number_steps, word_steps  # noqa: F401
+    from .metrics import choice_letters, numeric_text  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:

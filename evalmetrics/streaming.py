@@ -120,6 +120,11 @@ def _traces(metric, args: tuple, timeouts: set) -> list:
     none = dict.fromkeys(TRACE_KEYS)
     if metric.request_type == "multiple_choice":
         return [none if i in timeouts else metric.trace(c) for i, c in enumerate(args[0])]
+    if getattr(metric, "sample_context", None) is not None:  # the trace reads compute's first columns
+        import inspect
+
+        n = len(inspect.signature(metric.trace).parameters)
+        return [none if i in timeouts else metric.trace(*sample[:n]) for i, sample in enumerate(zip(*args))]
     memoized = getattr(metric, "_trace_checked", None)
     if memoized is None:
         return [none if i in timeouts else metric.trace(*sample) for i, sample in enumerate(zip(*args))]
@@ -161,8 +166,45 @@ def fingerprint(path: str) -> dict:
 LOGPROB_REQUESTS = ("loglikelihood", "loglikelihood_rolling")
 
 
-def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> tuple:
-    """The positional arguments of ``metric.compute`` for these rows (errors name the row's index in the file)."""
+# The row column that holds each sample's context, by the keyword compute takes it under (Metric.sample_context).
+CONTEXT_COLUMNS = {"documents": "document", "groups": "group"}
+
+
+def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str, context_col: str | None = None) -> tuple:
+    """The columns ``metric.compute`` takes for these rows (errors name the row's index in the file): its samples
+    and, for a metric with a per-sample context (``Metric.sample_context``: documents, group keys), that column
+    last, read from ``context_col`` (default: ``document`` / ``group``). :func:`_compute` makes the call."""
+    context = getattr(metric, "sample_context", None)
+    if context is None:
+        return _sample_args(metric, rows, start, pred_col, ref_col)
+    # compute(predictions, groups) takes the outputs alone (consistency_rate): no references column
+    refs = metric.request_type == "multiple_choice" or _takes_references(metric)
+    args = _sample_args(metric, rows, start, pred_col, ref_col if refs else None)
+    col = context_col or CONTEXT_COLUMNS.get(context, context)
+    column = []
+    for j, row in enumerate(rows):
+        if col not in row:
+            raise InvalidInput(f"column {col!r} not found ({metric.name} takes each sample's {context[:-1]} "
+                               f"there); columns: {', '.join(map(str, row))}", index=start + j, field=col)
+        column.append(row[col])
+    return args + (column,)
+
+
+def _takes_references(metric) -> bool:
+    import inspect
+
+    return "references" in inspect.signature(type(metric).compute).parameters
+
+
+def _compute(metric, args: tuple, **kw):
+    """``metric.compute`` on the columns of :func:`_chunk_args` (a per-sample context goes by its keyword)."""
+    context = getattr(metric, "sample_context", None)
+    if context is None:
+        return metric.compute(*args, **kw)
+    return metric.compute(*args[:-1], **{context: args[-1]}, **kw)
+
+
+def _sample_args(metric, rows: list, start: int, pred_col: str, ref_col: str | None) -> tuple:
     if metric.request_type == "multiple_choice":
         from .metrics.choice import Choices
 
@@ -179,7 +221,7 @@ def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> 
         # "n_bytes": ...}, as LogprobScorer.score_rolling's records serialize); the metric names a missing key.
         return (list(rows),)
     # A metric over pass/fail flags reads only the prediction column (HELM's pass@k rows carry no references).
-    columns = (pred_col,) if metric.request_type == "pass_fail_flags" else (pred_col, ref_col)
+    columns = (pred_col,) if metric.request_type == "pass_fail_flags" or ref_col is None else (pred_col, ref_col)
     preds, refs = [], []
     for j, row in enumerate(rows):
         for col in columns:
@@ -189,12 +231,12 @@ def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str) -> 
                 )
         preds.append(row[pred_col])
         refs.append(row.get(ref_col))
-    return preds, refs
+    return (preds, refs) if ref_col is not None else (preds,)
 
 
 def _compute_chunk(metric, args: tuple, start: int):
     try:
-        r = metric.compute(*args, progress=False)
+        r = _compute(metric, args, progress=False)
     except InvalidInput as e:
         index = None if e.index is None else e.index + start
         raise InvalidInput(e.reason, index=index, field=e.field) from None
@@ -383,6 +425,7 @@ def score_rows(
     fmt: str,
     pred_col: str = "prediction",
     ref_col: str = "references",
+    context_col: str | None = None,
     details: str | None = None,
     resume: bool = False,
     force: bool = False,
@@ -397,6 +440,8 @@ def score_rows(
     ``resume``). Without ``resume`` an existing ``details`` file is an error unless ``force``. Raises
     ``InvalidInput`` naming the row index (in the file) and the field, as scoring all rows at once does.
     ``source_options``: reader options that change which rows ``rows`` holds (recorded in the checkpoint).
+    ``context_col``: the column of each sample's document or group key, for a metric that takes one
+    (``Metric.sample_context``; default ``document`` / ``group``).
     """
     if chunk_rows < 1:
         raise InvalidInput(f"chunk_rows must be >= 1; got {chunk_rows}", field="chunk_rows")
@@ -413,7 +458,8 @@ def score_rows(
         "trace": bool(details) and has_trace(metric),
     }
     # A corpus statistic depends on every sample together: one chunk, and nothing partial to resume from.
-    chunkable = getattr(type(metric), "aggregation", "mean") == "mean"
+    # (an instance may aggregate otherwise than its class: IFEval's instruction level is a share of all instructions)
+    chunkable = (getattr(metric, "row_aggregation", None) or getattr(type(metric), "aggregation", "mean")) == "mean"
     if not chunkable:
         chunk_rows = sys.maxsize
     spill = _Spill()
@@ -466,7 +512,7 @@ def score_rows(
             rows_ = list(itertools.islice(it, chunk_rows))
             if not rows_:
                 break
-            args = _chunk_args(metric, rows_, done, pred_col, ref_col)
+            args = _chunk_args(metric, rows_, done, pred_col, ref_col, context_col)
             r = _compute_chunk(metric, args, done)
             whole = r
             vals = np.asarray(r.per_sample, dtype=np.float64)
@@ -487,7 +533,7 @@ def score_rows(
             sigint.check()
         bar.update(done, done - resumed, end=True)
         if done == 0:
-            metric.compute(*_chunk_args(metric, [], 0, pred_col, ref_col))  # the metric's own "no samples" error
+            _compute(metric, _chunk_args(metric, [], 0, pred_col, ref_col, context_col))  # its "no samples" error
         if out is not None:
             out.close()
             out = None

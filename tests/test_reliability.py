@@ -25,7 +25,10 @@ METRICS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versi
 METRICS.update({c.name: c.example() for c in UNITS.values() if c.kind == "metric"})
 # Metrics whose compute takes a per-sample column besides predictions and references (each sample's document or
 # group key): kind "context", called through CONTEXT_CALLS below.
-PER_SAMPLE_CONTEXT = {"with_document", "macro_mean", "consistency_rate", "all_correct_per_group"}
+PER_SAMPLE_CONTEXT = {"with_document", "macro_mean", "consistency_rate", "all_correct_per_group",
+                      "choice_answer_match"}
+# Of those, the ones whose third column is each sample's document (a mapping with "choices").
+DOCUMENT_METRICS = ("with_document", "choice_answer_match")
 METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric)}
 STEPS = {k: a.make_example() for k, a in sorted(aliases().items()) if is_versioned(k) and isinstance(a.make_example(), Step)}
 STEPS.update({c.name: c.example() for c in UNITS.values() if issubclass(c, Step)})
@@ -164,7 +167,7 @@ def _hostile_context(m, data):
                                         min_size=n, max_size=n), JUNK))
     extra = data.draw(st.integers(0, 1))  # 1: the context column is one entry too long
     name = type(m).name
-    if name == "with_document":
+    if name in DOCUMENT_METRICS:
         docs = data.draw(st.one_of(st.lists(DOCUMENT, min_size=n + extra, max_size=n + extra), JUNK))
         call(lambda: m.score(preds[0] if isinstance(preds, list) and preds else "a", refs, docs))
         res = call(lambda: m.compute(preds, refs, docs))
@@ -187,7 +190,7 @@ def _hostile_context(m, data):
         keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
         res = call(lambda: m.compute(samples, groups=keys))
     if res is not None:  # a value only when the columns have one entry per sample
-        column = docs if name == "with_document" else keys
+        column = docs if name in DOCUMENT_METRICS else keys
         assert len(res.per_sample) == res.n == len(column) > 0
         assert in_range(m, res.score) or (type(m).aggregation != "mean" and 0.0 <= res.score <= 1.0), res.score
 
@@ -408,7 +411,7 @@ def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
         else:  # with_document, macro_mean: predictions, references and a third column
             _typed(lambda: m.compute([], [], []), field="predictions")
             _typed(lambda: m.compute(["a"], [[]], [{"choices": ["a"]}]), field="references", index=0)
-            _typed(lambda: m.compute(["a"], ["a"], []), field="documents" if name == "with_document" else "groups")
+            _typed(lambda: m.compute(["a"], ["a"], []), field="documents" if name in DOCUMENT_METRICS else "groups")
     elif _flags(m):
         _typed(lambda: m.compute([]), field="flags")
         _typed(lambda: m.score([]), field="flags")
@@ -449,7 +452,7 @@ def _wrong_calls(m):
             return [lambda: m.score("a"), lambda: m.score(), lambda: m.score([1]), lambda: m.compute(["a"]),
                     lambda: m.compute(["a"], 3), lambda: m.compute(["a"], [None]), lambda: m.compute(["a"], [[1]]),
                     lambda: m.compute(None, [1])]
-        third = [{"choices": ["a"]}] if name == "with_document" else ["g"]
+        third = [{"choices": ["a"]}] if name in DOCUMENT_METRICS else ["g"]
         return [lambda: m.compute(["a"], ["a"]), lambda: m.compute(["a"], ["a"], 3), lambda: m.compute(),
                 lambda: m.compute(["a"], ["a"], [None]), lambda: m.compute([1], ["a"], third),
                 lambda: m.compute(["a"], [1], third), lambda: m.compute("ab", "ab", third)]

@@ -40,8 +40,10 @@ def aliases_by_id() -> dict:
 def _alias_rank(key: str):
     from ..registry import is_versioned
 
+    from ..registry import aliases
+
     harness = key.split(":")[0].split("@")[0]
-    return (harness != "lm_eval", is_versioned(key), len(key), key)
+    return (harness != "lm_eval", aliases()[key].task_specific, is_versioned(key), len(key), key)
 
 
 def alias_line(alias: str, same_as) -> str:

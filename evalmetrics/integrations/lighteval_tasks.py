@@ -331,7 +331,61 @@ def _read_config(cfg) -> LightevalTaskReading:
     tr = LightevalTaskReading(task=cfg.name)
     for m in cfg.metrics:
         tr.readings.extend(_read_metric(cfg.name, m))
+    if getattr(cfg, "scorer", None) is not None:
+        tr.readings.extend(_read_inspect_scorers(cfg))
     return tr
+
+
+def _inspect_name_params(obj):
+    """An Inspect AI scorer or solver's registry name (without the ``inspect_ai/`` prefix) and its arguments."""
+    try:
+        from inspect_ai._util.registry import registry_info, registry_params
+
+        return registry_info(obj).name, dict(registry_params(obj))
+    except Exception:  # noqa: BLE001 - not a registered Inspect AI object (or inspect_ai missing)
+        return getattr(obj, "__name__", type(obj).__name__), None
+
+
+def _read_inspect_scorers(cfg) -> list[LightevalMetricReading]:
+    """A task that lighteval also runs through Inspect AI (``scorer=``, ``solver=``): each scorer read through the
+    ``inspect:`` aliases, with the scorer's own arguments (and, for ``choice``, the ``multiple_choice`` solver's
+    ``multiple_correct``). The row is named as Inspect AI reports it, ``<scorer>/accuracy`` (``<scorer>/mean``
+    for ``f1``)."""
+    as_list = lambda v: list(v) if isinstance(v, (list, tuple)) else ([] if v is None else [v])  # noqa: E731
+    out = []
+    for sc in as_list(cfg.scorer):
+        full, params = _inspect_name_params(sc)
+        name = full.split("/")[-1]
+        row = LightevalMetricReading(task=cfg.name, metric=f"{name}/{'mean' if name == 'f1' else 'accuracy'}",
+                                     computation=f"Inspect AI scorer {full}({params or ''})")
+        if name.startswith("model_graded"):
+            row.reason = f"Inspect AI scorer {full}: an LLM judge (LLM-as-a-judge: a model grades the output)"
+            out.append(row)
+            continue
+        if params is None or "/" in full and not full.startswith("inspect_ai/"):
+            row.reason = (f"Inspect AI scorer {full}: not one of Inspect AI's built-in scorers (evalmetrics reads "
+                          f"those as inspect: aliases)")
+            out.append(row)
+            continue
+        if name == "choice":
+            for so in as_list(getattr(cfg, "solver", None)):
+                sname, sparams = _inspect_name_params(so)
+                if sname.split("/")[-1] == "multiple_choice" and sparams:
+                    params["multiple_correct"] = sparams.get("multiple_correct", False)
+                    if sparams.get("shuffle"):
+                        row.notes.append("the multiple_choice solver shuffles the choices: the output's labels "
+                                         "name shuffled positions (evalmetrics reads them unshuffled)")
+        try:
+            m = _get(f"inspect:{name}", **params)
+        except _NotModeled as e:
+            row.reason = str(e)
+        else:
+            _set_id(row, m)
+            row.corpus = "the mean over samples (Inspect AI's accuracy/mean; evalmetrics' Result.score)"
+            if name == "choice":
+                row.notes.append("scored with each sample's document: its 'choices' (Inspect AI Sample.choices)")
+        out.append(row)
+    return out
 
 
 def _read_metric(task, metric) -> list[LightevalMetricReading]:
@@ -684,9 +738,12 @@ def _converted_notes(fn) -> list:
 
 
 def _set_id(r: LightevalMetricReading, m):
+    from ..registry import aliases
+
     r.id = m.id
     same = tuple(a for a in aliases_by_id().get(m.id, ()))
-    same = tuple(sorted(same, key=lambda a: (not a.startswith("lighteval"), a.startswith("lighteval@"), len(a), a)))
+    same = tuple(sorted(same, key=lambda a: (not a.startswith("lighteval"), aliases()[a].task_specific,
+                                             a.startswith("lighteval@"), len(a), a)))
     r.same_as = same
     r.alias = same[0] if same else None
     r.steps = plain_steps(m)

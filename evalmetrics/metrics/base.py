@@ -10,7 +10,7 @@ from ..errors import InvalidInput, Timeout
 from ..result import Result, mean_and_stderr
 from ..units import Unit
 
-__all__ = ["Metric", "GenerativeMetric", "check_text", "check_references"]
+__all__ = ["Metric", "GenerativeMetric", "check_text", "check_references", "check_mapping"]
 
 
 def at_sample(e: InvalidInput, index: int) -> InvalidInput:
@@ -50,6 +50,17 @@ def check_references(value: Any, index: int | None) -> tuple[str, ...]:
             raise InvalidInput(f"reference {j} is {got}, expected a string", index=index, field="references")
         out.append(r)
     return tuple(out)
+
+
+def check_mapping(value: Any, index: int | None, expected: str):
+    """``value`` when it is a mapping (a structured reference: answer sets, an IFEval document); otherwise an
+    InvalidInput ``expected EXPECTED, got TYPE`` naming the sample and the references field."""
+    from collections.abc import Mapping
+
+    if not isinstance(value, Mapping):
+        got = "None" if value is None else type(value).__name__
+        raise InvalidInput(f"expected {expected}, got {got}", index=index, field="references")
+    return value
 
 
 def _check_sequence(value: Any, field: str) -> Sequence:
@@ -114,6 +125,9 @@ class Metric(Unit):
     higher_is_better: ClassVar[bool] = True
     aggregation: ClassVar[str] = "mean"
     request_type: ClassVar[str] = "generate_until"
+    # The keyword of compute's per-sample context column (each sample's document, or its group key) after its
+    # samples: "documents" or "groups"; None where compute takes none.
+    sample_context: ClassVar[str | None] = None
     score_usage: ClassVar[str] = (
         "score(prediction, references): the output text and a reference text or a non-empty list of them, "
         "e.g. m.score(\"Paris\", [\"Paris\", \"paris\"])")

@@ -135,6 +135,42 @@ def _not_choices(metric, value, index: int | None = None):
                        f"{CHOICE_SCORE_USAGE}; got {got}", index=index, field="choices")
 
 
+def choice_list(samples, name: str) -> list:
+    """``compute``'s samples as a list: a list of Choices is expected (a single Choices, text or None is an
+    InvalidInput naming ``name``, the metric); an empty one is an InvalidInput too."""
+    if isinstance(samples, (str, bytes, Choices, dict)) or samples is None or not isinstance(samples, Iterable):
+        got = "None" if samples is None else type(samples).__name__
+        raise InvalidInput(f"{name} expected {CHOICE_COMPUTE_USAGE}; got {got}", field="choices")
+    items = list(samples)
+    if not items:
+        raise InvalidInput("no samples to score", field="choices")
+    return items
+
+
+class ChoiceMetric(Metric):
+    """Base of the metrics that score multiple-choice log-probabilities: ``score(choices)`` takes one
+    :class:`Choices`; ``compute(samples)`` scores a list of them one by one and averages (a subclass with another
+    aggregation overrides it)."""
+
+    request_type: ClassVar[str] = "multiple_choice"
+    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
+    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
+
+    def _check_choices(self, choices) -> None:
+        if not isinstance(choices, Choices):
+            _not_choices(self, choices)
+
+    def compute(self, samples: Iterable[Choices], *, progress: bool | None = None):
+        items = choice_list(samples, self.name)
+        values = np.empty(len(items), dtype=np.float64)
+        for i, c in enumerate(items):
+            try:
+                values[i] = self.score(c)
+            except InvalidInput as e:
+                raise InvalidInput(e.reason, index=i, field=e.field) from None
+        return self._result(values, [])
+
+
 _NORM_WORDS = {
     "none": "summed log-probability",
     "char": "log-probability divided by the number of characters of the choice text",
@@ -142,20 +178,28 @@ _NORM_WORDS = {
     "token": "log-probability divided by the choice's token count",
     "byte": "log-probability divided by the UTF-8 bytes of the choice text",
     "pmi": "log-probability minus the unconditioned log-probability (PMI)",
+    "bits_per_byte": "log-probability per UTF-8 byte of the choice text times 1.44269504089 (oe-eval's log2(e): "
+                     "its lowest bits per byte; values that product rounds to one are ties)",
 }
+
+# oe-eval (OLMES) computes bits per byte as -LOG_2_OF_E * (log-probability / bytes) with this literal, and picks the
+# lowest: the same choice as the highest log-probability per byte, except where the multiplication rounds two
+# different values to one (then the first of them wins).
+OE_EVAL_LOG2_E = 1.44269504089
 
 
 @register
 @dataclass(frozen=True, repr=False)
-class LoglikelihoodMatch(Metric):
+class LoglikelihoodMatch(ChoiceMetric):
     """1.0 if the choice with the highest (normalized) log-probability is a gold choice, else 0.0.
 
     ``norm``: ``none``; ``char`` (÷ characters of ``texts``); ``char_nospace`` (÷ characters, one leading space
     not counted); ``token`` (÷ ``token_counts``); ``byte`` (÷ UTF-8 bytes of ``texts``); ``pmi`` (minus
-    ``unconditioned_logprobs``). Ties go to the first index (numpy argmax). ``zero_length``: what a zero
-    divisor does: ``error`` raises InvalidInput (as lighteval's ZeroDivisionError), ``ieee`` divides as numpy
-    does (-inf, or NaN for 0/0, and numpy's argmax picks the first NaN), as lm_eval does; ``as_one`` divides a
-    zero length by 1 instead (``max(1, length)``, as lm_eval's cieacova hook); with ``norm`` none or
+    ``unconditioned_logprobs``); ``bits_per_byte`` (÷ UTF-8 bytes, then × 1.44269504089, oe-eval's lowest bits
+    per byte: ``byte``'s choice except where that rounding makes two values equal). Ties go to the first index
+    (numpy argmax). ``zero_length``: what a zero divisor does: ``error`` raises InvalidInput (as lighteval's
+    ZeroDivisionError), ``ieee`` divides as numpy does (-inf, or NaN for 0/0, and numpy's argmax picks the first
+    NaN), as lm_eval does; ``as_one`` divides a zero length by 1 instead (``max(1, length)``, as lm_eval's cieacova hook); with ``norm`` none or
     pmi there is no divisor and it is always ``error`` (canonical form).
     ``multi_gold``: ``any`` (the pick is one of several golds) or ``error`` (several golds raise, as lm_eval's
     acc_mutual_info).
@@ -168,10 +212,8 @@ class LoglikelihoodMatch(Metric):
 
     name: ClassVar[str] = "loglikelihood_match"
     summary: ClassVar[str] = "1 if the highest (normalized) choice log-probability is a gold choice"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
-    norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi"), "log-prob normalization")
+    norm: str = enum("none", ("none", "char", "char_nospace", "token", "byte", "pmi", "bits_per_byte"),
+                     "log-prob normalization")
     zero_length: str = enum("error", ("error", "ieee", "as_one"), "what a zero-length divisor does")
     multi_gold: str = enum("any", ("any", "error"), "what several gold indices mean")
 
@@ -208,14 +250,17 @@ class LoglikelihoodMatch(Metric):
                 field = "token_counts" if norm == "token" else "texts"
                 raise InvalidInput(f"choice {j} has length 0, so norm={norm} divides by zero", field=field)
             if self.zero_length == "as_one":
-                return lp / np.maximum(div, 1.0)
+                return self._scaled(lp / np.maximum(div, 1.0))
             with np.errstate(divide="ignore", invalid="ignore"):
-                return lp / div
-        return lp / div
+                return self._scaled(lp / div)
+        return self._scaled(lp / div)
+
+    def _scaled(self, per_unit):
+        # bits_per_byte: the lowest -c*x is the highest c*x (negation is exact), c*x rounded as oe-eval rounds it
+        return OE_EVAL_LOG2_E * per_unit if self.norm == "bits_per_byte" else per_unit
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         if self.multi_gold == "error" and len(choices.golds) > 1:
             raise InvalidInput(
                 f"{len(choices.golds)} gold indices, but this metric takes exactly one (lm_eval raises here)",
@@ -228,30 +273,14 @@ class LoglikelihoodMatch(Metric):
         """What decided the score: ``{"prediction": index picked, "reference": gold index (or indices),
         "reference_index": None}`` (the keys of ``GenerativeMetric.trace``; the picked index is the argmax of the
         normalized log-probabilities, ties to the first)."""
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         pick = int(np.argmax(self.normalized(choices)))
         gold = list(choices.gold) if isinstance(choices.gold, tuple) else choices.gold
         return {"prediction": pick, "reference": gold, "reference_index": None}
 
-    def compute(self, samples: Iterable[Choices], *, progress: bool | None = None):
-        if isinstance(samples, (str, bytes, Choices, dict)) or samples is None or not isinstance(samples, Iterable):
-            got = "None" if samples is None else type(samples).__name__
-            raise InvalidInput(f"{self.name} expected {CHOICE_COMPUTE_USAGE}; got {got}", field="choices")
-        items = list(samples)
-        if not items:
-            raise InvalidInput("no samples to score", field="choices")
-        values = np.empty(len(items), dtype=np.float64)
-        for i, c in enumerate(items):
-            try:
-                values[i] = self.score(c)
-            except InvalidInput as e:
-                raise InvalidInput(e.reason, index=i, field=e.field) from None
-        return self._result(values, [])
-
     def describe(self):
         extra = ""
-        if self.norm in ("char", "char_nospace", "token", "byte"):
+        if self.norm in ("char", "char_nospace", "token", "byte", "bits_per_byte"):
             extra = "; a zero length " + {"error": "is an error", "ieee": "divides as IEEE floats",
                                           "as_one": "counts as 1"}[self.zero_length]
         return f"pick the choice with the highest {_NORM_WORDS[self.norm]} (ties: first); 1 if it is gold" + extra
@@ -259,7 +288,7 @@ class LoglikelihoodMatch(Metric):
 
 @register
 @dataclass(frozen=True, repr=False)
-class GreedyMatch(Metric):
+class GreedyMatch(ChoiceMetric):
     """1.0 if a gold choice's continuation is exactly what greedy decoding produces (``is_greedy``), else 0.0.
 
     This is lm_eval's ``exact_match`` on multiple-choice tasks and its ``acc`` on ``loglikelihood`` tasks (one
@@ -272,18 +301,12 @@ class GreedyMatch(Metric):
 
     name: ClassVar[str] = "greedy_match"
     summary: ClassVar[str] = "1 if a gold continuation is the model's greedy decoding"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         if choices.is_greedy is None:
             raise InvalidInput("greedy_match needs is_greedy", field="is_greedy")
         return 1.0 if any(choices.is_greedy[g] for g in choices.golds) else 0.0
-
-    compute = LoglikelihoodMatch.compute
 
     def describe(self):
         return "1 if a gold choice's continuation is the model's greedy decoding"
@@ -291,7 +314,7 @@ class GreedyMatch(Metric):
 
 @register
 @dataclass(frozen=True, repr=False)
-class ChoiceRank(Metric):
+class ChoiceRank(ChoiceMetric):
     """Rank-based scores over choice log-probabilities: reciprocal rank of the best gold, or recall@k.
 
     ``score_kind=mrr``: rank r of a gold = its position in the log-probabilities sorted from highest (equal
@@ -306,16 +329,12 @@ class ChoiceRank(Metric):
 
     name: ClassVar[str] = "choice_rank"
     summary: ClassVar[str] = "reciprocal rank of the gold choice, or recall@k"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
     score_kind: str = enum("mrr", ("mrr", "recall"), "mean reciprocal rank or recall@k")
     k: int = integer(1, "depth for recall", minimum=1)
     norm: str = enum("none", ("none", "char"), "divide log-probabilities by characters first")
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         lps = list(choices.logprobs)
         if self.norm == "char":
             if choices.texts is None:
@@ -331,8 +350,6 @@ class ChoiceRank(Metric):
             return 1.0 if int(np.argmax(lps)) in golds else 0.0
         top = np.array(lps).argsort()[::-1][: self.k]
         return 1.0 if any(int(ix) in golds for ix in top) else 0.0
-
-    compute = LoglikelihoodMatch.compute
 
     def describe(self):
         base = "log-probability" + (" per character" if self.norm == "char" else "")

@@ -26,9 +26,9 @@ from .._lazy import np
 from .._packages import pip_extra
 from ..errors import InvalidConfig, InvalidInput
 from ..units import enum, integer, register
-from .base import Metric, _check_sequence
+from .base import _check_sequence
 from .bootstrap import LM_EVAL_DEFAULT_ITERS, bootstrap_method, lm_eval_bootstrap_stderr
-from .choice import CHOICE_COMPUTE_USAGE, CHOICE_SCORE_USAGE, Choices, _not_choices
+from .choice import CHOICE_SCORE_USAGE, ChoiceMetric, Choices, choice_list
 
 __all__ = ["ClassificationF1", "MatthewsCorrelation", "BrierScore", "GoldLogprobMargin", "AllCorrectPerGroup",
            "choice_pairs"]
@@ -47,12 +47,7 @@ def _sklearn_metrics():
 
 def choice_pairs(samples, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(gold indices, picked indices) of a list of Choices: the pick is numpy's argmax of ``logprobs``."""
-    if isinstance(samples, (str, bytes, Choices, dict)) or samples is None or not isinstance(samples, Iterable):
-        got = "None" if samples is None else type(samples).__name__
-        raise InvalidInput(f"{name} expected {CHOICE_COMPUTE_USAGE}; got {got}", field="choices")
-    items = list(samples)
-    if not items:
-        raise InvalidInput("no samples to score", field="choices")
+    items = choice_list(samples, name)
     golds = np.empty(len(items), dtype=np.int64)
     picks = np.empty(len(items), dtype=np.int64)
     for i, c in enumerate(items):
@@ -72,13 +67,10 @@ def _same(a: float, b: float) -> bool:
     return (math.isnan(a) and math.isnan(b)) or (a == b and math.copysign(1, a) == math.copysign(1, b))
 
 
-class _PairCorpusMetric(Metric):
+class _PairCorpusMetric(ChoiceMetric):
     """Base: a corpus statistic of (gold index, picked index) pairs, with lm_eval's bootstrap stderr."""
 
-    request_type: ClassVar[str] = "multiple_choice"
     aggregation: ClassVar[str] = "corpus"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def _statistic(self, golds, picks) -> float:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -101,8 +93,7 @@ class _PairCorpusMetric(Metric):
 
     def score(self, choices: Choices) -> float:
         """The statistic of a corpus of this one sample."""
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         golds, picks = choice_pairs([choices], self.name)
         return self.statistic(golds, picks)
 
@@ -299,38 +290,24 @@ def _one_gold(c, i: int, name: str) -> int:
     return c.gold
 
 
-def _choice_list(samples, name: str) -> list:
-    if isinstance(samples, (str, bytes, Choices, dict)) or samples is None or not isinstance(samples, Iterable):
-        got = "None" if samples is None else type(samples).__name__
-        raise InvalidInput(f"{name} expected {CHOICE_COMPUTE_USAGE}; got {got}", field="choices")
-    items = list(samples)
-    if not items:
-        raise InvalidInput("no samples to score", field="choices")
-    return items
-
-
-class _NumpyMeanChoiceMetric(Metric):
+class _NumpyMeanChoiceMetric(ChoiceMetric):
     """Base: a per-sample value of one Choices, averaged by ``numpy.mean`` (pairwise sums), as lm_eval's
     ``brier_score`` and task aggregations written with numpy; lm_eval reports no stderr for them ("N/A")."""
 
-    request_type: ClassVar[str] = "multiple_choice"
     aggregation: ClassVar[str] = "numpy_mean"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def _values(self, items: list) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         return float(self._values([choices])[0])
 
     def compute(self, samples: Iterable[Choices], *, progress: bool | None = None):
         from .._version import __version__
         from ..result import Result
 
-        items = _choice_list(samples, self.name)
+        items = choice_list(samples, self.name)
         values = np.asarray(self._values(items), dtype=np.float64)
         with np.errstate(all="ignore"):
             score = float(np.mean(values))
@@ -412,7 +389,7 @@ class GoldLogprobMargin(_NumpyMeanChoiceMetric):
 
 @register
 @dataclass(frozen=True, repr=False)
-class AllCorrectPerGroup(Metric):
+class AllCorrectPerGroup(ChoiceMetric):
     """The share of groups (questions) whose every sample is answered correctly (lm_eval's ``acc_all``, MultiRC).
 
     A sample is a two-choice Choices (choice 0: "false", choice 1: "true"); it is correct when the higher
@@ -427,9 +404,8 @@ class AllCorrectPerGroup(Metric):
 
     name: ClassVar[str] = "all_correct_per_group"
     summary: ClassVar[str] = "share of (paragraph, question) groups with every answer correct (lm_eval acc_all)"
-    request_type: ClassVar[str] = "multiple_choice"
     aggregation: ClassVar[str] = "group_all_correct"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
+    sample_context: ClassVar[str] = "groups"
     compute_usage: ClassVar[str] = (
         "compute(samples, groups=...): a list of two-choice evalmetrics.Choices and, per sample, its (paragraph id, "
         "question id), e.g. m.compute([em.Choices(logprobs=[-1.0, -0.2], gold=1)], groups=[(0, 0)])")
@@ -443,15 +419,14 @@ class AllCorrectPerGroup(Metric):
 
     def score(self, choices: Choices) -> float:
         """1.0 if this one answer is correct (a group of one)."""
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         return 1.0 if self._correct(choices, None) else 0.0
 
     def compute(self, samples: Iterable[Choices], *, groups=None, progress: bool | None = None):
         from .._version import __version__
         from ..result import Result, mean_and_stderr
 
-        items = _choice_list(samples, self.name)
+        items = choice_list(samples, self.name)
         if groups is not None:
             groups = _check_sequence(groups, "groups")
         if groups is None or len(groups) != len(items):

@@ -2,7 +2,6 @@
 best score against the false ones (TruthfulQA's generation metrics)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -10,7 +9,7 @@ from .._lazy import np
 
 from ..errors import InvalidConfig, InvalidInput
 from ..units import enum, register, unit_field
-from .base import GenerativeMetric, check_references
+from .base import GenerativeMetric, check_mapping, check_references
 from .match import ExactMatch
 
 __all__ = ["AnswerContrast"]
@@ -20,10 +19,7 @@ _KEYS = ("correct", "incorrect")
 
 def _check_contrast_refs(value, index) -> tuple:
     """((correct answers), (incorrect answers)) from a mapping with the keys ``correct`` and ``incorrect``."""
-    if not isinstance(value, Mapping):
-        got = "None" if value is None else type(value).__name__
-        raise InvalidInput(f"expected a mapping {{'correct': [...], 'incorrect': [...]}}, got {got}", index=index,
-                           field="references")
+    check_mapping(value, index, "a mapping {'correct': [...], 'incorrect': [...]}")
     extra = sorted(str(k) for k in value if k not in _KEYS)
     if extra:
         raise InvalidInput(f"unknown keys {extra}; expected 'correct' and 'incorrect'", index=index,

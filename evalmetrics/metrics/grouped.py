@@ -57,6 +57,7 @@ class MacroMean(ScoresWithMetric, GenerativeMetric):
     name: ClassVar[str] = "macro_mean"
     summary: ClassVar[str] = "mean of per-group means of a metric (a group key per sample)"
     aggregation: ClassVar[str] = "macro_mean"
+    sample_context: ClassVar[str] = "groups"
     compute_usage: ClassVar[str] = (
         "compute(predictions, references, groups): output texts, per sample a reference text or list of them, and "
         "per sample a group key, e.g. m.compute([\"A\", \"B\"], [\"A\", \"A\"], [\"law\", \"math\"])")
@@ -103,6 +104,7 @@ class ConsistencyRate(Metric):
     name: ClassVar[str] = "consistency_rate"
     summary: ClassVar[str] = "share of equal answer pairs among the answers to the same question"
     aggregation: ClassVar[str] = "consistency_rate"
+    sample_context: ClassVar[str] = "groups"
     score_usage: ClassVar[str] = (
         "score(predictions): the outputs given to one question, e.g. m.score([\"A\", \"A\", \"B\"])")
     compute_usage: ClassVar[str] = (

@@ -11,7 +11,7 @@ from .._lazy import np
 from ..errors import InvalidInput
 from ..normalizers import Normalizer, Replace, Strip
 from ..units import enum, integer, register
-from .base import GenerativeMetric, at_sample, check_text
+from .base import GenerativeMetric, at_sample, check_mapping, check_text
 from .instructions import SEEDED, build_checker
 
 __all__ = ["DropLines", "InstructionFollowing", "LOOSE_VARIANTS"]
@@ -68,10 +68,7 @@ def _run(steps: tuple, text: str) -> str:
 def _check_doc(value, index) -> tuple:
     """One sample's instructions as checkers: ``value`` is the IFEval document (a mapping with
     ``instruction_id_list`` (lighteval: ``instructions_id_list``) and ``kwargs``, one mapping per instruction)."""
-    if not isinstance(value, Mapping):
-        got = "None" if value is None else type(value).__name__
-        raise InvalidInput(f"expected the IFEval document (a mapping with 'instruction_id_list' and 'kwargs'), got "
-                           f"{got}", index=index, field="references")
+    check_mapping(value, index, "the IFEval document (a mapping with 'instruction_id_list' and 'kwargs')")
     ids = value.get("instruction_id_list", value.get("instructions_id_list"))
     kwargs = value.get("kwargs")
     if isinstance(ids, str) or not isinstance(ids, (list, tuple)) or not ids:
@@ -159,6 +156,13 @@ class InstructionFollowing(GenerativeMetric):
         checkers = _check_doc(references, None)
         return {"instructions": [c.id for c in checkers],
                 "followed": self._verdicts(check_text(prediction, None, "prediction"), checkers)}
+
+    def _trace(self, prediction, checkers, cache=None) -> dict:
+        """The details row's trace (``evalmetrics score --details``): the response, and as its reference the
+        verdicts of :meth:`trace` (checker IDs and whether each is followed); no reference index."""
+        return {"prediction": prediction, "reference": {"instructions": [c.id for c in checkers],
+                                                        "followed": self._verdicts(prediction, checkers)},
+                "reference_index": None}
 
     def compute(self, predictions, references, *, progress=None):
         """Score every sample; ``level=instruction`` aggregates over all instructions (followed / total)."""

@@ -219,8 +219,54 @@ def _compare(count: int, relation: str, threshold: int) -> bool:
     return count < threshold if relation == "less than" else count >= threshold
 
 
+def _then(read, make):
+    """The reader ``read``, its valid value passed through ``make``."""
+    def reader(instruction, given, key):
+        v = read(instruction, given, key)
+        return v if isinstance(v, InvalidInput) else make(v)
+    return reader
+
+
+_stripped = _then(_text, str.strip)
+_sorted_words = _then(_words, lambda w: tuple(sorted(w)))
+_word_set = _then(_words, lambda w: tuple(sorted(set(w))))
+_any_count = functools.partial(_count, minimum=None)  # a count the harness accepts negative
+
+
+def _letter(instruction, given, key):
+    v = _text(instruction, given, key)
+    if isinstance(v, InvalidInput):
+        return v
+    if not (len(v) == 1 and "a" <= v.lower() <= "z"):
+        return _random_draw(instruction, key, f"{v!r}, not one ASCII letter")
+    return v.lower()
+
+
+def _language(instruction, given, key):
+    v = _text(instruction, given, key)
+    if not isinstance(v, InvalidInput) and v not in LANGUAGE_CODES:
+        return _bad(instruction, f"language {v!r} is not one of IFEval's codes {sorted(LANGUAGE_CODES)} (the harness "
+                                 "raises KeyError)")
+    return v
+
+
+def _detected(response: str, seed: int, code: str) -> bool:
+    """Whether langdetect (seeded) detects ``code`` in ``response``; a text langdetect cannot read passes."""
+    lang = detect_language(response, seed)
+    return True if lang is None else lang == code
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The checkers
+
+
+def _checker(instruction: str, name: str, rule: str, **reads):
+    """Declare a checker class (a frozen dataclass): IFEval's instruction ID, our name, its rule in words, and the
+    reader of each keyword argument of the data it takes (its fields, in that order)."""
+    def declare(cls):
+        cls.instruction, cls.name, cls.rule, cls.reads, cls.params = instruction, name, rule, reads, tuple(reads)
+        return dataclass(frozen=True)(cls)
+    return declare
 
 
 @dataclass(frozen=True)
@@ -232,11 +278,14 @@ class Checker:
     name: ClassVar[str] = ""
     params: ClassVar[tuple] = ()
     rule: ClassVar[str] = ""
+    reads: ClassVar[dict] = {}  # {keyword argument: its reader}, in the order of the checker's fields
 
     @classmethod
     def _from(cls, given: dict):
-        """The checker from the data's non-empty keyword arguments (raise/return InvalidInput on bad data)."""
-        return cls()
+        """The checker from the data's non-empty keyword arguments (raise/return InvalidInput on bad data): each
+        argument through its reader; the first bad one is the error."""
+        values = {key: read(cls.instruction, given, key) for key, read in cls.reads.items()}
+        return next((v for v in values.values() if isinstance(v, InvalidInput)), None) or cls(**values)
 
     def check(self, response: str) -> bool:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -250,142 +299,84 @@ class Checker:
         return self.rule
 
 
-@dataclass(frozen=True)
+@_checker("keywords:existence", "keywords_present",
+          "every keyword, read as a regular expression, matches somewhere in the response, "
+          "ignoring case (no word boundaries: 'cat' matches 'category')",
+          keywords=_sorted_words)
 class KeywordsPresent(Checker):
-    instruction: ClassVar[str] = "keywords:existence"
-    name: ClassVar[str] = "keywords_present"
-    params: ClassVar[tuple] = ("keywords",)
-    rule: ClassVar[str] = ("every keyword, read as a regular expression, matches somewhere in the response, "
-                           "ignoring case (no word boundaries: 'cat' matches 'category')")
     keywords: tuple
-
-    @classmethod
-    def _from(cls, given):
-        w = _words(cls.instruction, given, "keywords")
-        return w if isinstance(w, InvalidInput) else cls(tuple(sorted(w)))
 
     def check(self, response):
         return all(_search(_pattern(self.instruction, "(?i)" + k), response) for k in self.keywords)
 
 
-@dataclass(frozen=True)
+@_checker("keywords:frequency", "keyword_frequency",
+          "the number of non-overlapping matches of the keyword (stripped, read as a regular "
+          "expression, ignoring case) is less than / at least the frequency",
+          keyword=_stripped, frequency=_count, relation=_relation)
 class KeywordFrequency(Checker):
-    instruction: ClassVar[str] = "keywords:frequency"
-    name: ClassVar[str] = "keyword_frequency"
-    params: ClassVar[tuple] = ("keyword", "frequency", "relation")
-    rule: ClassVar[str] = ("the number of non-overlapping matches of the keyword (stripped, read as a regular "
-                           "expression, ignoring case) is less than / at least the frequency")
     keyword: str
     frequency: int
     relation: str
-
-    @classmethod
-    def _from(cls, given):
-        i = cls.instruction
-        k, n, r = _text(i, given, "keyword"), _count(i, given, "frequency"), _relation(i, given, "relation")
-        return next((x for x in (k, n, r) if isinstance(x, InvalidInput)), None) or cls(k.strip(), n, r)
 
     def check(self, response):
         n = len(_findall(_pattern(self.instruction, "(?i)" + self.keyword), response))
         return _compare(n, self.relation, self.frequency)
 
 
-@dataclass(frozen=True)
+@_checker("keywords:forbidden_words", "forbidden_words",
+          r"no forbidden word matches as /\bWORD\b/ (the word read as a regular expression), "
+          "ignoring case",
+          forbidden_words=_word_set)
 class ForbiddenWords(Checker):
-    instruction: ClassVar[str] = "keywords:forbidden_words"
-    name: ClassVar[str] = "forbidden_words"
-    params: ClassVar[tuple] = ("forbidden_words",)
-    rule: ClassVar[str] = (r"no forbidden word matches as /\bWORD\b/ (the word read as a regular expression), "
-                           "ignoring case")
     forbidden_words: tuple
-
-    @classmethod
-    def _from(cls, given):
-        w = _words(cls.instruction, given, "forbidden_words")
-        return w if isinstance(w, InvalidInput) else cls(tuple(sorted(set(w))))
 
     def check(self, response):
         return not any(_search(_pattern(self.instruction, r"(?i)\b" + w + r"\b"), response)
                        for w in self.forbidden_words)
 
 
-@dataclass(frozen=True)
+@_checker("keywords:letter_frequency", "letter_frequency",
+          "the lowercased response holds the (lowercased, ASCII) letter less than / at least "
+          "let_frequency times",
+          letter=_letter, let_frequency=_count, let_relation=_relation)
 class LetterFrequency(Checker):
-    instruction: ClassVar[str] = "keywords:letter_frequency"
-    name: ClassVar[str] = "letter_frequency"
-    params: ClassVar[tuple] = ("letter", "let_frequency", "let_relation")
-    rule: ClassVar[str] = ("the lowercased response holds the (lowercased, ASCII) letter less than / at least "
-                           "let_frequency times")
     letter: str
     let_frequency: int
     let_relation: str
-
-    @classmethod
-    def _from(cls, given):
-        i = cls.instruction
-        letter = _text(i, given, "letter")
-        if not isinstance(letter, InvalidInput) and not (len(letter) == 1 and "a" <= letter.lower() <= "z"):
-            letter = _random_draw(i, "letter", f"{letter!r}, not one ASCII letter")
-        n, r = _count(i, given, "let_frequency"), _relation(i, given, "let_relation")
-        return next((x for x in (letter, n, r) if isinstance(x, InvalidInput)), None) or cls(letter.lower(), n, r)
 
     def check(self, response):
         return _compare(response.lower().count(self.letter), self.let_relation, self.let_frequency)
 
 
-@dataclass(frozen=True)
+@_checker("language:response_language", "response_language",
+          "langdetect detects the language code given (a text langdetect cannot read, such as "
+          "digits only, passes)",
+          language=_language)
 class ResponseLanguage(Checker):
-    instruction: ClassVar[str] = "language:response_language"
-    name: ClassVar[str] = "response_language"
-    params: ClassVar[tuple] = ("language",)
-    rule: ClassVar[str] = ("langdetect detects the language code given (a text langdetect cannot read, such as "
-                           "digits only, passes)")
     language: str
 
-    @classmethod
-    def _from(cls, given):
-        lang = _text(cls.instruction, given, "language")
-        if not isinstance(lang, InvalidInput) and lang not in LANGUAGE_CODES:
-            return _bad(cls.instruction, f"language {lang!r} is not one of IFEval's codes {sorted(LANGUAGE_CODES)} "
-                                         "(the harness raises KeyError)")
-        return lang if isinstance(lang, InvalidInput) else cls(lang)
-
     def check_seeded(self, response, seed):
-        lang = detect_language(response, seed)
-        return True if lang is None else lang == self.language
+        return _detected(response, seed, self.language)
 
 
-@dataclass(frozen=True)
+@_checker("length_constraints:number_sentences", "sentence_count",
+          "the number of nltk Punkt (English) sentences is less than / at least num_sentences",
+          num_sentences=_count, relation=_relation)
 class SentenceCount(Checker):
-    instruction: ClassVar[str] = "length_constraints:number_sentences"
-    name: ClassVar[str] = "sentence_count"
-    params: ClassVar[tuple] = ("num_sentences", "relation")
-    rule: ClassVar[str] = "the number of nltk Punkt (English) sentences is less than / at least num_sentences"
     num_sentences: int
     relation: str
-
-    @classmethod
-    def _from(cls, given):
-        n, r = _count(cls.instruction, given, "num_sentences"), _relation(cls.instruction, given, "relation")
-        return next((x for x in (n, r) if isinstance(x, InvalidInput)), None) or cls(n, r)
 
     def check(self, response):
         return _compare(count_sentences(response), self.relation, self.num_sentences)
 
 
-@dataclass(frozen=True)
+@_checker("length_constraints:number_paragraphs", "divided_paragraphs",
+          r"split on /\s?\*\*\*\s?/ (the markdown divider ***), there are exactly num_paragraphs "
+          "parts, an empty first or last part not counted; an empty part elsewhere fails",
+          num_paragraphs=_count)
 class DividedParagraphs(Checker):
-    instruction: ClassVar[str] = "length_constraints:number_paragraphs"
-    name: ClassVar[str] = "divided_paragraphs"
-    params: ClassVar[tuple] = ("num_paragraphs",)
-    rule: ClassVar[str] = (r"split on /\s?\*\*\*\s?/ (the markdown divider ***), there are exactly num_paragraphs "
-                           "parts, an empty first or last part not counted; an empty part elsewhere fails")
     num_paragraphs: int
-
-    @classmethod
-    def _from(cls, given):
-        n = _count(cls.instruction, given, "num_paragraphs")
-        return n if isinstance(n, InvalidInput) else cls(n)
 
     def check(self, response):
         parts = _split(_pattern(self.instruction, r"\s?\*\*\*\s?"), response)
@@ -399,19 +390,12 @@ class DividedParagraphs(Checker):
         return n == self.num_paragraphs
 
 
-@dataclass(frozen=True)
+@_checker("length_constraints:number_words", "word_count",
+          r"the number of /\w+/ runs is less than / at least num_words",
+          num_words=_count, relation=_relation)
 class WordCount(Checker):
-    instruction: ClassVar[str] = "length_constraints:number_words"
-    name: ClassVar[str] = "word_count"
-    params: ClassVar[tuple] = ("num_words", "relation")
-    rule: ClassVar[str] = r"the number of /\w+/ runs is less than / at least num_words"
     num_words: int
     relation: str
-
-    @classmethod
-    def _from(cls, given):
-        n, r = _count(cls.instruction, given, "num_words"), _relation(cls.instruction, given, "relation")
-        return next((x for x in (n, r) if isinstance(x, InvalidInput)), None) or cls(n, r)
 
     def check(self, response):
         return _compare(count_words(response), self.relation, self.num_words)
@@ -420,21 +404,19 @@ class WordCount(Checker):
 _FIRST_WORD_STOP = frozenset(".,?!'\"")
 
 
-@dataclass(frozen=True)
+@_checker("length_constraints:nth_paragraph_first_word", "nth_paragraph_first_word",
+          r"split on '\n\n', the non-blank parts number num_paragraphs, and part nth_paragraph "
+          "(counted among all parts, blank ones included) is non-blank and its first "
+          "whitespace-separated word, leading quotes removed and cut at the first . , ? ! ' \", "
+          "lowercased, is first_word (lowercased)",
+          num_paragraphs=_count, nth_paragraph=_count, first_word=_text)
 class NthParagraphFirstWord(Checker):
-    instruction: ClassVar[str] = "length_constraints:nth_paragraph_first_word"
-    name: ClassVar[str] = "nth_paragraph_first_word"
-    params: ClassVar[tuple] = ("num_paragraphs", "nth_paragraph", "first_word")
-    rule: ClassVar[str] = (r"split on '\n\n', the non-blank parts number num_paragraphs, and part nth_paragraph "
-                           "(counted among all parts, blank ones included) is non-blank and its first "
-                           "whitespace-separated word, leading quotes removed and cut at the first . , ? ! ' \", "
-                           "lowercased, is first_word (lowercased)")
     num_paragraphs: int
     nth_paragraph: int
     first_word: str
 
     @classmethod
-    def _from(cls, given):
+    def _from(cls, given):  # nth_paragraph is bounded by num_paragraphs
         i = cls.instruction
         n = _count(i, given, "num_paragraphs")
         if isinstance(n, InvalidInput):
@@ -460,18 +442,11 @@ class NthParagraphFirstWord(Checker):
         return n == self.num_paragraphs and "".join(first) == self.first_word
 
 
-@dataclass(frozen=True)
+@_checker("detectable_content:number_placeholders", "placeholders",
+          r"at least num_placeholders matches of /\[.*?\]/ (square-bracketed spans on one line)",
+          num_placeholders=_count)
 class Placeholders(Checker):
-    instruction: ClassVar[str] = "detectable_content:number_placeholders"
-    name: ClassVar[str] = "placeholders"
-    params: ClassVar[tuple] = ("num_placeholders",)
-    rule: ClassVar[str] = r"at least num_placeholders matches of /\[.*?\]/ (square-bracketed spans on one line)"
     num_placeholders: int
-
-    @classmethod
-    def _from(cls, given):
-        n = _count(cls.instruction, given, "num_placeholders")
-        return n if isinstance(n, InvalidInput) else cls(n)
 
     def check(self, response):
         return len(_findall(_pattern(self.instruction, r"\[.*?\]"), response)) >= self.num_placeholders
@@ -480,39 +455,25 @@ class Placeholders(Checker):
 _PS = {"P.P.S": r"(?m)\s*p\.\s?p\.\s?s.*$", "P.S.": r"(?m)\s*p\.\s?s\..*$"}
 
 
-@dataclass(frozen=True)
+@_checker("detectable_content:postscript", "postscript",
+          r"the lowercased response matches, on some line, /\s*p\.\s?p\.\s?s.*$/ for the marker "
+          r"'P.P.S', /\s*p\.\s?s\..*$/ for 'P.S.', and otherwise /\s*MARKER.*$/ (the lowercased "
+          "marker read as a regular expression)",
+          postscript_marker=_stripped)
 class Postscript(Checker):
-    instruction: ClassVar[str] = "detectable_content:postscript"
-    name: ClassVar[str] = "postscript"
-    params: ClassVar[tuple] = ("postscript_marker",)
-    rule: ClassVar[str] = (r"the lowercased response matches, on some line, /\s*p\.\s?p\.\s?s.*$/ for the marker "
-                           r"'P.P.S', /\s*p\.\s?s\..*$/ for 'P.S.', and otherwise /\s*MARKER.*$/ (the lowercased "
-                           "marker read as a regular expression)")
     postscript_marker: str
-
-    @classmethod
-    def _from(cls, given):
-        m = _text(cls.instruction, given, "postscript_marker")
-        return m if isinstance(m, InvalidInput) else cls(m.strip())
 
     def check(self, response):
         pattern = _PS.get(self.postscript_marker) or r"(?m)\s*" + self.postscript_marker.lower() + ".*$"
         return bool(_findall(_pattern(self.instruction, pattern), response.lower()))
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:number_bullet_lists", "bullet_points",
+          r"exactly num_bullets matches of /^\s*\*[^\*].*$/ and /^\s*-.*$/ together (multiline; "
+          r"\s* may run over blank lines)",
+          num_bullets=_count)
 class BulletPoints(Checker):
-    instruction: ClassVar[str] = "detectable_format:number_bullet_lists"
-    name: ClassVar[str] = "bullet_points"
-    params: ClassVar[tuple] = ("num_bullets",)
-    rule: ClassVar[str] = (r"exactly num_bullets matches of /^\s*\*[^\*].*$/ and /^\s*-.*$/ together (multiline; "
-                           r"\s* may run over blank lines)")
     num_bullets: int
-
-    @classmethod
-    def _from(cls, given):
-        n = _count(cls.instruction, given, "num_bullets")
-        return n if isinstance(n, InvalidInput) else cls(n)
 
     def check(self, response):
         stars = _findall(_pattern(self.instruction, r"(?m)^\s*\*[^\*].*$"), response)
@@ -523,30 +484,20 @@ class BulletPoints(Checker):
 _CONSTRAINED = ("My answer is yes.", "My answer is no.", "My answer is maybe.")
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:constrained_response", "constrained_response",
+          "the response contains 'My answer is yes.', 'My answer is no.' or 'My answer is maybe.'")
 class ConstrainedResponse(Checker):
-    instruction: ClassVar[str] = "detectable_format:constrained_response"
-    name: ClassVar[str] = "constrained_response"
-    rule: ClassVar[str] = "the response contains 'My answer is yes.', 'My answer is no.' or 'My answer is maybe.'"
-
     def check(self, response):
         response = response.strip()
         return any(option in response for option in _CONSTRAINED)
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:number_highlighted_sections", "highlighted_sections",
+          r"at least num_highlights spans: each match of /\*[^\n\*]*\*/ with non-blank text "
+          r"between the stars, plus each match of /\*\*[^\n\*]*\*\*/ with non-blank text inside",
+          num_highlights=_count)
 class HighlightedSections(Checker):
-    instruction: ClassVar[str] = "detectable_format:number_highlighted_sections"
-    name: ClassVar[str] = "highlighted_sections"
-    params: ClassVar[tuple] = ("num_highlights",)
-    rule: ClassVar[str] = (r"at least num_highlights spans: each match of /\*[^\n\*]*\*/ with non-blank text "
-                           r"between the stars, plus each match of /\*\*[^\n\*]*\*\*/ with non-blank text inside")
     num_highlights: int
-
-    @classmethod
-    def _from(cls, given):
-        n = _count(cls.instruction, given, "num_highlights")
-        return n if isinstance(n, InvalidInput) else cls(n)
 
     def check(self, response):
         single = _findall(_pattern(self.instruction, r"\*[^\n\*]*\*"), response)
@@ -556,34 +507,24 @@ class HighlightedSections(Checker):
         return n >= self.num_highlights
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:multiple_sections", "sections",
+          r"splitting on /\s?SPLITTER\s?\d+\s?/ (the stripped splitter read as a regular "
+          "expression, case-sensitive) gives at least num_sections + 1 parts",
+          section_spliter=_stripped, num_sections=_count)
 class Sections(Checker):
-    instruction: ClassVar[str] = "detectable_format:multiple_sections"
-    name: ClassVar[str] = "sections"
-    params: ClassVar[tuple] = ("section_spliter", "num_sections")
-    rule: ClassVar[str] = (r"splitting on /\s?SPLITTER\s?\d+\s?/ (the stripped splitter read as a regular "
-                           "expression, case-sensitive) gives at least num_sections + 1 parts")
     section_spliter: str
     num_sections: int
-
-    @classmethod
-    def _from(cls, given):
-        s, n = _text(cls.instruction, given, "section_spliter"), _count(cls.instruction, given, "num_sections")
-        return next((x for x in (s, n) if isinstance(x, InvalidInput)), None) or cls(s.strip(), n)
 
     def check(self, response):
         pattern = r"\s?" + self.section_spliter + r"\s?\d+\s?"
         return len(_split(_pattern(self.instruction, pattern), response)) - 1 >= self.num_sections
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:json_format", "json_format",
+          "the stripped response, less one leading ```json / ```Json / ```JSON / ``` fence (each "
+          "removed in that order if present) and one trailing ```, stripped again, parses as JSON "
+          "(Python's json.loads)")
 class JsonFormat(Checker):
-    instruction: ClassVar[str] = "detectable_format:json_format"
-    name: ClassVar[str] = "json_format"
-    rule: ClassVar[str] = ("the stripped response, less one leading ```json / ```Json / ```JSON / ``` fence (each "
-                           "removed in that order if present) and one trailing ```, stripped again, parses as JSON "
-                           "(Python's json.loads)")
-
     def check(self, response):
         value = response.strip()
         for fence in ("```json", "```Json", "```JSON", "```"):
@@ -599,24 +540,18 @@ class JsonFormat(Checker):
         return True
 
 
-@dataclass(frozen=True)
+@_checker("detectable_format:title", "title",
+          r"some match of /<<[^\n]+>>/ is non-blank once its outer < and > are removed")
 class Title(Checker):
-    instruction: ClassVar[str] = "detectable_format:title"
-    name: ClassVar[str] = "title"
-    rule: ClassVar[str] = r"some match of /<<[^\n]+>>/ is non-blank once its outer < and > are removed"
-
     def check(self, response):
         titles = _findall(_pattern(self.instruction, r"<<[^\n]+>>"), response)
         return any(t.lstrip("<").rstrip(">").strip() for t in titles)
 
 
-@dataclass(frozen=True)
+@_checker("combination:two_responses", "two_responses",
+          "split on '******', exactly two non-blank parts that differ once stripped; a blank part "
+          "other than the first or last fails")
 class TwoResponses(Checker):
-    instruction: ClassVar[str] = "combination:two_responses"
-    name: ClassVar[str] = "two_responses"
-    rule: ClassVar[str] = ("split on '******', exactly two non-blank parts that differ once stripped; a blank part "
-                           "other than the first or last fails")
-
     def check(self, response):
         parts = response.split("******")
         kept = []
@@ -629,107 +564,66 @@ class TwoResponses(Checker):
         return len(kept) == 2 and kept[0].strip() != kept[1].strip()
 
 
-@dataclass(frozen=True)
+@_checker("combination:repeat_prompt", "repeat_prompt",
+          "the stripped, lowercased response starts with the stripped, lowercased prompt_to_repeat",
+          prompt_to_repeat=_text)
 class RepeatPrompt(Checker):
-    instruction: ClassVar[str] = "combination:repeat_prompt"
-    name: ClassVar[str] = "repeat_prompt"
-    params: ClassVar[tuple] = ("prompt_to_repeat",)
-    rule: ClassVar[str] = "the stripped, lowercased response starts with the stripped, lowercased prompt_to_repeat"
     prompt_to_repeat: str
-
-    @classmethod
-    def _from(cls, given):
-        p = _text(cls.instruction, given, "prompt_to_repeat")
-        return p if isinstance(p, InvalidInput) else cls(p)
 
     def check(self, response):
         return response.strip().lower().startswith(self.prompt_to_repeat.strip().lower())
 
 
-@dataclass(frozen=True)
+@_checker("startend:end_checker", "end_phrase",
+          "the response, stripped of whitespace and then of double quotes, lowercased, ends with "
+          "the stripped, lowercased end_phrase",
+          end_phrase=_stripped)
 class EndPhrase(Checker):
-    instruction: ClassVar[str] = "startend:end_checker"
-    name: ClassVar[str] = "end_phrase"
-    params: ClassVar[tuple] = ("end_phrase",)
-    rule: ClassVar[str] = ("the response, stripped of whitespace and then of double quotes, lowercased, ends with "
-                           "the stripped, lowercased end_phrase")
     end_phrase: str
-
-    @classmethod
-    def _from(cls, given):
-        p = _text(cls.instruction, given, "end_phrase")
-        return p if isinstance(p, InvalidInput) else cls(p.strip())
 
     def check(self, response):
         return response.strip().strip('"').lower().endswith(self.end_phrase.strip().lower())
 
 
-@dataclass(frozen=True)
+@_checker("change_case:capital_word_frequency", "capital_word_frequency",
+          "the number of nltk.word_tokenize tokens that are all capitals (str.isupper) is less "
+          "than / at least capital_frequency",
+          capital_frequency=_any_count, capital_relation=_relation)
 class CapitalWordFrequency(Checker):
-    instruction: ClassVar[str] = "change_case:capital_word_frequency"
-    name: ClassVar[str] = "capital_word_frequency"
-    params: ClassVar[tuple] = ("capital_frequency", "capital_relation")
-    rule: ClassVar[str] = ("the number of nltk.word_tokenize tokens that are all capitals (str.isupper) is less "
-                           "than / at least capital_frequency")
     capital_frequency: int
     capital_relation: str
-
-    @classmethod
-    def _from(cls, given):
-        i = cls.instruction
-        n = _count(i, given, "capital_frequency", minimum=None)  # the harness accepts negatives
-        r = _relation(i, given, "capital_relation")
-        return next((x for x in (n, r) if isinstance(x, InvalidInput)), None) or cls(n, r)
 
     def check(self, response):
         n = sum(1 for w in word_tokens(response) if w.isupper())
         return _compare(n, self.capital_relation, self.capital_frequency)
 
 
-@dataclass(frozen=True)
+@_checker("change_case:english_capital", "english_all_capitals",
+          "the response is all capitals (str.isupper) and langdetect detects English (a text "
+          "langdetect cannot read passes)")
 class EnglishCapitals(Checker):
-    instruction: ClassVar[str] = "change_case:english_capital"
-    name: ClassVar[str] = "english_all_capitals"
-    rule: ClassVar[str] = ("the response is all capitals (str.isupper) and langdetect detects English (a text "
-                           "langdetect cannot read passes)")
-
     def check_seeded(self, response, seed):
-        if not response.isupper():
-            return False
-        lang = detect_language(response, seed)
-        return True if lang is None else lang == "en"
+        return response.isupper() and _detected(response, seed, "en")
 
 
-@dataclass(frozen=True)
+@_checker("change_case:english_lowercase", "english_all_lowercase",
+          "the response is all lowercase (str.islower) and langdetect detects English (a text "
+          "langdetect cannot read passes)")
 class EnglishLowercase(Checker):
-    instruction: ClassVar[str] = "change_case:english_lowercase"
-    name: ClassVar[str] = "english_all_lowercase"
-    rule: ClassVar[str] = ("the response is all lowercase (str.islower) and langdetect detects English (a text "
-                           "langdetect cannot read passes)")
-
     def check_seeded(self, response, seed):
-        if not response.islower():
-            return False
-        lang = detect_language(response, seed)
-        return True if lang is None else lang == "en"
+        return response.islower() and _detected(response, seed, "en")
 
 
-@dataclass(frozen=True)
+@_checker("punctuation:no_comma", "no_comma",
+          "the response holds no ',' (other comma characters are allowed)")
 class NoComma(Checker):
-    instruction: ClassVar[str] = "punctuation:no_comma"
-    name: ClassVar[str] = "no_comma"
-    rule: ClassVar[str] = "the response holds no ',' (other comma characters are allowed)"
-
     def check(self, response):
         return "," not in response
 
 
-@dataclass(frozen=True)
+@_checker("startend:quotation", "quoted",
+          "the stripped response is longer than one character and starts and ends with '\"'")
 class Quoted(Checker):
-    instruction: ClassVar[str] = "startend:quotation"
-    name: ClassVar[str] = "quoted"
-    rule: ClassVar[str] = "the stripped response is longer than one character and starts and ends with '\"'"
-
     def check(self, response):
         value = response.strip()
         return len(value) > 1 and value[0] == '"' and value[-1] == '"'

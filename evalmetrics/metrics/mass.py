@@ -7,15 +7,14 @@ from typing import ClassVar
 from .._lazy import np
 from ..errors import InvalidInput
 from ..units import enum, register
-from .base import Metric
-from .choice import CHOICE_COMPUTE_USAGE, CHOICE_SCORE_USAGE, Choices, LoglikelihoodMatch, _not_choices
+from .choice import ChoiceMetric, Choices
 
 __all__ = ["ProbabilityMass"]
 
 
 @register
 @dataclass(frozen=True, repr=False)
-class ProbabilityMass(Metric):
+class ProbabilityMass(ChoiceMetric):
     """The probability of the true choices divided by the probability of all choices (a value in [0, 1]).
 
     Each choice's probability is ``numpy.exp`` of its summed log-probability (no length normalization). Which
@@ -42,9 +41,6 @@ class ProbabilityMass(Metric):
 
     name: ClassVar[str] = "probability_mass"
     summary: ClassVar[str] = "share of the choices' probability on the true choices (MC2)"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
     true_choices: str = enum("gold", ("gold", "leading_gold"), "which choices count as true")
     summation: str = enum("numpy", ("numpy", "python"), "how probabilities are summed")
 
@@ -62,8 +58,7 @@ class ProbabilityMass(Metric):
         return mask
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         mask = self._true_mask(choices)
         lp = np.asarray(choices.logprobs, dtype=np.float64)
         with np.errstate(all="ignore"):
@@ -81,8 +76,6 @@ class ProbabilityMass(Metric):
             for x in (p_true / np.float64(total + rest)).tolist():
                 out += x
             return float(out)
-
-    compute = LoglikelihoodMatch.compute
 
     def describe(self):
         which = ("the gold choices" if self.true_choices == "gold"

@@ -13,15 +13,13 @@ from typing import ClassVar
 
 from ..errors import InvalidInput
 from ..units import register
-from .base import Metric
-from .choice import CHOICE_COMPUTE_USAGE, CHOICE_SCORE_USAGE, Choices, LoglikelihoodMatch, _not_choices
+from .choice import ChoiceMetric, Choices
 
 __all__ = ["PairPreference", "PairGap", "LogMassRatio"]
 
 
 def _pair(metric, choices) -> tuple[float, float]:
-    if not isinstance(choices, Choices):
-        _not_choices(metric, choices)
+    metric._check_choices(choices)
     if choices.n_choices != 2:
         raise InvalidInput(f"{metric.name} compares exactly 2 choices; got {choices.n_choices}", field="logprobs")
     a, b = choices.logprobs
@@ -30,7 +28,7 @@ def _pair(metric, choices) -> tuple[float, float]:
 
 @register
 @dataclass(frozen=True, repr=False)
-class PairPreference(Metric):
+class PairPreference(ChoiceMetric):
     """1.0 if the gold choice of a pair has a strictly higher summed log-probability than the other, else 0.0.
 
     A tie scores 0, two ``-inf`` included (unlike ``loglikelihood_match``, whose argmax gives a tie to the first
@@ -46,9 +44,6 @@ class PairPreference(Metric):
 
     name: ClassVar[str] = "pair_preference"
     summary: ClassVar[str] = "1 if the gold choice of a pair is strictly more likely than the other"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def score(self, choices: Choices) -> float:
         a, b = _pair(self, choices)
@@ -57,15 +52,13 @@ class PairPreference(Metric):
         gold, other = (a, b) if choices.golds[0] == 0 else (b, a)
         return 1.0 if gold > other else 0.0
 
-    compute = LoglikelihoodMatch.compute
-
     def describe(self):
         return "1 if the gold choice's summed log-probability is strictly above the other choice's (a tie scores 0)"
 
 
 @register
 @dataclass(frozen=True, repr=False)
-class PairGap(Metric):
+class PairGap(ChoiceMetric):
     """The absolute difference between the two choices' summed log-probabilities: ``abs(lp[0] - lp[1])``.
 
     Computed in Python floats; an infinite log-probability gives inf (two ``-inf``: NaN), kept as is. The gold index
@@ -81,15 +74,10 @@ class PairGap(Metric):
     name: ClassVar[str] = "pair_gap"
     summary: ClassVar[str] = "absolute difference of a pair's summed log-probabilities"
     higher_is_better: ClassVar[bool] = False
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def score(self, choices: Choices) -> float:
         a, b = _pair(self, choices)
         return abs(a - b)
-
-    compute = LoglikelihoodMatch.compute
 
     def describe(self):
         return "absolute difference between the two choices' summed log-probabilities"
@@ -97,7 +85,7 @@ class PairGap(Metric):
 
 @register
 @dataclass(frozen=True, repr=False)
-class LogMassRatio(Metric):
+class LogMassRatio(ChoiceMetric):
     """log(probability mass of the gold choices) - log(probability mass of the other choices).
 
     Each mass is the sum of ``math.exp`` of the summed log-probabilities, added in index order in Python floats;
@@ -114,13 +102,9 @@ class LogMassRatio(Metric):
 
     name: ClassVar[str] = "log_mass_ratio"
     summary: ClassVar[str] = "log of the gold choices' probability mass minus log of the others'"
-    request_type: ClassVar[str] = "multiple_choice"
-    score_usage: ClassVar[str] = CHOICE_SCORE_USAGE
-    compute_usage: ClassVar[str] = CHOICE_COMPUTE_USAGE
 
     def score(self, choices: Choices) -> float:
-        if not isinstance(choices, Choices):
-            _not_choices(self, choices)
+        self._check_choices(choices)
         golds = set(choices.golds)
         if len(golds) == choices.n_choices:
             raise InvalidInput("every choice is gold, so there is no other mass to compare with", field="gold")
@@ -139,8 +123,6 @@ class LogMassRatio(Metric):
             raise InvalidInput(f"the {which} choices' probability mass underflows to 0, which has no logarithm",
                                field="logprobs")
         return math.log(gold_mass) - math.log(other_mass)
-
-    compute = LoglikelihoodMatch.compute
 
     def describe(self):
         return ("log of the summed probabilities (exp of the log-probabilities, index order) of the gold choices "

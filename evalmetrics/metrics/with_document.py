@@ -38,6 +38,7 @@ class WithDocument(Metric):
     name: ClassVar[str] = "with_document"
     summary: ClassVar[str] = "a step that reads the sample's document, then a text metric on its result"
     request_type: ClassVar[str] = "generate_until"
+    sample_context: ClassVar[str] = "documents"
     score_usage: ClassVar[str] = (
         "score(prediction, references, document): the output text, a reference text or a non-empty list of them, "
         "and the sample's document (a mapping with the field the step reads), e.g. "

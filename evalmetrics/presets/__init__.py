@@ -18,6 +18,10 @@ HARNESS_VERSIONS: dict[str, tuple[str, ...]] = {
     "squad": ("v2", "v1.1"),
     "hf_evaluate": ("0.4",),
     "math_verify": ("0.9",),
+    "unitxt": ("1.26",),
+    "inspect": ("0.3",),
+    "olmes": ("0.1",),
+    "hendrycks": ("2021",),
 }
 
 # The exact package versions the conformance suite proves each harness version against.
@@ -30,6 +34,14 @@ VERIFIED_AGAINST: dict[tuple[str, str], str] = {
     ("squad", "v2"): "SQuAD v2.0 official script",
     ("hf_evaluate", "0.4"): "lm-eval==0.4.13 (same algorithm as evaluate-metric/exact_match)",
     ("math_verify", "0.9"): "math-verify==0.9.0",
+    ("unitxt", "1.26"): "unitxt==1.26.10",
+    ("inspect", "0.3"): "inspect-ai==0.3.285",
+    # No installable package: defined from the published definitions (docs/olmes_mmlu.md), cross-checked against
+    # the equivalent computation of the real packages.
+    ("olmes", "0.1"): ("the equivalent lm-eval==0.4.13 / lighteval==0.13.0 computation (a cross-check: no OLMES "
+                       "package is installable; defined from the OLMES paper and oe-eval's MCAccuracy)"),
+    ("hendrycks", "2021"): ("lm-eval==0.4.13's acc on the same letter log-probabilities (a cross-check: the "
+                            "original hendrycks/test evaluate.py is no package)"),
 }
 
 
@@ -58,6 +70,16 @@ def all_aliases() -> list[Alias]:
     out.extend(lighteval_corpus.ALIASES)
     out.extend(lm_eval_hooks_gen.ALIASES)
     out.extend(lm_eval_classification.ALIASES)
+    from . import unitxt
+
+    out.extend(unitxt.ALIASES)
+    from . import inspect_ai
+
+    out.extend(inspect_ai.ALIASES)
+    from . import mmlu, olmes
+
+    out.extend(olmes.ALIASES)
+    out.extend(mmlu.ALIASES)
     return out
 
 

@@ -27,6 +27,12 @@ class Alias:
     # For aliases whose harness has no usable default for some key (lighteval's maj_at_n needs n): the
     # configuration used when the alias is shown without one (catalog, docs, explain).
     example: dict = field(default_factory=dict)
+    # Notes that explain adds wherever this alias is shown: a quirk of a configuration other than the default,
+    # with a computed example (inspect:match's 5 significant digits under numeric=True). Returns a list of lines.
+    quirks: Callable[[], list] | None = None
+    # An alias naming one task's pipeline (mmlu/em): where several aliases share a canonical ID, the readers and
+    # lists that show one name per ID prefer the generic ones (lighteval:exact_match over lighteval:mmlu/em).
+    task_specific: bool = False
 
     def make_example(self):
         return self.make(**self.example)

@@ -192,7 +192,7 @@ def loglikelihood_acc(logprob_normalization=None):
 ALIASES += [
     Alias("lighteval", "0.13", "loglikelihood_acc", loglikelihood_acc,
           "lighteval loglikelihood_acc ('acc'): argmax of the (optionally normalized) log-probabilities is gold",
-          also=("acc",), choice_text_prefix=" "),
+          also=("acc", "accuracy"), choice_text_prefix=" "),
     Alias("lighteval", "0.10", "loglikelihood_acc_norm", lambda: loglikelihood_acc("LogProbCharNorm()"),
           "lighteval 0.10 loglikelihood_acc_norm ('acc_norm'): log-probability / characters of Doc.choices "
           "(leading space counted)", also=("acc_norm",), choice_text_prefix=" "),

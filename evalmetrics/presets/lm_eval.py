@@ -119,7 +119,7 @@ from ..metrics.choice import GreedyMatch, LoglikelihoodMatch  # noqa: E402
 
 ALIASES += [
     Alias("lm_eval", "0.4", "acc", lambda: LoglikelihoodMatch(norm="none", zero_length="ieee"),
-          "lm_eval acc (multiple_choice): argmax of the summed log-probabilities is gold"),
+          "lm_eval acc (multiple_choice): argmax of the summed log-probabilities is gold", also=("accuracy",)),
     Alias("lm_eval", "0.4", "acc_norm", lambda: LoglikelihoodMatch(norm="char", zero_length="ieee"),
           "lm_eval acc_norm: argmax of log-probability / characters of the choice text (without the target "
           "delimiter) is gold"),

@@ -64,6 +64,14 @@ _INFINITEBENCH_ZH_CHARS = (RegexReplace(pattern="[" + re.escape(INFINITEBENCH_ZH
                            RegexReplace(pattern="(?<=.)(?=.)", replacement=" "))
 
 
+
+def _infinitebench_f1(tokens: tuple):
+    """infinitebench/utils.py qa_f1_score / qa_f1_zh_score: the output's control characters become spaces, then
+    ``tokens`` (the language's normalization) on both sides; multiset token F1, 0 if either side is empty."""
+    return lambda: F1(bag="multiset", formula="ratio", empty="zero",
+                      pred=(RegexReplace(pattern=r"[\x00-\x1f]", replacement=" "),) + tokens, ref=tokens)
+
+
 # coqa/utils.py and catalan_bench/utils.py (coqcat): the output's first line after stripping, then transformers'
 # squad_metrics compute_exact / compute_f1 (SQuAD normalization) against each answer, leave-one-out averaged.
 _COQA_OUTPUT = (Strip(), SplitTake(sep="\n", index=0))
@@ -140,9 +148,7 @@ ALIASES = [
           "of ASCII digits in the output (none: 0) equals a stripped answer of doc['answer']. An empty answer list "
           "is an InvalidInput here (the hook scores 0)"),
     Alias("lm_eval", "0.4", "infinitebench/qa_f1",
-          lambda: F1(bag="multiset", formula="ratio", empty="zero",
-                     pred=(RegexReplace(pattern=r"[\x00-\x1f]", replacement=" "),) + _INFINITEBENCH_NORMALIZE,
-                     ref=_INFINITEBENCH_NORMALIZE),
+          _infinitebench_f1(_INFINITEBENCH_NORMALIZE),
           "lm_eval InfiniteBench score (utils.process_results_qa_en: longbook_qa_en): control characters of the "
           "output become spaces; both sides lowercased, whole-word a/an/the become spaces, ASCII punctuation "
           "deleted; multiset token F1 (0 if either side has no token), best over doc['answer']. An empty answer "
@@ -161,9 +167,7 @@ ALIASES = [
           "words (ties: first) is a male word; gold: choices 2 and 3 (male, man). Where the hook crashes on "
           "likelihood_diff (both words of a group below about -745) lm_eval reports nothing; this alias scores"),
     Alias("lm_eval", "0.4", "infinitebench/qa_f1_zh",
-          lambda: F1(bag="multiset", formula="ratio", empty="zero",
-                     pred=(RegexReplace(pattern=r"[\x00-\x1f]", replacement=" "),) + _INFINITEBENCH_ZH_CHARS,
-                     ref=_INFINITEBENCH_ZH_CHARS),
+          _infinitebench_f1(_INFINITEBENCH_ZH_CHARS),
           "lm_eval InfiniteBench score (utils.process_results_qa_chn: longbook_qa_chn): control characters of the "
           "output become spaces; both sides lose ASCII and CJK punctuation, are lowercased and lose all "
           "whitespace; every character is a token; multiset F1 (0 if either side is empty), best over "

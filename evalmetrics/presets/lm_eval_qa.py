@@ -60,12 +60,12 @@ def mlqa_normalize(lang: str) -> tuple:
         (CollapseWhitespace(),)
 
 
-def _mlqa_em(lang):
-    return lambda: ExactMatch(normalize=mlqa_normalize(lang))
-
-
-def _mlqa_f1(lang):
-    return lambda: F1(bag="multiset", formula="ratio", empty="zero", normalize=mlqa_normalize(lang))
+def _em_and_f1(em_name, f1_name, normalize, empty, em_summary, f1_summary):
+    """The two aliases of a hook that reports exact match and token F1 over one normalization of both sides:
+    equality, and multiset token F1 (``empty``: what a side without tokens scores, F1's option)."""
+    return [Alias("lm_eval", "0.4", em_name, lambda: ExactMatch(normalize=normalize), em_summary),
+            Alias("lm_eval", "0.4", f1_name,
+                  lambda: F1(bag="multiset", formula="ratio", empty=empty, normalize=normalize), f1_summary)]
 
 
 def _mlqa_words(lang, family):
@@ -79,63 +79,55 @@ MLQA_LANGS = ("en", "es", "hi", "vi", "de", "ar", "zh")
 TYDIQA_LANGS = ("ar", "bn", "en", "fi", "id", "ko", "ru", "sw", "te")
 
 ALIASES = []
-for _lang in MLQA_LANGS:
-    ALIASES += [
-        Alias("lm_eval", "0.4", f"mlqa_{_lang}/exact_match", _mlqa_em(_lang),
-              _mlqa_words(_lang, "mlqa exact_match") + "; equality; best over doc['answers']"),
-        Alias("lm_eval", "0.4", f"mlqa_{_lang}/f1", _mlqa_f1(_lang),
-              _mlqa_words(_lang, "mlqa f1") + "; multiset token F1 (0 if either side is empty); best over "
-              "doc['answers']"),
-    ]
-for _lang in TYDIQA_LANGS:
-    ALIASES += [
-        Alias("lm_eval", "0.4", f"tydiqa_goldp_{_lang}/exact_match", _mlqa_em(_lang),
-              _mlqa_words(_lang, "tydiqa_goldp exact_match") + "; equality; best over doc['answers']"),
-        Alias("lm_eval", "0.4", f"tydiqa_goldp_{_lang}/f1", _mlqa_f1(_lang),
-              _mlqa_words(_lang, "tydiqa_goldp f1") + "; multiset token F1 (0 if either side is empty); best "
-              "over doc['answers']"),
-    ]
+for _family, _langs in (("mlqa", MLQA_LANGS), ("tydiqa_goldp", TYDIQA_LANGS)):
+    for _lang in _langs:
+        ALIASES += _em_and_f1(
+            f"{_family}_{_lang}/exact_match", f"{_family}_{_lang}/f1", mlqa_normalize(_lang), "zero",
+            _mlqa_words(_lang, f"{_family} exact_match") + "; equality; best over doc['answers']",
+            _mlqa_words(_lang, f"{_family} f1") + "; multiset token F1 (0 if either side is empty); best over "
+            "doc['answers']")
 
 # ---- xquad (utils.process_results_qa) and catalan_bench's catalanqa / xquad_ca (utils.process_results_qa): the
 # SQuAD v2 compute_exact / compute_f1 of transformers' squad_metrics against the FIRST answer only.
-ALIASES += [
-    Alias("lm_eval", "0.4", "xquad/exact_match", lambda: ExactMatch(normalize=SQUAD_NORMALIZE),
-          "xquad / catalanqa exact_match: SQuAD normalization (lower, delete ASCII punctuation, a/an/the to "
-          "spaces, collapse whitespace), equality with the first answer only"),
-    Alias("lm_eval", "0.4", "xquad/f1",
-          lambda: F1(bag="multiset", formula="ratio", empty="equal", normalize=SQUAD_NORMALIZE),
-          "xquad / catalanqa f1: SQuAD v2 token F1 (no tokens on either side: 1 if both are empty) against the "
-          "first answer only"),
-]
+ALIASES += _em_and_f1(
+    "xquad/exact_match", "xquad/f1", SQUAD_NORMALIZE, "equal",
+    "xquad / catalanqa exact_match: SQuAD normalization (lower, delete ASCII punctuation, a/an/the to spaces, "
+    "collapse whitespace), equality with the first answer only",
+    "xquad / catalanqa f1: SQuAD v2 token F1 (no tokens on either side: 1 if both are empty) against the first "
+    "answer only")
 
 # ---- noreval noridiom (lm_eval.tasks.noreval.noridiom.utils.process_results): delete ASCII punctuation, lower,
 # strip (in that order, no whitespace collapsing); best over doc['accepted_completions'].
 _NORIDIOM = (StripPunct(chars="ascii"), Lowercase(), Strip())
-ALIASES += [
-    Alias("lm_eval", "0.4", "noridiom/em", lambda: ExactMatch(normalize=_NORIDIOM),
-          "noridiom em: delete ASCII punctuation, lower, strip; equality; best over doc['accepted_completions']"),
-    Alias("lm_eval", "0.4", "noridiom/fscore",
-          lambda: F1(bag="multiset", formula="ratio", empty="equal", normalize=_NORIDIOM),
-          "noridiom fscore: delete ASCII punctuation, lower, strip; multiset token F1 (no tokens on either side: 1 "
-          "if both are empty); best over doc['accepted_completions']"),
-]
+ALIASES += _em_and_f1(
+    "noridiom/em", "noridiom/fscore", _NORIDIOM, "equal",
+    "noridiom em: delete ASCII punctuation, lower, strip; equality; best over doc['accepted_completions']",
+    "noridiom fscore: delete ASCII punctuation, lower, strip; multiset token F1 (no tokens on either side: 1 if "
+    "both are empty); best over doc['accepted_completions']")
 
 # ---- french_bench metric functions (!function utils.exact / utils.f1 / utils.is_included), called by lm_eval with
 # the rendered target and the response.
 _FR = (Lowercase(), StripPunct(chars="ascii"), StripArticles(articles=("un", "une", "des", "le", "la", "les")),
        CollapseWhitespace())
+ALIASES += _em_and_f1(
+    "french_bench/exact", "french_bench/f1", _FR, "equal",
+    "french_bench exact: lower, delete ASCII punctuation, un/une/des/le/la/les to spaces, collapse whitespace; "
+    "equality with the target",
+    "french_bench f1: the same normalization; multiset token F1 (no tokens on either side: 1 if both are empty)")
 ALIASES += [
-    Alias("lm_eval", "0.4", "french_bench/exact", lambda: ExactMatch(normalize=_FR),
-          "french_bench exact: lower, delete ASCII punctuation, un/une/des/le/la/les to spaces, collapse "
-          "whitespace; equality with the target"),
-    Alias("lm_eval", "0.4", "french_bench/f1",
-          lambda: F1(bag="multiset", formula="ratio", empty="equal", normalize=_FR),
-          "french_bench f1: the same normalization; multiset token F1 (no tokens on either side: 1 if both are "
-          "empty)"),
     Alias("lm_eval", "0.4", "french_bench/is_included",
           lambda: ExactMatch(mode="prediction_contains_reference"),
           "french_bench is_included: the target occurs in the response as is (no normalization)"),
 ]
+
+def _retrieval(name, paragraph, summary, also):
+    """longbench's retrieval scores: the share of the output's numbers equal to the number the answer's first match
+    of ``paragraph`` (a regex with one group of digits) holds; an answer without one is an error, as in lm_eval."""
+    return Alias("lm_eval", "0.4", name,
+                 lambda: MatchShare(pattern=r"\d+", extract_ref=(RegexExtract(pattern=paragraph, match_index=0,
+                                                                             fallback=None, strip=False),),
+                                    missing_reference="error"), summary, also=(also,))
+
 
 # ---- longbench (metrics.get_*_with_score): "score" and the named score are the same value, best over
 # doc['answers'] (0 when there is none).
@@ -147,20 +139,14 @@ ALIASES += [
     Alias("lm_eval", "0.4", "longbench/count_score", lambda: MatchShare(pattern=r"\d+"),
           "longbench count_score: the share of the numbers (\\d+) in the stripped output equal to the answer; 0 "
           "with no number", also=("longbench/count",)),
-    Alias("lm_eval", "0.4", "longbench/retrieval_score",
-          lambda: MatchShare(pattern=r"\d+", extract_ref=(RegexExtract(pattern=r"Paragraph (\d+)", match_index=0,
-                                                                         fallback=None, strip=False),),
-                             missing_reference="error"),
-          "longbench retrieval_score: the share of the numbers (\\d+) in the output equal to the number of the "
-          "answer's first 'Paragraph N' (an answer without one is an error, as in lm_eval); 0 with no number",
-          also=("longbench/retrieval",)),
-    Alias("lm_eval", "0.4", "longbench/retrieval_zh_score",
-          lambda: MatchShare(pattern=r"\d+", extract_ref=(RegexExtract(pattern=r"段落(\d+)", match_index=0,
-                                                                         fallback=None, strip=False),),
-                             missing_reference="error"),
-          "longbench retrieval_zh_score: the share of the numbers (\\d+) in the output equal to the number of the "
-          "answer's first '段落N' (an answer without one is an error); 0 with no number",
-          also=("longbench/retrieval_zh",)),
+    _retrieval("longbench/retrieval_score", r"Paragraph (\d+)",
+               "longbench retrieval_score: the share of the numbers (\\d+) in the output equal to the number of the "
+               "answer's first 'Paragraph N' (an answer without one is an error, as in lm_eval); 0 with no number",
+               "longbench/retrieval"),
+    _retrieval("longbench/retrieval_zh_score", r"段落(\d+)",
+               "longbench retrieval_zh_score: the share of the numbers (\\d+) in the output equal to the number of "
+               "the answer's first '段落N' (an answer without one is an error); 0 with no number",
+               "longbench/retrieval_zh"),
 ]
 
 # ---- longbench, Chinese and ROUGE: jieba segments the text (jieba.cut, accurate mode); qa_f1_zh normalizes each

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import InvalidInput
 from .card import RunCard
+from .helm_run import find_helm_run, helm_card
 from .lighteval_run import is_lighteval_results, lighteval_card
 from .lm_eval_run import find_results_file, is_lm_eval_results, lm_eval_card
 
@@ -13,10 +14,14 @@ __all__ = ["read_run"]
 
 
 def read_run(path) -> RunCard:
-    """The run card of a saved run: an lm_eval or lighteval output folder, or its ``results_<date>.json``.
+    """The run card of a saved run: an lm_eval or lighteval output folder, or its ``results_<date>.json``; or a HELM
+    run folder (``benchmark_output/runs/<suite>/<run name>/``, or a suite folder holding one run).
 
     Raises :class:`~evalmetrics.InvalidInput` (field ``run``) for a path that is not one, naming what was found."""
     p = Path(path)
+    helm = find_helm_run(p)
+    if helm is not None:
+        return helm_card(helm)
     target = find_results_file(p) if p.is_dir() else p
     if not target.is_file():
         raise InvalidInput(f"{p}: no such file or folder", field="run")
@@ -28,5 +33,5 @@ def read_run(path) -> RunCard:
         return lm_eval_card(target)
     if is_lighteval_results(head):
         return lighteval_card(target, head)
-    raise InvalidInput(f"{target}: not a run evalmetrics can read (lm_eval's or lighteval's results_<date>.json); "
-                       f"HELM run folders are not read yet", field="run")
+    raise InvalidInput(f"{target}: not a run evalmetrics can read (lm_eval's or lighteval's results_<date>.json, "
+                       f"a HELM run folder)", field="run")

@@ -83,6 +83,10 @@ def _logged(card: RunCard, path: Path, filt: str, metric_name: str):
     from ..io import read_rows
     from .lighteval_run import lighteval_doc_key
 
+    if card.harness == "helm":  # the run folder: its instances on the row's split
+        from .helm_run import helm_logged
+
+        return helm_logged(path, filt, metric_name)
     lm_eval = card.harness == "lm_eval"
     rows = list(read_rows(str(path), lm_eval_filter=filt if lm_eval else None))
     keys, values = [], []
@@ -121,9 +125,17 @@ def _decompose(ca, cb, ra, rb, *, seed, n_boot, examples) -> dict:
     rows_b, keys_b, logged_b = _logged(cb, pb, rb.filter, rb.metric)
     fa = ra.filter if ca.harness == "lm_eval" else None
     fb = rb.filter if cb.harness == "lm_eval" else None
+
+    def rescore(card, path, filt, rows):
+        if card.harness == "helm":
+            from .helm_run import helm_rescore
+
+            return helm_rescore(metric, rows)
+        return np.asarray(score_stream([("a", metric)], str(path), lm_eval_filter=filt)["a"].per_sample)
+
     try:
-        ours_a = np.asarray(score_stream([("a", metric)], str(pa), lm_eval_filter=fa)["a"].per_sample)
-        ours_b = np.asarray(score_stream([("a", metric)], str(pb), lm_eval_filter=fb)["a"].per_sample)
+        ours_a = rescore(ca, pa, fa, rows_a)
+        ours_b = rescore(cb, pb, fb, rows_b)
     except InvalidInput as e:
         return {"available": False, "reason": f"the logged outputs cannot be rescored with A's metric ({e})"}
     index_b = {k: i for i, k in enumerate(keys_b)}
@@ -161,7 +173,7 @@ def _example(row_a: dict, row_b: dict, va: float, vb: float, vb_under_a: float) 
     ``verdict_a`` when only the metric differs, to ``verdict_b`` when only the output does)."""
     from .lm_eval_run import _prompt_of
 
-    prompt = _prompt_of(row_a) or ""
+    prompt = row_a.get("prompt") if isinstance(row_a.get("prompt"), str) else (_prompt_of(row_a) or "")
     return {"doc_id": row_a.get("doc_id"), "prompt_tail": prompt[-200:], "output_a": _output(row_a),
             "output_b": _output(row_b), "verdict_a": va, "verdict_b": vb, "verdict_b_under_a_metric": vb_under_a}
 

@@ -17,6 +17,28 @@ from conftest import RESULTS
 
 N_EXAMPLES = int(os.environ.get("EVALMETRICS_CONFORMANCE_EXAMPLES", "5000"))
 
+# The packages the oracles come from, as each check records them.
+LM_EVAL = "lm-eval==0.4.13"
+LIGHTEVAL = "lighteval==0.13.0"
+
+
+def lm_eval_tasks_dir() -> str:
+    """The tasks folder of the installed lm_eval."""
+    import lm_eval
+
+    return os.path.join(os.path.dirname(lm_eval.__file__), "tasks")
+
+
+def load_lm_eval_task_file(rel: str, name: str):
+    """The module at ``rel`` in the installed lm_eval's tasks folder, loaded from its file under the module name
+    ``name``, as lm_eval's ``!function`` loader loads it (not imported as a package module)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, os.path.join(lm_eval_tasks_dir(), rel))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
 # ------------------------------------------------------------------------------------------------ text
 
 

@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # The conformance suite: evalmetrics against the real harness packages, in their own environments.
 #   bash tests/conformance/run.sh            # set up (or reuse) the environments, then run every check
-# Two runs, side by side: tests/conformance (but mathverify/) with the 'harness' environment, and
-# tests/conformance/mathverify with the 'mathverify' environment (math-verify 0.9.0, lm-eval's minerva_math code);
-# the exit status is the harness run's if it failed, else the mathverify run's.
+# Three runs, side by side: tests/conformance (but mathverify/) with the 'harness' environment,
+# tests/conformance/mathverify with the 'mathverify' environment (math-verify 0.9.0, lm-eval's minerva_math code) and
+# tests/conformance/test_unitxt.py with the 'unitxt' environment (unitxt 1.26.10; in the harness run that file skips
+# itself); the exit status is the first failing run's (harness, then mathverify, then unitxt).
 # Extra arguments go to the harness run only.
 # Env: EVALMETRICS_CONFORMANCE_EXAMPLES (inputs per alias, default 5000), EVALMETRICS_CONFORMANCE_DIR,
-#      EVALMETRICS_CONFORMANCE_MATHVERIFY=0 skips the mathverify run.
+#      EVALMETRICS_CONFORMANCE_MATHVERIFY=0 skips the mathverify run, EVALMETRICS_CONFORMANCE_UNITXT=0 the unitxt run.
 set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BASE="${EVALMETRICS_CONFORMANCE_DIR:-$HOME/.cache/evalmetrics-conformance}"
 RUN_MV="${EVALMETRICS_CONFORMANCE_MATHVERIFY:-1}"
-if [[ "$RUN_MV" == "1" ]]; then
-  bash "$REPO_ROOT/tests/conformance/setup_envs.sh" harness mathverify
-else
-  bash "$REPO_ROOT/tests/conformance/setup_envs.sh" harness
-fi
+RUN_UNITXT="${EVALMETRICS_CONFORMANCE_UNITXT:-1}"
+envs=(harness)
+[[ "$RUN_MV" == "1" ]] && envs+=(mathverify)
+[[ "$RUN_UNITXT" == "1" ]] && envs+=(unitxt)
+bash "$REPO_ROOT/tests/conformance/setup_envs.sh" "${envs[@]}"
 cd "$REPO_ROOT"
 export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
@@ -30,6 +31,15 @@ if [[ "$RUN_MV" == "1" ]]; then
     tests/conformance/mathverify >"$mv_log" 2>&1 &
   mv_pid=$!
 fi
+ux_pid=""
+if [[ "$RUN_UNITXT" == "1" ]]; then
+  # unitxt's catalog metrics and processors; its own record file, so that it does not overwrite the harness run's.
+  ux_log="$(mktemp)"
+  ux_out="${EVALMETRICS_CONFORMANCE_OUT:-tests/conformance/last_run.json}"
+  EVALMETRICS_CONFORMANCE_OUT="${ux_out%.json}.unitxt.json" "$BASE/unitxt/bin/python" -m pytest -q \
+    -o addopts="-p no:cacheprovider" -p no:randomly tests/conformance/test_unitxt.py >"$ux_log" 2>&1 &
+  ux_pid=$!
+fi
 "$BASE/harness/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
   --ignore=tests/conformance/mathverify tests/conformance "$@" || status=$?
 if [[ -n "$mv_pid" ]]; then
@@ -39,5 +49,13 @@ if [[ -n "$mv_pid" ]]; then
   cat "$mv_log"
   rm -f "$mv_log"
   [[ $status -ne 0 ]] || status=$mv_status
+fi
+if [[ -n "$ux_pid" ]]; then
+  ux_status=0
+  wait "$ux_pid" || ux_status=$?
+  echo "=== tests/conformance/test_unitxt.py (unitxt environment) ==="
+  cat "$ux_log"
+  rm -f "$ux_log"
+  [[ $status -ne 0 ]] || status=$ux_status
 fi
 exit "$status"

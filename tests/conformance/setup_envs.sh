@@ -6,11 +6,12 @@
 #   ${EVALMETRICS_CONFORMANCE_DIR:-$HOME/.cache/evalmetrics-conformance}/
 #       harness/      lm-eval 0.4.13, lighteval 0.13.0, evaluate 0.4.6, crfm-helm 0.5.16 (--no-deps)
 #       mathverify/   math-verify 0.9.0 (cannot live beside lighteval 0.13.0, see below)
+#       unitxt/       unitxt 1.26.10 (its catalog metrics and processors)
 #       logs/         one pip log and one `pip freeze` per environment
 #       vendor/       transformers 4.57.6's data/metrics/squad_metrics.py (official SQuAD v2 functions)
 #
-# Usage:  bash tests/conformance/setup_envs.sh [harness|mathverify ...]
-#         (no argument = both).  EVALMETRICS_PYTHON overrides the interpreter (must be 3.11).
+# Usage:  bash tests/conformance/setup_envs.sh [harness|mathverify|unitxt ...]
+#         (no argument = all three).  EVALMETRICS_PYTHON overrides the interpreter (must be 3.11).
 #         EVALMETRICS_CONFORMANCE_FORCE=1 rebuilds even if the marker matches.
 #
 # An environment is reused when its marker file (.evalmetrics-setup-done) holds the
@@ -76,6 +77,16 @@ MATHVERIFY_STEPS=(
   "--no-deps lm-eval==0.4.13"
 )
 MATHVERIFY_IMPORTS="math_verify latex2sympy2_extended antlr4 hypothesis pytest regex numpy"
+
+# unitxt 1.26.10 (its catalog metrics and processors, tests/conformance/test_unitxt.py): its own environment, as its
+# datasets / evaluate pins are not lighteval's. torch only so that the environment check below holds (unitxt's text
+# metrics do not import it).
+UNITXT_STEPS=(
+  "$TORCH_PIN"
+  "unitxt==1.26.10 hypothesis pytest numpy regex sympy"
+  "scikit-learn==1.9.1 rouge-score==0.1.2 nltk==3.10.4 editdistance==0.8.1"
+)
+UNITXT_IMPORTS="unitxt unitxt.metrics sklearn rouge_score nltk editdistance hypothesis pytest"
 
 log() { printf '[setup_envs] %s\n' "$*"; }
 die() { printf '[setup_envs] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -259,13 +270,14 @@ PY
 }
 
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(harness mathverify)
+[[ ${#targets[@]} -eq 0 ]] && targets=(harness mathverify unitxt)
 
 for t in "${targets[@]}"; do
   case "$t" in
     harness)    setup_env harness "$HARNESS_IMPORTS" "${HARNESS_STEPS[@]}"; fetch_squad_metrics; fetch_punkt_tab ;;
     mathverify) setup_env mathverify "$MATHVERIFY_IMPORTS" "${MATHVERIFY_STEPS[@]}" ;;
-    *) die "unknown environment '$t' (expected harness or mathverify)" ;;
+    unitxt)     setup_env unitxt "$UNITXT_IMPORTS" "${UNITXT_STEPS[@]}"; fetch_punkt_tab ;;
+    *) die "unknown environment '$t' (expected harness, mathverify or unitxt)" ;;
   esac
 done
 

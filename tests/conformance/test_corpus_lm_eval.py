@@ -22,7 +22,6 @@ lm-eval 0.4.13's own code.
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import math
 import os
@@ -39,20 +38,15 @@ from lm_eval import utils as lm_utils  # noqa: E402
 from lm_eval.api import metrics as lm_metrics  # noqa: E402
 
 import evalmetrics as em  # noqa: E402
-from _diff import N_EXAMPLES, check, pair  # noqa: E402
+from _diff import LM_EVAL, N_EXAMPLES, check, load_lm_eval_task_file, pair  # noqa: E402
+from _diff import lm_eval_tasks_dir as _tasks_dir  # noqa: E402
 from evalmetrics.metrics.bootstrap import resample_indices  # noqa: E402
 
-LM = "lm-eval==0.4.13"
+LM = LM_EVAL
 
 COVERED = ["lm_eval:f1", "lm_eval:mcc", "lm_eval:weighted_f1_score", "lm_eval:macro_f1_score",
            "lm_eval:micro_f1_score", "lm_eval:afriqa/f1", "lm_eval:brier_score", "lm_eval:loglikelihood_diff",
            "lm_eval:acc_all"]
-
-
-def _tasks_dir() -> str:
-    import lm_eval.tasks
-
-    return os.path.dirname(lm_eval.tasks.__file__)
 
 
 _MODULES: dict = {}
@@ -61,11 +55,7 @@ _MODULES: dict = {}
 def _task_function(rel: str, name: str):
     """A function of a task module of the installed lm_eval, loaded from its file."""
     if rel not in _MODULES:
-        path = os.path.join(_tasks_dir(), rel)
-        spec = importlib.util.spec_from_file_location("h1_" + rel.replace("/", "_").replace(" ", "_")[:-3], path)
-        mod = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(mod)
-        _MODULES[rel] = mod
+        _MODULES[rel] = load_lm_eval_task_file(rel, "h1_" + rel.replace("/", "_").replace(" ", "_")[:-3])
     return getattr(_MODULES[rel], name)
 
 

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 pytest.importorskip("lm_eval")
 
 import evalmetrics as em  # noqa: E402
-from _diff import check, mutated, phrase, text  # noqa: E402
+from _diff import LM_EVAL, check, lm_eval_tasks_dir as _tasks_dir, mutated, phrase, text  # noqa: E402
 from evalmetrics.integrations.lm_eval_tasks.hooks import KNOWN_HOOKS  # noqa: E402
 from evalmetrics.integrations.lm_eval_tasks.loading import FunctionRef  # noqa: E402
 
-LM = "lm-eval==0.4.13"
+LM = LM_EVAL
 LENGTHS = (4096, 8192, 16384, 32768, 65536, 131072)
 
 # (module file in lm_eval/tasks, hook name, digest the reader identifies it by)
@@ -44,12 +44,6 @@ HOOKS = {
     "ib_qa_en": ("infinitebench/utils.py", "process_results_qa_en", "4045454340890d91"),
     "ib_qa_chn": ("infinitebench/utils.py", "process_results_qa_chn", "13ec6f4d956256f7"),
 }
-
-
-def _tasks_dir() -> str:
-    import lm_eval.tasks
-
-    return os.path.dirname(lm_eval.tasks.__file__)
 
 
 _MODULES: dict = {}

@@ -10,9 +10,7 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import math
-import os
 
 import pytest
 from hypothesis import strategies as st
@@ -20,23 +18,9 @@ from hypothesis import strategies as st
 pytest.importorskip("lm_eval")
 
 import evalmetrics as em  # noqa: E402
-from _diff import check, phrase  # noqa: E402
+from _diff import LM_EVAL, check, load_lm_eval_task_file, phrase  # noqa: E402
 
-LM = "lm-eval==0.4.13"
-
-
-def _tasks_dir():
-    import lm_eval.tasks
-
-    return os.path.dirname(lm_eval.tasks.__file__)
-
-
-def _load_file(relpath: str, name: str):
-    path = os.path.join(_tasks_dir(), relpath)
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+LM = LM_EVAL
 
 
 # ------------------------------------------------------------------------------------------------ TruthfulQA MC2
@@ -78,7 +62,7 @@ MC2_HAND = [
 
 @pytest.mark.parametrize("alias,relpath", MC2_HOOKS)
 def test_truthfulqa_mc2(alias, relpath):
-    hook = _load_file(relpath, "em_conf_" + relpath.replace("/", "_").replace("-", "_")[:-3]).process_results_mc2
+    hook = load_lm_eval_task_file(relpath, "em_conf_" + relpath.replace("/", "_").replace("-", "_")[:-3]).process_results_mc2
     m = em.get(alias)
 
     def ours(x):
@@ -168,12 +152,13 @@ def _score_rows(kind, hook, rows):
     return out
 
 
-@pytest.mark.parametrize("kind", sorted(SCORE_HOOKS))
-def test_score_agieval_accuracy(kind):
-    mod = _agieval()
-    hook_name, agg_name = SCORE_HOOKS[kind]
+def _score_pair(mod, hooks, kind, alias, labels, by_category=False):
+    """(ours, oracle) of one SCORE hook, each giving (row key, value) per reported key: ours, ``alias`` over that
+    key's rows (each row's category its group where ``by_category``); lm_eval's, the hook's per-key values
+    aggregated by the key's function of the task module (the consistency rows are checked elsewhere)."""
+    hook_name, agg_name = hooks[kind]
     hook = getattr(mod, hook_name)
-    m = em.get("lm_eval:score/accuracy")
+    m = em.get(alias)
 
     def oracle(rows):
         per_key: dict = {}
@@ -186,11 +171,18 @@ def test_score_agieval_accuracy(kind):
     def ours(rows):
         out = []
         for key, idx in _score_rows(kind, hook, rows).items():
-            preds = [rows[i][1] for i in idx]
-            refs = [LABELS[rows[i][0]["answer_index"]] for i in idx]
-            out.append((key, m.compute(preds, refs).score))
+            args = [[rows[i][1] for i in idx], [labels[rows[i][0]["answer_index"]] for i in idx]]
+            if by_category:
+                args.append([rows[i][0]["category"] for i in idx])
+            out.append((key, m.compute(*args).score))
         return sorted(out)
 
+    return ours, oracle
+
+
+@pytest.mark.parametrize("kind", sorted(SCORE_HOOKS))
+def test_score_agieval_accuracy(kind):
+    ours, oracle = _score_pair(_agieval(), SCORE_HOOKS, kind, "lm_eval:score/accuracy", LABELS)
     hand = [[({"question_id": 0, "prompt_id": 3, "answer_index": 1, "original_answer_index": 1,
                "always_same_option": "B", "options_format": "\n{letter}: {option}"}, t)
              for t in ("The best answer is (B).", "b", "the best answer is\nB", "the best answer is ß", "B.")]]
@@ -211,27 +203,8 @@ MMLU_PRO_HOOKS = {
 
 @pytest.mark.parametrize("kind", sorted(MMLU_PRO_HOOKS))
 def test_score_mmlu_pro_macro_accuracy(kind):
-    mod = _mmlu_pro()
-    hook_name, agg_name = MMLU_PRO_HOOKS[kind]
-    hook = getattr(mod, hook_name)
-    m = em.get("lm_eval:score/macro_accuracy")
-
-    def oracle(rows):
-        per_key: dict = {}
-        for doc, text in rows:
-            for key, value in hook(doc, [text]).items():
-                if "consistency" not in key:
-                    per_key.setdefault(key, []).append(value)
-        return sorted((k, float(getattr(mod, agg_name(k))(v))) for k, v in per_key.items())
-
-    def ours(rows):
-        out = []
-        for key, idx in _score_rows(kind, hook, rows).items():
-            preds = [rows[i][1] for i in idx]
-            refs = [MMLU_PRO_LABELS[rows[i][0]["answer_index"]] for i in idx]
-            out.append((key, m.compute(preds, refs, [rows[i][0]["category"] for i in idx]).score))
-        return sorted(out)
-
+    ours, oracle = _score_pair(_mmlu_pro(), MMLU_PRO_HOOKS, kind, "lm_eval:score/macro_accuracy", MMLU_PRO_LABELS,
+                               by_category=True)
     check("lm_eval:score/macro_accuracy", LM, ours, oracle, score_run(kind, n_options=10, categories=True))
 
 

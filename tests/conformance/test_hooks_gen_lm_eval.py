@@ -3,7 +3,6 @@ installed lm_eval's tasks folder, on generated documents shaped like the task da
 from __future__ import annotations
 
 import functools
-import importlib.util
 import os
 
 import pytest
@@ -15,7 +14,8 @@ pytest.importorskip("sacrebleu")
 pytest.importorskip("rouge_score")
 
 import evalmetrics as em  # noqa: E402
-from _diff import N_EXAMPLES, check, mutated, phrase, sep, text  # noqa: E402
+from _diff import N_EXAMPLES, check, load_lm_eval_task_file, mutated, phrase, sep, text  # noqa: E402
+from _diff import lm_eval_tasks_dir as _tasks_dir  # noqa: E402
 
 _TQA = [f"{m}_{v}" for m in ("bleu", "rouge1", "rouge2", "rougeL") for v in ("max", "acc", "diff")]
 _CNN = ["rouge1", "rouge2", "rougeL"]
@@ -31,12 +31,6 @@ COVERED = (
 PACKAGE = "lm-eval==0.4.13"
 
 
-def _tasks_dir() -> str:
-    import lm_eval
-
-    return os.path.join(os.path.dirname(lm_eval.__file__), "tasks")
-
-
 @functools.lru_cache(maxsize=None)
 def _module(rel: str, one_resample: bool = False):
     """A task folder's helper module, loaded from its file as lm_eval's !function loader does.
@@ -46,11 +40,8 @@ def _module(rel: str, one_resample: bool = False):
     (``mid``) is too, whatever the number of resamples; the 1000 resamples cost ~0.5 s per answer, too slow for
     thousands of documents. :func:`test_one_resample_changes_nothing` checks the two agree on generated inputs.
     """
-    path = os.path.join(_tasks_dir(), rel)
-    name = "h6_" + rel.replace("/", "_").replace("-", "_")[:-3] + ("_r1" if one_resample else "")
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
+    mod = load_lm_eval_task_file(rel, "h6_" + rel.replace("/", "_").replace("-", "_")[:-3]
+                                 + ("_r1" if one_resample else ""))
     if one_resample:
         import types
 

@@ -5,8 +5,7 @@ takes a ``!function`` reference, a dumped source text or a callable and looks it
 """
 from __future__ import annotations
 
-import ast
-
+from .aggregations import KNOWN_AGGREGATIONS, aggregation_digest  # noqa: F401 (re-exported)
 from .loading import FunctionRef, parse_source, source_digest
 
 __all__ = ["KNOWN_HOOKS", "KNOWN_AGGREGATIONS", "KNOWN_METRIC_FUNCTIONS", "HOOK_NOTES", "identify_hook",
@@ -130,37 +129,6 @@ KNOWN_HOOKS: dict[str, tuple[str, dict[str, str | None]]] = {
     "8072b0f3ce5afbc1": ("longproc/metrics.py:process_results_tom_tracking", {
         k: f"lm_eval:longproc_tom_tracking/{k}"
         for k in ("score", "accuracy", "partial_accuracy", "extraction_rate")}),
-}
-
-# Custom aggregations (``aggregation: !function ...``) that the aliases above reproduce, by the SHA-256 (first 16
-# hex digits) of the definition's source (see :func:`aggregation_digest`): {digest: (where, the evalmetrics
-# Metric.aggregation that reproduces it)}. A row whose aggregation is another function is not read: that function
-# defines the reported number.
-KNOWN_AGGREGATIONS: dict[str, tuple[str, str]] = {
-    # IFEval's inst_level_*: followed instructions over all instructions of all prompts (ifeval, leaderboard/ifeval)
-    "63eba157502e1a0d": ("ifeval/utils.py:agg_inst_level_acc", "share_of_all_instructions"),
-    # RULER: the mean of the values that are not the hook's -1 ("this document has another length")
-    "d77dbfc57097fc94": ("ruler/common_utils.py:aggregate_metrics", "mean"),
-    # per_prompt_accuracy_k = partial(per_prompt_accuracy, p_id=k): the mean over the rows of prompt k (the hook
-    # reports "k_accuracy" only for prompt k), rounded to 4 decimals; likewise per option and non-greedy.
-    **{d: (f"score/agi_eval/utils_agieval.py:per_prompt_accuracy_{k}", "rounded_mean") for k, d in enumerate((
-        "032dee171c54d13b", "5c9f4014b6dac1f4", "9b7269d26defeb63", "445136579ab3021a", "b341c3b9f91febbd",
-        "4b417a8f731712ac", "8866db9b1bb7cb0e", "c8c60a20739f550a", "6030e6f2633e4e5c", "0e3caa124b3fe5bf"))},
-    **{d: (f"score/agi_eval/utils_agieval.py:per_option_accuracy_{x}", "rounded_mean") for x, d in zip("abcd", (
-        "14ca68d1354b2e5a", "9131fbd12dfd4911", "b91f7bcfa0565efe", "a10ad532eedf779c"))},
-    "7d2e08add59a64da": ("score/agi_eval/utils_agieval.py:non_greedy_accuracy", "rounded_mean"),
-    # mmlu_pro: the mean over categories of each category's accuracy (numpy.mean), rounded to 4 decimals.
-    **{d: (f"score/mmlu_pro/utils_mmlu_pro.py:per_prompt_accuracy_{k}", "macro_mean") for k, d in enumerate((
-        "013b30dd93189820", "8f10f3517e4ff989", "a57b698c694b5a1b", "0d3d8a152784dcd9", "ff7ee8f875449ae9",
-        "d7989ba672cfaca5", "e9c2ca4014a2fefa", "876c96a9681a8863", "fec91cfdfcc43557", "4d9961c1bf4228d1"))},
-    **{d: (f"score/mmlu_pro/utils_mmlu_pro.py:per_option_macro_accuracy_{x}", "macro_mean") for x, d in zip(
-        "abcdefghij", ("0d71b60e0fc0ce42", "9dc594f9638fc930", "3b493eb22e05558f", "f0cc8e9287f97461",
-                       "b0ccce986b82f45b", "5898f21c8d669a63", "265e29c0a2301275", "d2e5e63a6f242fb7",
-                       "052e304b61a7d01c", "6d119e74bdfc878e"))},
-    "33f20ffa7cd4c04f": ("score/mmlu_pro/utils_mmlu_pro.py:non_greedy_macro_accuracy", "macro_mean"),
-    # prompt_consistency_rate (score/utils.py), under its agieval and mmlu_pro names
-    "36465571f41053e2": ("score/agi_eval/utils_agieval.py:agi_eval_prompt_consistency_rate", "consistency_rate"),
-    "012510240562f308": ("score/mmlu_pro/utils_mmlu_pro.py:mmlu_pro_prompt_consistency_rate", "consistency_rate"),
 }
 
 _SQUAD_METRICS_NOTE = ("the hook imports transformers.data.metrics.squad_metrics, which transformers 5 removed: "
@@ -289,68 +257,3 @@ def identify_hook(ref):
     if known is None or (digest in HOOK_REQUIRES_IMPORT and not _imports(ref, HOOK_REQUIRES_IMPORT[digest])):
         return None, None, digest
     return known[0], known[1], digest
-
-
-def aggregation_digest(ref) -> str | None:
-    """The digest of a ``!function`` aggregation's definition, read with ``ast`` (nothing is run); None if unreadable.
-
-    A ``def`` is its source text. A module-level assignment (``f_0 = partial(f, p_id=0)``, ``g = f``) is its
-    statement's text followed by the source of every function of the same module it names (``f``), so a change in
-    either changes the digest.
-    """
-    if not isinstance(ref, FunctionRef):
-        return None
-    src = ref.source()
-    if src is not None:
-        return source_digest(src)
-    path = ref.file
-    if path is None:
-        return None
-    try:
-        from ...io import read_text
-
-        text = read_text(str(path))
-    except (OSError, UnicodeDecodeError):
-        return None
-    tree = parse_source(text)
-    if tree is None:
-        return None
-    defs = {n.name: ast.get_source_segment(text, n) for n in tree.body
-            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
-    for n in tree.body:  # functions imported from another module of lm_eval's tasks folder
-        if isinstance(n, ast.ImportFrom) and (n.module or "").startswith("lm_eval.tasks.") and not n.level:
-            for a in n.names:
-                src = _tasks_definition(str(path), n.module, a.name)
-                if src is not None:
-                    defs.setdefault(a.asname or a.name, src)
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == ref.name for t in node.targets):
-            parts = [ast.get_source_segment(text, node) or ""]
-            for sub in ast.walk(node.value):
-                if isinstance(sub, ast.Name) and sub.id in defs:
-                    parts.append(defs[sub.id] or "")
-            return source_digest("\n".join(parts))
-    return None
-
-
-def _tasks_definition(path: str, module: str, name: str) -> str | None:
-    """The source of ``name`` in lm_eval's ``module`` (``lm_eval.tasks.x.y``), found beside ``path``'s tasks folder."""
-    import os
-
-    from .loading import _definition_source
-
-    root = os.path.dirname(os.path.abspath(path))
-    while os.path.basename(root) != "tasks" or os.path.basename(os.path.dirname(root)) != "lm_eval":
-        parent = os.path.dirname(root)
-        if parent == root:
-            return None
-        root = parent
-    target = os.path.join(root, *module.split(".")[2:]) + ".py"
-    if not os.path.isfile(target):
-        return None
-    from ...io import read_text
-
-    try:
-        return _definition_source(read_text(target), name)
-    except (OSError, UnicodeDecodeError):
-        return None

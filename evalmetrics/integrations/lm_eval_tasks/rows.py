@@ -117,7 +117,7 @@ def _read_hooked(tr: TaskReading, cfg: dict, ref, what: str) -> TaskReading:
 
 def _aggregation_problem(aggregation, metric) -> str | None:
     """Why a hook row's aggregation is not the one ``metric`` computes (None: it is)."""
-    from .hooks import KNOWN_AGGREGATIONS, aggregation_digest
+    from .aggregations import KNOWN_AGGREGATIONS, aggregation_digest
 
     ours = getattr(metric, "row_aggregation", None) or type(metric).aggregation  # per instance where it varies
     if aggregation is None or aggregation == "mean":

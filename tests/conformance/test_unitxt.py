@@ -1,0 +1,217 @@
+"""unitxt 1.26.10's catalog metrics and processors against the ``unitxt:`` aliases.
+
+unitxt runs in its own environment (``~/.cache/evalmetrics-conformance/unitxt``: unitxt==1.26.10 with
+scikit-learn, rouge-score, nltk; no torch); in any other environment this module is skipped (its ``COVERED`` is a
+literal list, so the completeness test reads it anywhere). Every oracle is unitxt's own artifact, loaded from the
+catalog by its ID as unitxt loads it (``unitxt.artifact.fetch_artifact``, offline), and called the way unitxt calls
+it: a metric through ``unitxt.test_utils.metrics.apply_metric`` (its stream path; confidence intervals switched off,
+they are not reproduced), a processor through its operator's ``process_value`` (what ``PostProcess`` applies to the
+prediction and each reference).
+
+Per metric alias: per-sample values (evalmetrics ``score`` vs unitxt's instance score) and corpus scores
+(evalmetrics ``compute(...).score`` vs unitxt's global ``score``) on hand-picked and generated inputs.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+
+import pytest
+from hypothesis import strategies as st
+
+import evalmetrics as em
+from _diff import check, multi, text
+
+try:  # unitxt's own environment only
+    import unitxt  # noqa: F401
+
+    HAVE_UNITXT = True
+except ImportError:
+    HAVE_UNITXT = False
+
+pytestmark = pytest.mark.skipif(not HAVE_UNITXT, reason="unitxt==1.26.10 runs in its own conformance environment")
+
+PACKAGE = "unitxt==1.26.10"
+
+METRICS = {  # alias -> (catalog ID, the global score key unitxt reports)
+    "unitxt:metrics.accuracy": ("metrics.accuracy", "score"),
+    "unitxt:metrics.string_containment": ("metrics.string_containment", "score"),
+    "unitxt:metrics.f1_micro": ("metrics.f1_micro", "score"),
+    "unitxt:metrics.f1_macro": ("metrics.f1_macro", "score"),
+    "unitxt:metrics.token_overlap": ("metrics.token_overlap", "score"),
+    "unitxt:metrics.rouge": ("metrics.rouge", "score"),
+    "unitxt:metrics.rouge/rouge1": ("metrics.rouge", "rouge1"),
+    "unitxt:metrics.rouge/rouge2": ("metrics.rouge", "rouge2"),
+    "unitxt:metrics.char_edit_distance": ("metrics.char_edit_distance", "score"),
+    "unitxt:metrics.char_edit_dist_accuracy": ("metrics.char_edit_dist_accuracy", "score"),
+}
+PROCESSORS = [
+    "lower_case", "upper_case", "to_string_stripped", "take_first_non_empty_line", "take_last_non_empty_line",
+    "take_first_word", "first_character", "get_string_after_colon", "lower_case_till_punc", "remove_articles",
+    "remove_punctuations", "fix_whitespace", "str_to_float_format", "to_yes_or_none", "yes_no_to_int",
+    "predictions_yes_1_else_0", "stance_to_pro_con", "toxic_or_not_toxic", "hate_speech_or_not_hate_speech",
+    "extract_from_double_brackets",
+]
+
+COVERED = [
+    "unitxt:metrics.accuracy", "unitxt:metrics.string_containment", "unitxt:metrics.f1_micro",
+    "unitxt:metrics.f1_macro", "unitxt:metrics.token_overlap", "unitxt:metrics.rouge", "unitxt:metrics.rouge/rouge1",
+    "unitxt:metrics.rouge/rouge2", "unitxt:metrics.char_edit_distance", "unitxt:metrics.char_edit_dist_accuracy",
+    "unitxt:processors.lower_case", "unitxt:processors.upper_case", "unitxt:processors.to_string_stripped",
+    "unitxt:processors.take_first_non_empty_line", "unitxt:processors.take_last_non_empty_line",
+    "unitxt:processors.take_first_word", "unitxt:processors.first_character",
+    "unitxt:processors.get_string_after_colon", "unitxt:processors.lower_case_till_punc",
+    "unitxt:processors.remove_articles", "unitxt:processors.remove_punctuations", "unitxt:processors.fix_whitespace",
+    "unitxt:processors.str_to_float_format", "unitxt:processors.to_yes_or_none", "unitxt:processors.yes_no_to_int",
+    "unitxt:processors.predictions_yes_1_else_0", "unitxt:processors.stance_to_pro_con",
+    "unitxt:processors.toxic_or_not_toxic", "unitxt:processors.hate_speech_or_not_hate_speech",
+    "unitxt:processors.extract_from_double_brackets",
+]
+
+N = int(os.environ.get("EVALMETRICS_CONFORMANCE_EXAMPLES", "5000"))
+N_CORPORA = max(1, N // 5)  # corpora of 1-12 samples each
+_LOCAL_NLTK = os.path.expanduser("~/.cache/evalmetrics-conformance/nltk_data")
+
+
+@functools.cache
+def _artifact(catalog_id):
+    from unitxt.artifact import fetch_artifact
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        art, _ = fetch_artifact(catalog_id)
+    if hasattr(art, "set_confidence_interval_calculation"):
+        art.set_confidence_interval_calculation(False)
+    return art
+
+
+def _scores(catalog_id, preds, refs):
+    """unitxt's (instance scores, global scores) of a corpus, through its stream path."""
+    from unitxt.test_utils.metrics import apply_metric
+
+    out = apply_metric(_artifact(catalog_id), list(preds), [list(r) for r in refs])
+    return [o["score"]["instance"] for o in out], out[0]["score"]["global"]
+
+
+def _key(alias):
+    catalog_id, key = METRICS[alias]
+    return key if key != "score" else None
+
+
+def _need_punkt(alias):
+    if "rouge" not in alias:
+        return
+    import nltk
+
+    if os.path.isdir(_LOCAL_NLTK) and _LOCAL_NLTK not in nltk.data.path:
+        nltk.data.path.insert(0, _LOCAL_NLTK)
+    try:
+        nltk.data.find("tokenizers/punkt_tab/english/")
+    except LookupError:
+        pytest.skip("unitxt's Rouge splits sentences with nltk's punkt_tab, not found (setup_envs.sh fetches it)")
+
+
+# Hand-picked: exact vs contained vs case, empty texts, unicode whitespace, repeated labels, punctuation-only.
+HAND_SAMPLES = [
+    ("Paris", ["Paris"]), ("paris", ["Paris"]), ("Paris.", ["Paris"]), ("", [""]), ("", ["a"]), ("a", [""]),
+    ("the cat sat", ["cat sat", "The cat"]), ("The Eiffel Tower.", ["eiffel tower"]), ("  yes\n", ["yes"]),
+    ("yes", ["yes", "no"]), ("no", ["yes", "no"]), ("...", ["!!!"]), ("a b. c d! e?", ["c d e", "a b"]),
+    ("1,000", ["1000"]), ("İstanbul", ["i̇stanbul"]), ("cat cat cat", ["cat"]), ("x\u00a0y", ["x y"]),
+    ("Mr. Smith went. Then he left.", ["Smith went then he left"]), ("the", ["a"]),
+]
+LABELS = st.sampled_from(["yes", "no", "maybe", "Yes", "positive", "negative", "neutral", "", " yes", "A", "B", "C"])
+
+
+@st.composite
+def label_sample(draw):
+    refs = draw(st.lists(LABELS, min_size=1, max_size=2))
+    pred = draw(st.one_of(LABELS, st.sampled_from(refs), text))
+    return pred, refs
+
+
+sample = st.one_of(multi(), label_sample())
+corpus = st.lists(sample, min_size=1, max_size=12)
+# unitxt's edit-distance metrics take exactly one reference (several raise, on both sides): mostly single references
+ONE_REF = {"unitxt:metrics.char_edit_distance", "unitxt:metrics.char_edit_dist_accuracy"}
+single = sample.map(lambda x: (x[0], x[1][:1]))
+one_ref_sample = st.one_of(single, single, single, sample)
+one_ref_corpus = st.one_of(st.lists(single, min_size=1, max_size=12), st.lists(single, min_size=1, max_size=12),
+                           st.lists(single, min_size=1, max_size=12), corpus)
+
+
+def _hand_corpora():
+    out = [HAND_SAMPLES, HAND_SAMPLES[:3], [("yes", ["yes"])] * 9 + [("no", ["yes"])]]
+    out.append([(p, r[:1]) for p, r in HAND_SAMPLES])
+    out.append([("yes", ["yes"]), ("no", ["maybe"]), ("maybe", ["no"]), ("yes", ["no"]), ("other", ["yes"])])
+    out.append([(p, [r]) for p, r in zip("abcabcabcd", "abcbcacbad")])
+    return out
+
+
+@pytest.mark.parametrize("alias", list(METRICS))
+def test_metric_per_sample(alias):
+    _need_punkt(alias)
+    m = em.get(alias)
+    catalog_id, key = METRICS[alias]
+    name = _artifact(catalog_id).main_score if key == "score" else key
+
+    def ours(x):
+        return m.score(x[0], list(x[1]))
+
+    def oracle(x):
+        inst, _ = _scores(catalog_id, [x[0]], [x[1]])
+        return float(inst[0][name])
+
+    check(alias, PACKAGE, ours, oracle, one_ref_sample if alias in ONE_REF else sample, hand=HAND_SAMPLES, n=N)
+
+
+@pytest.mark.parametrize("alias", list(METRICS))
+def test_metric_corpus(alias):
+    _need_punkt(alias)
+    m = em.get(alias)
+    catalog_id, key = METRICS[alias]
+
+    def ours(xs):
+        return m.compute([p for p, _ in xs], [list(r) for _, r in xs]).score
+
+    def oracle(xs):
+        _, glob = _scores(catalog_id, [p for p, _ in xs], [r for _, r in xs])
+        return float(glob[key])
+
+    check(alias, PACKAGE, ours, oracle, one_ref_corpus if alias in ONE_REF else corpus, hand=_hand_corpora(),
+          n=N_CORPORA)
+
+
+# Hand-picked texts for the processors: their markers and edge cases.
+HAND_TEXTS = [
+    "", " ", "\n", "yes", "no", "Yes", "yes ", "yes\n", "positive", "negative", "suggestion", "neutral", "toxic",
+    "Toxic", "not toxic", "It is NOT Toxic.", "nontoxic", "hate speech", "Not hate speech", "HATE SPEECH!",
+    "hatespeech",
+    "İ toxic", "[[5]]", "[[a]] and [[b]]", "[[\n]]", "[[]]", "Answer: B", "a:b:c", ":", "no colon", " x : y \n",
+    "-12.5.3abc", "--3", "-.5", "3.", "abc def", "  ١٢ x", "_x", "Hello, world. Bye!", "HELLO; there",
+    "first\n\nsecond\n", "\n\n  last line  \n", "a\r\nb", "the a an The theory", "1", "01", "1e3", "1_000",
+    " 1.50 ", "inf", "nan", "-0", "1,000", "x\u00a0\u2003y", "\x0bz\x1c", "ß", "ǅ", "ﬁ",
+]
+_MARKS = st.sampled_from(["yes", "no", "toxic", "not ", "hate speech", "Hate", "[[", "]]", ":", ".", ",", "!", "?",
+                          ";", "-", "3", "1.5", "\n", " ", "the", "a", "An", "positive", "İ", "١"])
+proc_text = st.one_of(text, st.lists(st.one_of(_MARKS, text), max_size=6).map("".join))
+
+
+@pytest.mark.parametrize("name", PROCESSORS)
+def test_processor(name):
+    alias = f"unitxt:processors.{name}"
+    step = em.get(alias)
+    op = _artifact(f"processors.{name}").operator
+
+    check(alias, PACKAGE, step.apply, op.process_value, proc_text, hand=HAND_TEXTS, n=N)
+
+
+def test_processor_catalog_sides():
+    """The sides each alias's summary names are the catalog's own ``process_prediction`` / ``process_references``."""
+    table = em.registry.aliases()
+    for name in PROCESSORS:
+        pp = _artifact(f"processors.{name}")
+        summary = table[f"unitxt:processors.{name}"].summary
+        expect = ("prediction only" if not pp.process_references else
+                  "prediction and to each reference" if pp.process_prediction else "each reference only")
+        assert expect in summary, (name, summary)
