@@ -44,6 +44,7 @@ from .metrics.lighteval_math import LightevalExtractiveMatch
 from .metrics.mathverify import MathVerify
 from .metrics.minerva import SympySimplifyEquiv
 from .metrics.sets import SetMatch
+from .metrics.leading_char import LeadingCharMatch
 from .metrics.with_document import WithDocument
 from .metrics.classification import (AllCorrectPerGroup, BrierScore, ClassificationF1, GoldLogprobMargin,
                                      MatthewsCorrelation)
@@ -51,12 +52,12 @@ from .metrics.label_f1 import BestLabelF1, OneVsRestF1
 from .document_steps import ChoiceLetterExtract, ListedWordsInOrder
 from .pattern_extractors import MapRegex, NumberOrWords, RegexCascade
 from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
-from .metrics.perplexity import BitsPerUnit, MeanPerplexity, WeightedPerplexity
+from .metrics.perplexity import BitsPerUnit, GeometricMeanPerplexity, MeanPerplexity, WeightedPerplexity
 from .metrics.instruction_following import DropLines, InstructionFollowing
 from .metrics.shares import MatchShare
 from .metrics.sequence_ratio import SequenceRatio
 from .metrics.rouge_sentences import RougeSummaryLevel
-from .normalizers import IsolateChars, Segment
+from .normalizers import IsolateChars, Segment, SentenceLines
 from .extractors import FirstLineWithout
 from .normalizers import (
     CollapseWhitespace,
@@ -93,11 +94,11 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "DropMatch", "AnswerContrast", "AnswerFound", "LinePrefix", "EmotionRatings", "KeepLines", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "PairPreference", "PairGap", "LogMassRatio", "KeptCharsMatch", "LeaveOneOutMean", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "LeadingCharMatch", "DropMatch", "AnswerContrast", "AnswerFound", "LinePrefix", "EmotionRatings", "KeepLines", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "PairPreference", "PairGap", "LogMassRatio", "KeptCharsMatch", "LeaveOneOutMean", "Choices",
     "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
     "LightevalExtractiveMatch", "MathVerify", "SympySimplifyEquiv",
     "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU",
-    "WeightedPerplexity", "BitsPerUnit", "MeanPerplexity",
+    "WeightedPerplexity", "BitsPerUnit", "MeanPerplexity", "GeometricMeanPerplexity",
     # TruthfulQA MC2's probability mass; group aggregations of lm_eval's SCORE tasks (rounded, macro, consistency)
     "ProbabilityMass", "RoundedMean", "MacroMean", "ConsistencyRate",
     # corpus classification metrics over choices (scikit-learn, extra "classification"; lm_eval f1/mcc/brier/acc_all)
@@ -106,7 +107,7 @@ __all__ = [
     # instruction following (IFEval) and its line-dropping step
     "InstructionFollowing", "DropLines",
     # extractive-QA hooks (lm_eval mlqa, longbench): their steps and metrics
-    "IsolateChars", "Segment", "FirstLineWithout", "MatchShare", "SequenceRatio", "RougeSummaryLevel",
+    "IsolateChars", "Segment", "SentenceLines", "FirstLineWithout", "MatchShare", "SequenceRatio", "RougeSummaryLevel",
     # normalizers
     "Lowercase", "Uppercase", "Strip", "CollapseWhitespace", "StripPunct", "RemoveDigits", "StripArticles",
     "FloatCast", "NormalizeNumbers", "RegexReplace", "RegexRemove", "UnicodeNormalize", "StripLatex",

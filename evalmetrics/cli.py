@@ -295,8 +295,12 @@ def cmd_coverage(args):
 
 
 def cmd_card(args):
+    from .errors import InvalidInput
     from .runs import read_run
 
+    if args.output and not args.output.lower().endswith(".json"):
+        raise InvalidInput(f"card -o writes the card's JSON form; give a .json name, not {args.output!r} (an HTML "
+                           f"page comes from `evalmetrics why A B -o page.html`)", field="output")
     card = read_run(args.run)
     d = card.to_dict()
     if not args.doc_hashes:
@@ -327,6 +331,7 @@ def cmd_why(args):
             text_out = text
         with open(args.output, "w", encoding="utf-8") as f:
             f.write(text_out)
+        print(f"wrote {args.output}", file=sys.stderr)
     if args.json:
         sys.stdout.write(text)
     else:

@@ -43,12 +43,15 @@ def resolve_meanings(path, *, name=None, metrics=None, fmt=None, lm_eval_filter=
     else:
         kind = data_kind(path, fmt, lm_eval_filter)
         pairs = []
-        for alias, _ in explain(name).meanings:
+        e = explain(name)
+        # each meaning under explain's label (an alias, or an alias with its configuration: olmes:primary_score
+        # (task='mmlu')), built from the name get() resolves
+        for (alias, _), d in zip(e.meanings, e.details):
             m = get(alias)
             if m.request_type == kind:
-                pairs.append((alias, m))
+                pairs.append((d.alias, m))
             else:
-                skipped.append(f"{alias} scores {m.request_type} records, not this file's rows")
+                skipped.append(f"{d.alias} scores {m.request_type} records, not this file's rows")
     if not pairs:
         raise InvalidInput("no meaning of this name scores this kind of data", field="metrics")
     from .explain import group_by_id
@@ -129,10 +132,9 @@ def score_stream(meanings, path, *, fmt=None, pred_col="prediction", ref_col="re
             try:
                 r = m.compute(batch, progress=False) if mc else m.compute(
                     [b[0] for b in batch], [b[1] for b in batch], progress=False)
-            except InvalidInput as e:
-                if e.index is None:
-                    raise
-                raise InvalidInput(e.reason, index=e.index + start, field=e.field) from None
+            except InvalidInput as e:  # named by the meaning that refused the row
+                raise InvalidInput(f"{label}: {e.reason}", index=None if e.index is None else e.index + start,
+                                   field=e.field) from None
             if corpus:
                 whole[label] = r
                 continue

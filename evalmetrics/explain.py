@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .errors import InvalidInput, Timeout, UnknownMetric
+from .errors import InvalidConfig, InvalidInput, Timeout, UnknownMetric
 
 __all__ = ["explain", "Explanation", "MeaningGroup", "trace", "group_by_id", "same_score", "plain_steps",
            "collapse_steps", "PROBES", "CHOICE_PROBES", "REL_TOL", "ABS_TOL"]
@@ -53,6 +53,9 @@ def _choice_probes():
 
 
 CHOICE_PROBES = None  # built lazily (needs numpy record validation)
+
+
+_KINDS_NOTE = "these meanings score different kinds of model output: "
 
 
 @dataclass
@@ -165,7 +168,11 @@ class Explanation:
                 lines.append(f"    {line}")
         if not self.example and len(groups) > 1:
             lines.append("")
-            lines.append("  No probe input separates these meanings materially.")
+            if any(n.startswith(_KINDS_NOTE) for n in self.notes):
+                lines.append("  No one input feeds all these meanings: they score different kinds of model output "
+                             "(see the notes).")
+            else:
+                lines.append("  No probe input separates these meanings materially.")
         for r in self.rounding_only:
             lines.append(f"  note: {r['a']} and {r['b']} differ only by float rounding on the probes (e.g. "
                          f"{r['a_score']!r} vs {r['b_score']!r} on {r['input']}); scores are compared with "
@@ -290,6 +297,16 @@ def _score_probe(metric, probe, prefix: str = ""):
         return f"error: {e}"
 
 
+def _runs_here(run, probe) -> bool:
+    """False when the run's metric cannot score in this environment: a package or data it delegates to is missing
+    (an InvalidConfig at scoring time, e.g. nltk's Punkt model). Such a run is left out of the computed examples."""
+    try:
+        _score_probe(run.metric, probe, run.prefix)
+    except InvalidConfig:
+        return False
+    return True
+
+
 @dataclass
 class _Run:
     """One behavior as harnesses run it: one canonical ID fed one input convention (the choice-text prefix)."""
@@ -337,6 +354,9 @@ def _find_examples(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[d
     if len(runs) < 2:
         return [], []
     probes = _choice_probes() if kinds == {"multiple_choice"} else PROBES
+    runs = [r for r in runs if _runs_here(r, probes[0])]
+    if len(runs) < 2:
+        return [], []
     table = [[_score_probe(r.metric, probe, r.prefix) for r in runs] for probe in probes]
     pairs = [(i, j) for i in range(len(runs)) for j in range(i + 1, len(runs))]
     separates = [{(i, j) for i, j in pairs if not same_score(row[i], row[j])} for row in table]
@@ -591,14 +611,14 @@ def explain(name: str) -> Explanation:
         examples, exp.rounding_only = _find_examples(runs)
         if examples:
             exp.example, exp.more_examples = examples[0], examples[1:]
-        if len(exp.groups) == 1:
+        if len(exp.groups) == 1 and len(details) > 1:
             exp.notes.append("all these names compute the same thing: " + next(iter(metrics.values())).id)
         for g in exp.groups:
             _note_inputs(exp, g, [r for r in runs if r.metric.id == g.id], examples)
         kinds = {m.request_type for m in metrics.values()}
         if len(kinds) > 1:
             exp.notes.append(
-                "these meanings score different kinds of model output: "
+                _KINDS_NOTE
                 + "; ".join(f"{a}: {m.request_type}" for a, m in metrics.items())
             )
         from .presets import HARNESS_VERSIONS

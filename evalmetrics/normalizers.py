@@ -27,6 +27,7 @@ from .units import REQUIRED, Step, enum, flag, no_id, pairs, register, run_steps
 __all__ = [
     "Lowercase",
     "Uppercase",
+    "SentenceLines",
     "Strip",
     "CollapseWhitespace",
     "StripPunct",
@@ -950,6 +951,50 @@ class Segment(Normalizer):
     def describe(self):
         return "cut into jieba.cut segments (accurate mode, HMM on) and join them with single spaces (whitespace " \
                "segments kept)"
+
+
+_PUNKT_HELP = ("nltk's Punkt English model (the punkt_tab data) is not installed: `python -m nltk.downloader "
+               "punkt_tab`, or put a copy of the tokenizers/punkt_tab folder under a directory named in NLTK_DATA")
+
+
+@functools.lru_cache(maxsize=2)
+def punkt_english(extra: str = "textgen"):
+    """nltk's Punkt English sentence tokenizer (``nltk.tokenize.PunktTokenizer("english")``, what
+    ``nltk.sent_tokenize`` uses; its ``punkt_tab`` data must be on disk). ``extra`` names the package extra that a
+    missing nltk is reported against."""
+    try:
+        import nltk
+    except ImportError:
+        raise InvalidConfig(f"nltk's Punkt sentence tokenizer needs nltk: {pip_extra(extra)}") from None
+    try:
+        return nltk.tokenize.PunktTokenizer("english")
+    except LookupError:
+        raise InvalidConfig(_PUNKT_HELP) from None
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class SentenceLines(Normalizer):
+    """Split the text into sentences and join them with line breaks, one sentence a line.
+
+    ``splitter=punkt_english``: nltk's Punkt English model, ``"\\n".join(nltk.sent_tokenize(text))`` (nltk and its
+    ``punkt_tab`` data: extra ``textgen``). The whitespace after each sentence is dropped (between two sentences the
+    line break replaces it); whitespace before the first is kept, and a text of whitespace only becomes empty.
+    unitxt's ``Rouge`` prepares texts so for rouge-score's ``rougeLsum``, which reads one sentence a line.
+
+    >>> SentenceLines().id
+    'sentence_lines(splitter=punkt_english)'
+    """
+
+    name: ClassVar[str] = "sentence_lines"
+    summary: ClassVar[str] = "one sentence a line (nltk Punkt English sentences joined with line breaks)"
+    splitter: str = enum("punkt_english", ("punkt_english",), "which sentence splitter")
+
+    def apply(self, text: str) -> str:
+        return "\n".join(punkt_english().tokenize(text))
+
+    def describe(self):
+        return "split into sentences with nltk's Punkt English model and join them with line breaks"
 
 
 @register

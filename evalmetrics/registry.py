@@ -69,6 +69,9 @@ def _ensure_units():
     from .metrics import edit_distance, pairwise_mean, text_label_f1  # noqa: F401
     from . import number_steps, word_steps  # noqa: F401
     from .metrics import choice_letters, numeric_text  # noqa: F401
+    from .metrics import no_answer  # noqa: F401
+    from .metrics import bias_score  # noqa: F401
+    from .metrics import leading_char  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:

@@ -167,7 +167,7 @@ LOGPROB_REQUESTS = ("loglikelihood", "loglikelihood_rolling")
 
 
 # The row column that holds each sample's context, by the keyword compute takes it under (Metric.sample_context).
-CONTEXT_COLUMNS = {"documents": "document", "groups": "group"}
+CONTEXT_COLUMNS = {"documents": "document", "groups": "group", "no_answer_logprobs": "no_answer_logprob"}
 
 
 def _chunk_args(metric, rows: list, start: int, pred_col: str, ref_col: str, context_col: str | None = None) -> tuple:

@@ -4,6 +4,7 @@ Bit-for-bit agreement with inspect_ai itself is tests/conformance/test_inspect.p
 """
 from __future__ import annotations
 
+import math
 import pickle
 
 import pytest
@@ -188,3 +189,29 @@ def test_choice():
     with pytest.raises(InvalidConfig) as e:
         em.get("inspect:choice", multiple_correct="yes")
     assert "multiple_correct" in str(e.value)
+
+
+def test_perplexity_metrics_read_the_scorer_records():
+    per_token, per_seq = em.get("inspect:perplexity_per_token"), em.get("inspect:perplexity_per_seq")
+    assert per_token.id == "weighted_perplexity(weight=tokens)"
+    assert per_seq.id == "geometric_mean_perplexity(weight=tokens)" and em.get(per_seq.id) == per_seq
+    # Score.metadata of perplexity() / target_perplexity(); pairs and records with n_tokens read the same
+    records = [{"num_tokens": 2, "sum_log_probs": -6.0, "perplexity": 20.09}, {"num_tokens": 1, "sum_log_probs": -1.0}]
+    assert per_token.compute(records).score == pytest.approx(math.exp(7 / 3))
+    assert per_seq.compute(records).score == pytest.approx(math.exp(2.0))  # (3 + 1) / 2: each sample counts once
+    assert per_seq.compute([(-6.0, 2), {"logprob": -1.0, "n_tokens": 1}]).score == per_seq.compute(records).score
+    assert per_seq.compute([(-1e6, 1)]).score == math.inf  # exp overflows: infinite, as Inspect AI reports it
+    assert per_seq.describe().startswith("exp(mean over samples of the per-token negative log-likelihood")
+
+
+@pytest.mark.parametrize("sample,field", [
+    ({"sum_log_probs": -1.0}, "sample"),                      # an unscored sample's metadata lacks num_tokens
+    ({"sum_log_probs": -1.0, "num_tokens": 0}, "n_tokens"),   # no tokens: no per-token value
+    ({"sum_log_probs": 0.5, "num_tokens": 1}, "logprob"),
+    ({"sum_log_probs": -1.0, "num_tokens": 1.5}, "num_tokens"),
+    ((-1.0, 0), "n_tokens"),
+])
+def test_perplexity_per_seq_bad_samples_name_index_and_field(sample, field):
+    with pytest.raises(em.InvalidInput) as e:
+        em.get("inspect:perplexity_per_seq").compute([(-1.0, 1), sample])
+    assert e.value.index == 1 and e.value.field == field

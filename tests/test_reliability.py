@@ -26,7 +26,7 @@ METRICS.update({c.name: c.example() for c in UNITS.values() if c.kind == "metric
 # Metrics whose compute takes a per-sample column besides predictions and references (each sample's document or
 # group key): kind "context", called through CONTEXT_CALLS below.
 PER_SAMPLE_CONTEXT = {"with_document", "macro_mean", "consistency_rate", "all_correct_per_group",
-                      "choice_answer_match"}
+                      "choice_answer_match", "best_no_answer_threshold", "bias_score", "choice_bias_score"}
 # Of those, the ones whose third column is each sample's document (a mapping with "choices").
 DOCUMENT_METRICS = ("with_document", "choice_answer_match")
 METRICS = {k: m for k, m in METRICS.items() if isinstance(m, em.Metric)}
@@ -56,11 +56,17 @@ MEGABYTE = ["a" * (1 << 20), "1,0." * (1 << 18), "{" * (1 << 19) + "}" * (1 << 1
 JUNK = st.sampled_from([None, b"bytes", 1, 1.5, float("nan"), ["a"], ("a",), {"a": 1}, [None], [], [[1]], object()])
 
 
+# text metrics whose per-sample value is a count, not a share: unitxt's char_edit_distance (characters to edit)
+UNBOUNDED_MEANS = {"char_edit_distance"}
+
+
 def in_range(m, v) -> bool:
     """A per-sample mean metric scores in [0, 1] (in [0, 100] where it reports percent, as lighteval's rouge_t5);
     a corpus statistic (BLEU, chrF: 0-100; TER: >= 0) is >= 0."""
     if not isinstance(v, float):
         return False
+    if type(m).name in UNBOUNDED_MEANS:  # a mean of per-sample counts (an edit distance): >= 0
+        return v >= 0.0
     if type(m).aggregation != "mean":
         return v >= 0.0
     return 0.0 <= v <= (100.0 if getattr(m, "percent", False) else 1.0)
@@ -159,6 +165,14 @@ DOCUMENT = st.one_of(st.fixed_dictionaries({}, optional={"choices": st.one_of(st
                                                          "question": HOSTILE_TEXT}), JUNK)
 
 
+BBQ_DOCUMENT = st.one_of(DOCUMENT, st.fixed_dictionaries(
+    {"ans0": HOSTILE_TEXT, "ans1": HOSTILE_TEXT, "ans2": HOSTILE_TEXT, "label": st.one_of(st.integers(-1, 3), JUNK),
+     "context_condition": st.sampled_from(["ambig", "disambig", "other"]), "category": st.sampled_from(["Age", "x"]),
+     "biased_answers": st.one_of(st.lists(st.integers(-1, 3), max_size=2), JUNK)},
+    optional={"ans0_groups": st.lists(HOSTILE_TEXT, max_size=2), "ans1_groups": st.lists(HOSTILE_TEXT, max_size=2),
+              "ans2_groups": st.lists(HOSTILE_TEXT, max_size=2)}))
+
+
 def _hostile_context(m, data):
     """The per-sample-context metrics: hostile texts, documents and group keys, and columns of unequal lengths."""
     n = data.draw(st.integers(0, 4))
@@ -171,8 +185,24 @@ def _hostile_context(m, data):
         docs = data.draw(st.one_of(st.lists(DOCUMENT, min_size=n + extra, max_size=n + extra), JUNK))
         call(lambda: m.score(preds[0] if isinstance(preds, list) and preds else "a", refs, docs))
         res = call(lambda: m.compute(preds, refs, docs))
+    elif name in ("bias_score", "choice_bias_score"):  # BBQ: outputs (or choices) and each sample's document
+        docs = data.draw(st.one_of(st.lists(BBQ_DOCUMENT, min_size=n + extra, max_size=n + extra), JUNK))
+        if name == "choice_bias_score":
+            preds = data.draw(st.one_of(st.lists(st.one_of(st.builds(
+                lambda x: em.Choices(logprobs=x, gold=0), st.lists(st.floats(allow_nan=False), min_size=3,
+                                                                    max_size=3)), JUNK), min_size=n, max_size=n),
+                JUNK))
+        res = call(lambda: m.compute(preds, docs))
+        if res is not None:
+            column = docs
+            assert len(res.per_sample) == res.n == len(column) > 0
+        return
     elif name == "macro_mean":
         keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
+        res = call(lambda: m.compute(preds, refs, keys))
+    elif name == "best_no_answer_threshold":  # SQuAD v2.0: each sample's no-answer log-probability
+        lp = st.floats(allow_nan=True, allow_infinity=True)
+        keys = data.draw(st.one_of(st.lists(st.one_of(lp, JUNK), min_size=n + extra, max_size=n + extra), JUNK))
         res = call(lambda: m.compute(preds, refs, keys))
     elif name == "consistency_rate":
         keys = data.draw(st.one_of(st.lists(CONTEXT_KEY, min_size=n + extra, max_size=n + extra), JUNK))
@@ -401,7 +431,11 @@ def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
         _typed(lambda: m.compute([{}]), index=0)
     elif k == "context":
         name = type(m).name
-        if name == "all_correct_per_group":
+        if name in ("bias_score", "choice_bias_score"):
+            first = "predictions" if name == "bias_score" else "choices"
+            _typed(lambda: m.compute([], []), field=first)
+            _typed(lambda: m.compute(["a"] if name == "bias_score" else [CHOICE], []), field="documents")
+        elif name == "all_correct_per_group":
             _typed(lambda: m.compute([], groups=[]), field="choices")
             _typed(lambda: m.compute([CHOICE], groups=[]), field="groups")
         elif name == "consistency_rate":
@@ -411,7 +445,7 @@ def test_every_metric_rejects_an_empty_sample_and_an_empty_sample_list(key):
         else:  # with_document, macro_mean: predictions, references and a third column
             _typed(lambda: m.compute([], [], []), field="predictions")
             _typed(lambda: m.compute(["a"], [[]], [{"choices": ["a"]}]), field="references", index=0)
-            _typed(lambda: m.compute(["a"], ["a"], []), field="documents" if name in DOCUMENT_METRICS else "groups")
+            _typed(lambda: m.compute(["a"], ["a"], []), field=type(m).sample_context)
     elif _flags(m):
         _typed(lambda: m.compute([]), field="flags")
         _typed(lambda: m.score([]), field="flags")
@@ -444,6 +478,9 @@ def _wrong_calls(m):
                 lambda: m.compute([(-1.0, 1)], None, 3)]
     if k == "context":
         name = type(m).name
+        if name in ("bias_score", "choice_bias_score"):
+            return [lambda: m.score(), lambda: m.compute(), lambda: m.compute(["a"]), lambda: m.compute(3, [{}]),
+                    lambda: m.compute(["a"], [None]), lambda: m.compute([None], [{}]), lambda: m.score("a", None)]
         if name == "all_correct_per_group":
             return [lambda: m.score("a"), lambda: m.score(), lambda: m.compute(), lambda: m.compute([CHOICE]),
                     lambda: m.compute([CHOICE], groups=3), lambda: m.compute([CHOICE], groups=[7]),

@@ -155,12 +155,29 @@ ROWS = {
     "ChoiceAnswerMatch": lambda m, rnd: {
         "prediction": rnd.choice(["ANSWER: B", "I think... ANSWER: a", "**C**", "ANSWER: A, C", "ANSWER: AC", "no"]),
         "references": rnd.choice(["A", "B", ["A", "C"]]), "document": {"choices": rnd.sample(TEXTS, 3)}},
+    # BBQ documents (bias_score, choice_bias_score): the answer picked from the output or the 12 log-likelihoods
+    "BiasScore": lambda m, rnd: {"prediction": rnd.choice(["old", "the grandson", "unknown", "nonold", "", "x"]),
+                                 "document": _bbq_doc(rnd)},
+    "ChoiceBiasScore": lambda m, rnd: {**_choice_row(rnd, 12, 0), "document": _bbq_doc(rnd)},
     "MacroMean": lambda m, rnd: {"prediction": rnd.choice(TEXTS), "references": _texts(rnd),
                                  "group": rnd.choice(["law", "math", 3, 7])},
+    # SQuAD v2.0: answers as a string, a list or the answers mapping ({"text": []}: no answer)
+    "AnswerableMean": _text_with(lambda rnd: rnd.choice([rnd.choice(TEXTS), _texts(rnd), {"text": []},
+                                                         {"text": _texts(rnd), "answer_start": [0]}])),
+    "BestNoAnswerThreshold": lambda m, rnd: {
+        "prediction": rnd.choice(TEXTS), "references": rnd.choice([_texts(rnd), {"text": []}]),
+        "no_answer_logprob": rnd.choice([0.0, -1.0, -2.5, rnd.uniform(-20, 0), -float("inf")])},
     "ConsistencyRate": lambda m, rnd: {"prediction": rnd.choice(["A", "B", "(A)", "c"]), "group": rnd.randrange(9)},
     "AllCorrectPerGroup": lambda m, rnd: {**_choice_row(rnd, 2, rnd.randrange(2)),
                                           "group": [rnd.randrange(3), rnd.randrange(4)]},
 }
+
+
+def _bbq_doc(rnd) -> dict:
+    return {"ans0": "The grandfather", "ans1": "The grandson", "ans2": "Unknown", "label": rnd.randrange(3),
+            "context_condition": rnd.choice(["ambig", "disambig"]), "category": rnd.choice(["Age", "SES"]),
+            "biased_answers": rnd.choice([[], ["The grandfather"], ["The grandson"]]), "ans0_groups": ["old"],
+            "ans1_groups": ["nonold"], "ans2_groups": ["unknown"]}
 
 
 def _metric_rows(m, n: int, seed: int = 0) -> list[dict]:

@@ -197,3 +197,52 @@ def test_char_edit_metrics():
     with pytest.raises(em.InvalidInput) as e:
         d.compute(["a", "b"], ["a", ["b", "c"]])
     assert e.value.index == 1 and e.value.field == "references"
+
+
+def test_exact_match_mm_reads_one_leading_character():
+    m = em.get("unitxt:metrics.exact_match_mm")
+    assert isinstance(m, em.LeadingCharMatch)
+    assert m.score("B) Paris", "b") == 1.0 and m.score(" (C) Rome", ["a", "C"]) == 1.0
+    assert m.score("Option d", "D") == 1.0 and m.score("The answer is\nE.", "e") == 1.0  # line break -> space
+    assert m.score("the answer is", "t") == 1.0  # the first character counts too
+    assert m.score("option ", "o") == 1.0 and m.score("option ", " ") == 0.0  # nothing after the lead-in
+    assert m.score("ab", "ab") == 0.0 and m.score("a", "") == 0.0  # only a one-character reference can match
+    assert m.score("", "a") == 0.0
+    assert m.score("İ", "i") == 1.0  # lowercased first: "İ" becomes "i" + a combining dot
+    r = m.compute(["b", "x", "(a)"], ["B", "y", "a"])
+    assert list(r.per_sample) == [1.0, 0.0, 1.0] and r.score == pytest.approx(2 / 3)
+
+
+def test_leading_char_match_prefixes_are_canonical_and_checked():
+    a = em.LeadingCharMatch(prefixes=["option ", "(", "(", "the answer is "])
+    assert a == em.LeadingCharMatch() and a.id == em.LeadingCharMatch().id
+    assert em.LeadingCharMatch(prefixes=["answer: "]).score("answer: c", "c") == 1.0
+    for bad in ("(", ["ok", ""], [3]):
+        with pytest.raises(em.InvalidConfig, match="prefixes"):
+            em.LeadingCharMatch(prefixes=bad)
+
+
+def test_jaccard_index_words_is_word_set_iou_with_whitespace_edges():
+    m = em.get("unitxt:metrics.jaccard_index_words")
+    assert isinstance(m, PairwiseMean) and isinstance(m.metric, em.SetMatch)
+    assert m.score("the cat sat", "sat the cat the") == 1.0
+    assert m.score("a b", ["a c", "x"]) == pytest.approx(1 / 3)  # best over references
+    assert m.score(" a b", "a b") == pytest.approx(2 / 3)  # re.split(r"\s+") keeps an empty piece at the edge
+    assert m.score("", "   ") == 1.0 and m.score("", "a") == 0.0
+    assert m.score("a\n\tb", "b\u2003a") == 1.0 and m.score("a\nNothing.", "a Nothing.") == 1.0
+
+
+def test_rougelsum_puts_one_punkt_sentence_a_line_first():
+    m = em.get("unitxt:metrics.rouge/rougeLsum")
+    assert m.metric.rouge_type == "rougelsum"
+    assert m.metric.pred == m.metric.ref == (em.Strip(), em.SentenceLines())
+    assert "unitxt:metrics.rouge/rougeLsum" in dict(em.explain("rougeLsum").meanings)
+    pytest.importorskip("rouge_score")
+    nltk = pytest.importorskip("nltk")
+    try:
+        nltk.tokenize.PunktTokenizer("english")
+    except LookupError:
+        pytest.skip("nltk's punkt_tab data is not installed")
+    assert em.SentenceLines().apply("  Mr. Smith went. Then he left!  ") == "  Mr. Smith went.\nThen he left!"
+    # sentence order does not matter to rougeLsum once each sentence is a line (it does without the split)
+    assert m.score("Mr. Smith went. Then he left!", "Then he left! Mr. Smith went.") == 1.0

@@ -263,7 +263,7 @@ class LoglikelihoodMatch(ChoiceMetric):
         self._check_choices(choices)
         if self.multi_gold == "error" and len(choices.golds) > 1:
             raise InvalidInput(
-                f"{len(choices.golds)} gold indices, but this metric takes exactly one (lm_eval raises here)",
+                f"{len(choices.golds)} gold indices, but this metric takes exactly one (multi_gold=error)",
                 field="gold",
             )
         pick = int(np.argmax(self.normalized(choices)))

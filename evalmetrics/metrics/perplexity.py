@@ -3,7 +3,8 @@
 Inputs are log-likelihoods, not texts. A rolling (whole-document) sample is its summed log-likelihood and the
 count it is weighed by, given as any of: a ``(logprob, weight)`` pair (lm_eval's per-document item), an object
 with ``logprob`` and ``n_words`` / ``n_bytes`` / ``n_tokens`` attributes (the scorer's ``RollingRecord``), or a
-mapping with those keys (a saved run). The counts are the harness's own (lm_eval: words are
+mapping with those keys (a saved run); counted in tokens, a mapping may also use Inspect AI's score metadata keys
+(``sum_log_probs``, ``num_tokens``). The counts are the harness's own (lm_eval: words are
 ``len(re.split(r"\\s+", text))``, bytes are UTF-8 bytes); this module does not count anything.
 
 Sums run as lm_eval's ``weighted_mean`` runs them (Python's ``sum`` over the log-likelihoods, then over the
@@ -22,7 +23,7 @@ from ..errors import InvalidInput
 from ..units import enum, register
 from .base import Metric
 
-__all__ = ["WeightedPerplexity", "BitsPerUnit", "MeanPerplexity"]
+__all__ = ["WeightedPerplexity", "BitsPerUnit", "MeanPerplexity", "GeometricMeanPerplexity"]
 
 _WEIGHTS = ("words", "bytes", "tokens")
 _NO_STDERR_WEIGHTED = (
@@ -71,6 +72,12 @@ def _read_weighted(sample: Any, weight: str, index: int | None) -> tuple[float, 
     """One sample as (logprob, weight): a pair, a record with attributes, or a mapping."""
     key = f"n_{weight}"
     if isinstance(sample, dict):
+        if weight == "tokens" and "logprob" not in sample and "sum_log_probs" in sample:
+            # Inspect AI's perplexity scorers record each sample's Score.metadata as these keys
+            if "num_tokens" not in sample:
+                raise InvalidInput(f"a dict sample with 'sum_log_probs' needs the key 'num_tokens'; got "
+                                   f"{sorted(sample)}", index=index, field="sample")
+            return _logprob(sample["sum_log_probs"], index), _weight(sample["num_tokens"], index, "num_tokens")
         if "logprob" not in sample or key not in sample:
             raise InvalidInput(f"a dict sample needs the keys 'logprob' and {key!r}; got {sorted(sample)}",
                                index=index, field="sample")
@@ -263,3 +270,44 @@ class MeanPerplexity(_LogprobMetric):
     def describe(self):
         how = "numpy.mean (pairwise summation)" if self.summation == "numpy_pairwise" else "summed left to right"
         return f"exp(-mean over samples of the summed log-likelihood), the mean {how}"
+
+
+@register
+@dataclass(frozen=True, repr=False)
+class GeometricMeanPerplexity(_WeightedLogprobMetric):
+    """Geometric mean of the samples' own perplexities: ``exp(mean over samples of -logprob / weight)``.
+
+    Each sample is a text's summed log-likelihood with its count of ``weight`` units (tokens, words or bytes); its
+    per-unit negative log-likelihood ``-logprob / weight`` is taken first, so every sample counts once whatever its
+    length (:class:`WeightedPerplexity` divides the corpus sums instead, so long texts weigh more). The mean is
+    Python's ``sum`` in input order divided by the count; an overflowing exponential is +inf. A sample with no
+    units has no per-unit value and is refused (InvalidInput). Inspect AI's ``perplexity_per_seq`` metric (of its
+    ``perplexity`` and ``target_perplexity`` scorers) is ``weight=tokens``.
+
+    >>> m = GeometricMeanPerplexity()
+    >>> m.id
+    'geometric_mean_perplexity(weight=tokens)'
+    >>> round(m.compute([(-6.0, 2), (-1.0, 1)]).score, 6)   # exp((3 + 1) / 2); WeightedPerplexity: exp(7 / 3)
+    7.389056
+    """
+
+    name: ClassVar[str] = "geometric_mean_perplexity"
+    summary: ClassVar[str] = "exp(mean over samples of -log-likelihood / tokens, words or bytes): per-sample first"
+    weight: str = enum("tokens", _WEIGHTS, "the unit each sample's log-likelihood is divided over")
+    score_usage: ClassVar[str] = _WEIGHTED_USAGE.replace("one document's", "one sample's")
+
+    def _read(self, sample, index):
+        lp, w = _read_weighted(sample, self.weight, index)
+        if w == 0:
+            raise InvalidInput(f"is 0; a sample with no {self.weight} has no per-{self.weight.rstrip('s')} "
+                               "log-likelihood", index=index, field=f"n_{self.weight}")
+        return lp, w
+
+    def _statistic(self, items):
+        nll = [-lp / w for lp, w in items]
+        return _exp(sum(nll) / len(nll))
+
+    def describe(self):
+        unit = self.weight.rstrip("s")
+        return (f"exp(mean over samples of the per-{unit} negative log-likelihood, -log-likelihood / {self.weight}): "
+                "the geometric mean of the samples' perplexities")

@@ -57,6 +57,7 @@ def all_aliases() -> list[Alias]:
 
     from . import lm_eval_hooks_gen
     from . import lm_eval_classification
+    from . import lm_eval_bbq
 
     out: list[Alias] = []
     for mod in (lm_eval, lm_eval_textgen, lm_eval_math, lighteval, lighteval_math, helm, squad, math_strings, math_verify):
@@ -70,6 +71,7 @@ def all_aliases() -> list[Alias]:
     out.extend(lighteval_corpus.ALIASES)
     out.extend(lm_eval_hooks_gen.ALIASES)
     out.extend(lm_eval_classification.ALIASES)
+    out.extend(lm_eval_bbq.ALIASES)
     from . import unitxt
 
     out.extend(unitxt.ALIASES)

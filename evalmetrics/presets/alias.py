@@ -53,4 +53,10 @@ class Alias:
             raise InvalidConfig(
                 f"{self.harness}:{self.name} does not take {', '.join(map(repr, unknown))}; its configuration keys: {keys}"
             )
-        return self.build(**config)
+        try:
+            return self.build(**config)
+        except InvalidConfig as e:  # a bad value: named by the alias it was given to
+            name = f"{self.harness}:{self.name}"
+            if str(e).startswith(self.harness):  # already names its harness (lighteval: type_exact_match ...)
+                raise
+            raise InvalidConfig(f"{name}: {e}", field=getattr(e, "field", None)) from None

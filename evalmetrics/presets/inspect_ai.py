@@ -3,6 +3,11 @@
 Each alias takes the scorer's own keyword arguments (``em.get("inspect:match", location="end", numeric=True)``).
 A scorer's verdict C/I is 1.0/0.0; ``f1`` is its per-sample value. The references are the sample's ``Target``
 (a text or a list of texts).
+
+The perplexity scorers (``perplexity()`` over every prompt token, ``target_perplexity()`` over the last N) record per
+sample the summed token log-probabilities and their count (``Score.metadata``: ``sum_log_probs``, ``num_tokens``);
+their two metrics are the ``inspect:perplexity_per_token`` and ``inspect:perplexity_per_seq`` aliases, which read
+those records (the metadata dicts, or ``(sum_log_probs, num_tokens)`` pairs).
 """
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from ..errors import InvalidConfig
 from ..metrics.choice_letters import ChoiceAnswerMatch
 from ..metrics.match import F1, ExactMatch
 from ..metrics.numeric_text import NumberOrTextMatch, RegexGroupsMatch, RoundedScore
+from ..metrics.perplexity import GeometricMeanPerplexity, WeightedPerplexity
 from ..normalizers import CollapseWhitespace, Lowercase, PerToken, RejectEmpty, Strip, StripArticles
 from ..number_steps import FiniteFloatCast, StripNumberFormatting, StripPunctSparingNumbers
 from ..units import run_steps
@@ -38,7 +44,7 @@ TOKEN_STEPS = (Casefold(), StripPunctSparingNumbers(), FiniteFloatCast(), StripA
 
 def _one_of(key: str, value, allowed) -> str:
     if not isinstance(value, str) or value not in allowed:
-        raise InvalidConfig(f"inspect: parameter {key!r} must be one of {', '.join(map(repr, allowed))}; got "
+        raise InvalidConfig(f"parameter {key!r} must be one of {', '.join(map(repr, allowed))}; got "
                             f"{value!r}")
     return value
 
@@ -147,4 +153,12 @@ ALIASES = [
           "$X$ / **X** / (X)) select choices; correct if exactly the target's. Takes each sample's document "
           "(its 'choices')",
           config_doc={"multiple_correct": "the multiple_choice solver's key: several labels may be selected"}),
+    Alias("inspect", _V, "perplexity_per_token", lambda: WeightedPerplexity(weight="tokens"),
+          "Inspect AI perplexity_per_token (the metric of its perplexity() and target_perplexity() scorers): "
+          "exp(-sum of the samples' summed token log-probabilities / sum of their token counts); long samples weigh "
+          "more. Each sample: the scorer's metadata (sum_log_probs, num_tokens)"),
+    Alias("inspect", _V, "perplexity_per_seq", lambda: GeometricMeanPerplexity(weight="tokens"),
+          "Inspect AI perplexity_per_seq (the metric of its perplexity() and target_perplexity() scorers): exp(mean "
+          "over samples of -sum_log_probs / num_tokens), the geometric mean of per-sample perplexities; every sample "
+          "weighs the same. Each sample: the scorer's metadata (sum_log_probs, num_tokens)"),
 ]

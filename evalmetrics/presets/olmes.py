@@ -99,8 +99,8 @@ ALIASES = [
           "OLMES primary_score of task= (" + ", ".join(f"{TASK_NAMES[t]}: {p}" for t, p in TASK_PRIMARY.items())
           + ") in the cloze formulation (formulation='rc': each answer text scored after 'Answer:'); "
           "formulation='mc' (choices listed, the letters ' A', ' B', ... scored): acc_raw; OLMES reports the "
-          "better of the two (evalmetrics.metrics.formulations.better_formulation); MMLU: the macro average over "
-          "its 57 subjects", choice_text_prefix=" ", example={"task": "arc_challenge"},
+          "better of the two (evalmetrics.metrics.formulations.better_formulation); MMLU's task score: the mean over "
+          "its 57 subjects of each subject's compute (compute itself averages the questions it is given)", choice_text_prefix=" ", example={"task": "arc_challenge"},
           config_doc={"task": "the OLMES task: " + ", ".join(TASK_PRIMARY),
                       "formulation": "'rc' (cloze, default) or 'mc' (multiple choice)"}),
 ]

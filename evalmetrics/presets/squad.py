@@ -26,6 +26,20 @@ def _f1_v2():
     return F1(bag="multiset", formula="ratio", empty="equal", normalize=SQUAD_NORMALIZE, combine="max_nonempty")
 
 
+def _subset(value, answerable):
+    from ..metrics.no_answer import AnswerableMean
+
+    inner = _em_v2 if value == "exact" else _f1_v2
+    return lambda: AnswerableMean(metric=inner(), answerable=answerable, scale=100.0)
+
+
+def _best(value):
+    from ..metrics.no_answer import BestNoAnswerThreshold
+
+    inner = _em_v2 if value == "exact" else _f1_v2
+    return lambda: BestNoAnswerThreshold(metric=inner(), scale=100.0)
+
+
 ALIASES = [
     Alias("squad", "v1.1", "exact_match", _em,
           "SQuAD v1.1 EM: lower, delete ASCII punctuation, articles to spaces, collapse whitespace; equality; "
@@ -46,4 +60,12 @@ ALIASES = [
           "lm_eval squadv2 'exact' per sample: SQuAD v2.0 EM (lm_eval reports the corpus mean x100)"),
     Alias("lm_eval", "0.4", "squadv2/f1", _f1_v2,
           "lm_eval squadv2 'f1' per sample: SQuAD v2.0 F1 (lm_eval reports the corpus mean x100)"),
+    *[Alias("lm_eval", "0.4", f"squadv2/{kind}_{value}", _subset(value, kind == "HasAns"),
+            f"lm_eval squadv2 '{kind}_{value}': 100 x the mean SQuAD v2.0 {value} over the questions "
+            f"{'with' if kind == 'HasAns' else 'without'} an answer (evaluate's squad_v2; none: 0)")
+      for kind in ("HasAns", "NoAns") for value in ("exact", "f1")],
+    *[Alias("lm_eval", "0.4", f"squadv2/best_{value}", _best(value),
+            f"lm_eval squadv2 'best_{value}': 100 x the best SQuAD v2.0 {value} over thresholds on the no-answer "
+            f"probability exp(log-likelihood of ' unanswerable') (evaluate's squad_v2)")
+      for value in ("exact", "f1")],
 ]

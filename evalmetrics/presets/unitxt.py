@@ -15,10 +15,15 @@ scores. unitxt's confidence intervals (bootstrap ``score_ci_low`` / ``score_ci_h
 | ``metrics.char_edit_distance``      | CharEditDistance         | char_edit_distance      | mean of integers     |
 | ``metrics.char_edit_dist_accuracy`` | CharEditDistanceAccuracy | char_edit_dist_accuracy | numpy.nanmean        |
 
-``metrics.rouge/rouge1`` and ``metrics.rouge/rouge2`` name the other ROUGE scores unitxt's ``metrics.rouge`` reports
-beside its main score. (Its ``rougeLsum`` splits sentences with nltk's Punkt first, which no shared step does yet.
-For rouge1, rouge2 and rougeL the split changes nothing: Punkt cuts only after ``.``/``?``/``!`` before whitespace
-or punctuation, and rouge-score's tokens are runs of ASCII letters and digits.)
+``metrics.rouge/rouge1``, ``metrics.rouge/rouge2`` and ``metrics.rouge/rougeLsum`` name the other ROUGE scores
+unitxt's ``metrics.rouge`` reports beside its main score. unitxt strips each text and puts one nltk Punkt sentence on
+a line before scoring; only ``rougeLsum`` reads lines, so only its pipeline spells that step out (for rouge1, rouge2
+and rougeL the split changes nothing: Punkt cuts only after ``.``/``?``/``!`` before whitespace or punctuation, and
+rouge-score's tokens are runs of ASCII letters and digits).
+
+``metrics.exact_match_mm`` (``ExactMatchMM``, MMStar's rule) and ``metrics.jaccard_index_words``
+(``JaccardIndexString`` over ``RegexSplit(by="\\s+")``) are per-sample metrics with unitxt's mean
+(``numpy.nanmean``) as the global score.
 
 ``unitxt:processors.<name>`` is the catalog post-processor ``processors.<name>``: a ``PostProcess`` whose
 ``operator`` is applied to the prediction and/or each reference (the summary says which); the alias is that
@@ -26,16 +31,17 @@ operator, as a step. Put it in a metric's ``normalize`` (both sides) or ``normal
 
 Not here (unitxt's own code needs what the conformance environment cannot have, or no shared step computes it
 yet): ``metrics.squad`` (loads HF evaluate's ``squad`` script from the Hub), model-based metrics (BERTScore,
-LLM-as-judge, perplexity), ``metrics.exact_match_mm``, ``metrics.jaccard_index_words``,
-and processors that return non-text values (casts to float, JSON, lists) or use the task's options.
+LLM-as-judge, perplexity), and processors that return non-text values (casts to float, JSON, lists) or use the task's options.
 """
 from __future__ import annotations
 
 from ..extractors import RegexExtract, SplitTake
 from ..metrics.edit_distance import CharEditDistance, CharEditSimilarity
+from ..metrics.leading_char import LeadingCharMatch
 from ..metrics.match import F1, ExactMatch
 from ..metrics.math import Chain
 from ..metrics.pairwise_mean import PairwiseMean
+from ..metrics.sets import SetMatch
 from ..metrics.text_label_f1 import TextLabelF1
 from ..metrics.textgen import Rouge
 from ..normalizers import (
@@ -45,6 +51,8 @@ from ..normalizers import (
     Lowercase,
     MapText,
     RegexReplace,
+    Replace,
+    SentenceLines,
     Strip,
     StripArticles,
     StripPunct,
@@ -72,6 +80,21 @@ def _say(phrase: str):
         IfContains(phrase=negated, ignore_case=True, steps=(MapText(mapping=(), default=negated),)),
         MapText(mapping={negated: negated}, default=phrase),
     ))
+
+
+# metrics.py ExactMatchMM.exact_match: both texts str.lower(), str.strip(), then line breaks become spaces.
+_MM_NORMALIZE = (Lowercase(), Strip(), Replace(old="\n", new=" "))
+# metrics.py Rouge(sent_split_newline=True): "\n".join(nltk.sent_tokenize(text.strip())) on both sides.
+_SENTENCE_LINES = (Strip(), SentenceLines())
+
+
+def _jaccard_words():
+    r"""JaccardIndexString with RegexSplit(by=r"\s+"): each text's set of re.split(r"\s+", text) pieces (the empty
+    pieces at whitespace edges included), intersection over union, best over references. As set_match: the
+    whitespace runs become single spaces, then the text splits on " "; the line break that marks set_match's
+    'start' and 'empty set' can no longer occur after that step, so neither applies."""
+    return SetMatch(score="iou", start="\n", separator=" ", empty_marker="\n", delete="",
+                    normalize=[RegexReplace(pattern=r"\s+", replacement=" ")])
 
 
 def _metric(name, build, summary, also=()):
@@ -109,6 +132,19 @@ ALIASES = [
     _metric("rouge/rouge2", lambda: PairwiseMean(metric=Rouge(rouge_type="rouge2", combine="max")),
             "unitxt metrics.rouge's rouge2 score: rouge-score rouge2 F-measure (no stemming), best over references; "
             "global: numpy.nanmean", also=("rouge2",)),
+    _metric("rouge/rougeLsum",
+            lambda: PairwiseMean(metric=Rouge(rouge_type="rougelsum", combine="max", pred=_SENTENCE_LINES,
+                                              ref=_SENTENCE_LINES)),
+            "unitxt metrics.rouge's rougeLsum score: strip, one nltk Punkt (English) sentence a line, then rouge-score "
+            "rougeLsum F-measure (no stemming), best over references; global: numpy.nanmean", also=("rougeLsum",)),
+    _metric("exact_match_mm", lambda: LeadingCharMatch(normalize=_MM_NORMALIZE),
+            "unitxt metrics.exact_match_mm (MMStar's rule): lowercase, strip, line breaks to spaces; 1 if a reference "
+            "is one character and the prediction starts with it, or with '(', 'option ' or 'the answer is ' followed "
+            "by it; global score: the mean"),
+    _metric("jaccard_index_words", lambda: PairwiseMean(metric=_jaccard_words()),
+            "unitxt metrics.jaccard_index_words: each text's set of pieces between whitespace runs (re.split on \\s+, "
+            "an empty piece at a whitespace edge included); intersection over union, best over references; global "
+            "score: numpy.nanmean"),
     _metric("char_edit_distance", lambda: CharEditDistance(),
             "unitxt metrics.char_edit_distance: delete all whitespace from both texts, then the character "
             "Levenshtein distance to the one reference (lower is better; several references raise); global score: "

@@ -67,7 +67,7 @@ def find_results_file(path: Path) -> Path:
         raise InvalidInput(f"{path}: no such file or folder", field="run")
     found = sorted(p for p in path.rglob("*.json") if p.name.startswith("results") and _RESULTS_RE.match(p.name))
     if not found:
-        raise InvalidInput(f"{path}: no results_<date>.json (lm_eval or lighteval) under this folder", field="run")
+        raise InvalidInput(f"{path}: not a run: no results_<date>.json (lm_eval or lighteval) and no HELM run_spec.json under this folder", field="run")
     if len(found) > 1:
         names = "\n  ".join(str(p) for p in found)
         raise InvalidInput(f"{path} holds {len(found)} runs; name one results file:\n  {names}", field="run")

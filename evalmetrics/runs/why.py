@@ -35,8 +35,8 @@ def why(a, b, *, seed: int = 0, n_boot: int = 10000, examples: int = 3) -> dict:
     """The comparison of two runs (paths or :class:`RunCard`) as the stable JSON dict documented in docs/diff.md."""
     from .read import read_run
 
-    ca = a if isinstance(a, RunCard) else read_run(a)
-    cb = b if isinstance(b, RunCard) else read_run(b)
+    ca = a if isinstance(a, RunCard) else _read_side(a, "A")
+    cb = b if isinstance(b, RunCard) else _read_side(b, "B")
     out = {
         "a": _side(ca), "b": _side(cb),
         "differences": differences(ca, cb),
@@ -190,10 +190,24 @@ def _fmt(v, spec=".4f"):
     return "n/a" if v is None else (format(v, spec) if isinstance(v, float) else str(v))
 
 
+def _read_side(path, side: str):
+    """read_run(path); an InvalidInput names the side (A or B) it is about."""
+    from .read import read_run
+
+    try:
+        return read_run(path)
+    except InvalidInput as e:
+        raise InvalidInput(f"run {side}: {e.reason}", index=e.index, field=e.field) from None
+
+
 def format_why(d: dict) -> str:
     """The comparison as text."""
     lines = [f"A: {d['a']['harness']} run {d['a']['source']} (fingerprint {d['a']['fingerprint']})",
              f"B: {d['b']['harness']} run {d['b']['source']} (fingerprint {d['b']['fingerprint']})", ""]
+    if d["a"]["harness"] != d["b"]["harness"]:
+        lines += [f"note: runs of two harnesses ({d['a']['harness']}, {d['b']['harness']}): their settings have "
+                  f"different names and their rows are paired only where task, metric and filter are equal (rows "
+                  f"of the same documents under different task names are not aligned yet)", ""]
     moving = [x for x in d["differences"] if x["can_move_score"]]
     other = [x for x in d["differences"] if not x["can_move_score"]]
     if not d["differences"]:
@@ -225,7 +239,7 @@ def format_why(d: dict) -> str:
                          f"{e['verdict_b']:g} (under A's metric {e['verdict_b_under_a_metric']:g})")
     for key, label in (("rows_only_in_a", "rows only in A"), ("rows_only_in_b", "rows only in B")):
         if d.get(key):
-            lines.append(f"{label}: {', '.join(d[key])}")
+            lines.append(f"{label}: {'; '.join(d[key])}")
     return "\n".join(lines)
 
 

@@ -264,6 +264,72 @@ def test_choice(multiple_correct):
           ours, theirs, choice_case(), hand, n=max(N_EXAMPLES // 2, 1))
 
 
+# Token log-probabilities as a model reports them: mostly moderate, with zeros (-0.0 too), tiny and huge magnitudes
+# (exp overflows to inf past ~709 nats per token) and -inf (a token the model rules out).
+TOKEN_LOGPROB = st.one_of(
+    st.floats(min_value=-30.0, max_value=0.0, allow_nan=False),
+    st.floats(min_value=-30.0, max_value=0.0, allow_nan=False),
+    st.sampled_from([0.0, -0.0, -1e-12, -5e-324, -0.1, -1 / 3, -709.5, -710.0, -1e4, -1e300, -1.7976931348623157e308,
+                     float("-inf")]),
+    st.floats(max_value=0.0, allow_nan=False),
+)
+
+
+@st.composite
+def perplexity_sample(draw):
+    """(prompt token log-probabilities, target token count or None for the full-text scorer)."""
+    lps = draw(st.lists(TOKEN_LOGPROB, min_size=1, max_size=40))
+    n = draw(st.one_of(st.none(), st.integers(1, len(lps))))
+    return lps, n
+
+
+perplexity_corpus = st.lists(perplexity_sample(), min_size=1, max_size=12)
+PERPLEXITY_HAND = [
+    [([-1.0, -2.0], None)], [([-0.0], None)], [([0.0, 0.0], 1)], [([-6.0, -1.0, -0.5], 2), ([-3.0], None)],
+    [([-710.0], None)], [([-710.0] * 3, None), ([-0.1], None)], [([float("-inf"), -1.0], None)],
+    [([-1e308, -1e308], None)], [([-0.1] * 10, None), ([-0.1] * 3, 3), ([-0.2, -0.3, -0.7], 1)],
+    [([-5e-324], None), ([-1e-12, -3.0], None)],
+]
+
+
+def _perplexity_scores(corpus):
+    """Inspect AI's own scorer Scores for each sample: perplexity() over every prompt token, or
+    target_perplexity() over the last N (N as the argument or the sample's metadata, alternately)."""
+    from inspect_ai.scorer import SampleScore, Target, perplexity, target_perplexity
+
+    out = []
+    for i, (lps, n) in enumerate(corpus):
+        content = [types.SimpleNamespace(logprob=lp) for lp in lps]
+        choice = types.SimpleNamespace(prompt_logprobs=types.SimpleNamespace(content=content))
+        metadata = {} if n is None or i % 2 == 0 else {"num_target_tokens": n}
+        state = types.SimpleNamespace(output=types.SimpleNamespace(choices=[choice]), metadata=metadata)
+        scorer = perplexity() if n is None else target_perplexity(num_target_tokens=n if i % 2 == 0 else None)
+        score = _LOOP.run_until_complete(scorer(state, Target([""])))
+        assert score.metadata, score  # a scored sample (the inputs are never empty)
+        out.append(SampleScore(score=score, sample_id=i))
+    return out
+
+
+@pytest.mark.parametrize("alias,metric_name", [("inspect:perplexity_per_token", "perplexity_per_token"),
+                                               ("inspect:perplexity_per_seq", "perplexity_per_seq")])
+def test_perplexity(alias, metric_name):
+    """Inspect AI's perplexity metrics over its perplexity / target_perplexity scorers' Scores; the alias reads
+    each Score's metadata (sum_log_probs, num_tokens) as the scorer recorded it."""
+    import inspect_ai.scorer as isc
+
+    m = em.get(alias)
+    metric = getattr(isc, metric_name)()
+
+    def ours(corpus):
+        return m.compute([s.score.metadata for s in _perplexity_scores(corpus)]).score
+
+    def theirs(corpus):
+        return float(metric(_perplexity_scores(corpus)))
+
+    check(alias, PACKAGE.replace("its scorer,", "its perplexity / target_perplexity scorers and metric,"),
+          ours, theirs, perplexity_corpus, PERPLEXITY_HAND, n=N_EXAMPLES)
+
+
 def test_the_runner_detects_a_wrong_metric():
     """The checks can fail: a match without the 5-significant-digit rule disagrees with Inspect AI's."""
     from inspect_ai.scorer import match
@@ -277,4 +343,4 @@ def test_the_runner_detects_a_wrong_metric():
 
 
 COVERED = ["inspect:match", "inspect:includes", "inspect:pattern", "inspect:answer", "inspect:exact", "inspect:f1",
-           "inspect:choice"]
+           "inspect:choice", "inspect:perplexity_per_token", "inspect:perplexity_per_seq"]

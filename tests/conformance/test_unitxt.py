@@ -21,7 +21,7 @@ import pytest
 from hypothesis import strategies as st
 
 import evalmetrics as em
-from _diff import check, multi, text
+from _diff import check, multi, mutated, text
 
 try:  # unitxt's own environment only
     import unitxt  # noqa: F401
@@ -43,6 +43,9 @@ METRICS = {  # alias -> (catalog ID, the global score key unitxt reports)
     "unitxt:metrics.rouge": ("metrics.rouge", "score"),
     "unitxt:metrics.rouge/rouge1": ("metrics.rouge", "rouge1"),
     "unitxt:metrics.rouge/rouge2": ("metrics.rouge", "rouge2"),
+    "unitxt:metrics.rouge/rougeLsum": ("metrics.rouge", "rougeLsum"),
+    "unitxt:metrics.exact_match_mm": ("metrics.exact_match_mm", "score"),
+    "unitxt:metrics.jaccard_index_words": ("metrics.jaccard_index_words", "score"),
     "unitxt:metrics.char_edit_distance": ("metrics.char_edit_distance", "score"),
     "unitxt:metrics.char_edit_dist_accuracy": ("metrics.char_edit_dist_accuracy", "score"),
 }
@@ -57,7 +60,8 @@ PROCESSORS = [
 COVERED = [
     "unitxt:metrics.accuracy", "unitxt:metrics.string_containment", "unitxt:metrics.f1_micro",
     "unitxt:metrics.f1_macro", "unitxt:metrics.token_overlap", "unitxt:metrics.rouge", "unitxt:metrics.rouge/rouge1",
-    "unitxt:metrics.rouge/rouge2", "unitxt:metrics.char_edit_distance", "unitxt:metrics.char_edit_dist_accuracy",
+    "unitxt:metrics.rouge/rouge2", "unitxt:metrics.rouge/rougeLsum", "unitxt:metrics.exact_match_mm",
+    "unitxt:metrics.jaccard_index_words", "unitxt:metrics.char_edit_distance", "unitxt:metrics.char_edit_dist_accuracy",
     "unitxt:processors.lower_case", "unitxt:processors.upper_case", "unitxt:processors.to_string_stripped",
     "unitxt:processors.take_first_non_empty_line", "unitxt:processors.take_last_non_empty_line",
     "unitxt:processors.take_first_word", "unitxt:processors.first_character",
@@ -120,6 +124,11 @@ HAND_SAMPLES = [
     ("1,000", ["1000"]), ("İstanbul", ["i̇stanbul"]), ("cat cat cat", ["cat"]), ("x\u00a0y", ["x y"]),
     ("Mr. Smith went. Then he left.", ["Smith went then he left"]), ("the", ["a"]),
 ]
+MM_HAND = [
+    ("B", ["b"]), ("(b) Paris", ["B"]), ("Option C", ["c"]), ("The answer is D.", ["d"]), ("the answer is", ["t"]),
+    ("(", ["("]), ("option ", ["o"]), ("İ", ["i"]), ("  \nb", ["b"]), ("ab", ["ab"]), ("a", [""]), ("", [""]),
+    ("the\nanswer is e", ["e"]), ("( b", [" "]), ("x", ["\u212a", "x"]),
+]
 LABELS = st.sampled_from(["yes", "no", "maybe", "Yes", "positive", "negative", "neutral", "", " yes", "A", "B", "C"])
 
 
@@ -138,6 +147,66 @@ single = sample.map(lambda x: (x[0], x[1][:1]))
 one_ref_sample = st.one_of(single, single, single, sample)
 one_ref_corpus = st.one_of(st.lists(single, min_size=1, max_size=12), st.lists(single, min_size=1, max_size=12),
                            st.lists(single, min_size=1, max_size=12), corpus)
+
+
+# exact_match_mm reads a one-character answer at the start or after "(" / "option " / "the answer is ": outputs built
+# from those lead-ins (any case, padded, line breaks), letters whose lowercase is longer (İ), and near misses.
+_MM_LEADS = st.sampled_from(["", "(", "option ", "the answer is ", "The Answer Is ", "OPTION ", "Option", "(  ",
+                             "the answer is", "\n", " ", "\t", "answer: ", "the\nanswer is ", "option\n"])
+_MM_CHARS = st.sampled_from(["A", "b", "C", "d", "(", ")", " ", "\n", "İ", "i", "ß", "K", "1", ".", "", "AB",
+                             "option", "\u212a", "ǅ"])
+
+
+@st.composite
+def mm_sample(draw):
+    refs = draw(st.lists(st.one_of(_MM_CHARS, _MM_CHARS.map(lambda c: f" {c}\n"), text), min_size=1, max_size=3))
+    lead = draw(_MM_LEADS)
+    pred = lead + draw(st.one_of(st.sampled_from(refs), _MM_CHARS)) + draw(st.sampled_from(["", ")", ". Paris",
+                                                                                          "\n", " x", "b"]))
+    if draw(st.integers(0, 5)) == 0:
+        pred = draw(text)
+    return pred, refs
+
+
+# Sentences for rougeLsum (Punkt's cues: abbreviations, initials, numbers, quotes, line breaks) and whitespace for
+# the word sets of jaccard_index_words.
+_SENTENCE_BITS = st.sampled_from(["Mr. Smith went.", "Then he left!", "Why?", "e.g. this", "the cat sat.", "U.S.",
+                                  "3.5 cups.", '"Quote."', "He said: no.", "a", "cat", "The", "sat", "\n", "\n\n",
+                                  " ", "  ", "\t", "\x1c", "\u2003", "...", "Dr. No", "(see p. 5)."])
+
+
+@st.composite
+def sentence_sample(draw):
+    refs = draw(st.lists(st.lists(_SENTENCE_BITS, max_size=8).map(" ".join), min_size=1, max_size=3))
+    kind = draw(st.integers(0, 3))
+    if kind == 0:
+        pred = draw(st.sampled_from(refs))
+    elif kind == 1:
+        pred = draw(mutated(draw(st.sampled_from(refs))))
+    else:
+        pred = draw(st.lists(_SENTENCE_BITS, max_size=8).map(lambda xs: "".join(xs)))
+    return pred, refs
+
+
+OWN_SAMPLES = {  # aliases with inputs of their own, beside the shared ones
+    "unitxt:metrics.exact_match_mm": mm_sample(),
+    "unitxt:metrics.rouge/rougeLsum": sentence_sample(),
+    "unitxt:metrics.jaccard_index_words": sentence_sample(),
+}
+
+
+def _sample_strategy(alias):
+    if alias in ONE_REF:
+        return one_ref_sample
+    if alias in OWN_SAMPLES:
+        return st.one_of(OWN_SAMPLES[alias], OWN_SAMPLES[alias], sample)
+    return sample
+
+
+def _corpus_strategy(alias):
+    if alias in ONE_REF:
+        return one_ref_corpus
+    return st.lists(_sample_strategy(alias), min_size=1, max_size=12)
 
 
 def _hand_corpora():
@@ -162,7 +231,7 @@ def test_metric_per_sample(alias):
         inst, _ = _scores(catalog_id, [x[0]], [x[1]])
         return float(inst[0][name])
 
-    check(alias, PACKAGE, ours, oracle, one_ref_sample if alias in ONE_REF else sample, hand=HAND_SAMPLES, n=N)
+    check(alias, PACKAGE, ours, oracle, _sample_strategy(alias), hand=HAND_SAMPLES + MM_HAND, n=N)
 
 
 @pytest.mark.parametrize("alias", list(METRICS))
@@ -178,8 +247,7 @@ def test_metric_corpus(alias):
         _, glob = _scores(catalog_id, [p for p, _ in xs], [r for _, r in xs])
         return float(glob[key])
 
-    check(alias, PACKAGE, ours, oracle, one_ref_corpus if alias in ONE_REF else corpus, hand=_hand_corpora(),
-          n=N_CORPORA)
+    check(alias, PACKAGE, ours, oracle, _corpus_strategy(alias), hand=_hand_corpora(), n=N_CORPORA)
 
 
 # Hand-picked texts for the processors: their markers and edge cases.

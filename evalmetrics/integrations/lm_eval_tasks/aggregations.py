@@ -63,6 +63,11 @@ KNOWN_AGGREGATIONS: dict[str, tuple[str, str]] = {
                        "b0ccce986b82f45b", "5898f21c8d669a63", "265e29c0a2301275", "d2e5e63a6f242fb7",
                        "052e304b61a7d01c", "6d119e74bdfc878e"))},
     "33f20ffa7cd4c04f": ("score/mmlu_pro/utils_mmlu_pro.py:non_greedy_macro_accuracy", "macro_mean"),
+    # BBQ (bbq/utils.py): accuracy over one context condition; bias scores (their per-category rows too)
+    "08164fec9f64268e": ("bbq/utils.py:agg_accuracy_amb", "mean_over_ambiguous"),
+    "95183eecdd9c2e5e": ("bbq/utils.py:agg_accuracy_disamb", "mean_over_disambiguated"),
+    "345f385ccb393830": ("bbq/utils.py:agg_amb_bias_scores", "bias_score_ambiguous"),
+    "b67ac04d0147c6d2": ("bbq/utils.py:agg_disamb_bias_scores", "bias_score_disambiguated"),
     # prompt_consistency_rate (score/utils.py), under its agieval and mmlu_pro names
     "36465571f41053e2": ("score/agi_eval/utils_agieval.py:agi_eval_prompt_consistency_rate", "consistency_rate"),
     "012510240562f308": ("score/mmlu_pro/utils_mmlu_pro.py:mmlu_pro_prompt_consistency_rate", "consistency_rate"),

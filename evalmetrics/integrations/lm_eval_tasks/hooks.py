@@ -11,6 +11,12 @@ from .loading import FunctionRef, parse_source, source_digest
 __all__ = ["KNOWN_HOOKS", "KNOWN_AGGREGATIONS", "KNOWN_METRIC_FUNCTIONS", "HOOK_NOTES", "identify_hook",
            "identify_metric_function", "aggregation_digest"]
 
+# BBQ's rows (bbq/*.yaml metric_list): overall, per context condition, and the bias scores per category
+_BBQ_ROWS = ("acc", "accuracy_amb", "accuracy_disamb", "amb_bias_score", "disamb_bias_score") + tuple(
+    f"{c}_bias_score_{g}" for c in ("amb", "disamb") for g in (
+        "Age", "Disability_status", "Gender_identity", "Nationality", "Physical_appearance", "Race_ethnicity",
+        "Race_x_gender", "Race_x_SES", "Religion", "SES", "Sexual_orientation"))
+
 # RULER's rows: one per sequence length (ruler/*.yaml metric_list)
 _RULER_LENGTHS = ("4096", "8192", "16384", "32768", "65536", "131072")
 
@@ -105,8 +111,9 @@ KNOWN_HOOKS: dict[str, tuple[str, dict[str, str | None]]] = {
     "4224b20e657a60df": ("longbench/metrics.py:get_classification_with_score",
                          {"score": None, "classification_score": None}),
     "da1dd99feb2c4714": ("squadv2/task.py:SQuAD2", {
-        "exact": "lm_eval:squadv2/exact", "f1": "lm_eval:squadv2/f1", "HasAns_exact": None, "HasAns_f1": None,
-        "NoAns_exact": None, "NoAns_f1": None, "best_exact": None, "best_f1": None,
+        "exact": "lm_eval:squadv2/exact", "f1": "lm_eval:squadv2/f1",
+        **{k: f"lm_eval:squadv2/{k}" for k in ("HasAns_exact", "HasAns_f1", "NoAns_exact", "NoAns_f1",
+                                                 "best_exact", "best_f1")},
     }),
     # part D (presets/lm_eval_hooks_gen.py): generation overlap per document
     "9aa9c0b6e2453fd0": ("truthfulqa/utils.py:process_results_gen", {
@@ -126,6 +133,11 @@ KNOWN_HOOKS: dict[str, tuple[str, dict[str, str | None]]] = {
         for k in ("score", "accuracy", "partial_accuracy", "extraction_rate")}),
     "4ab5b47924b81f07": ("eq_bench/utils.py:calculate_score_fullscale", {
         "eqbench": "lm_eval:eq_bench/eqbench", "percent_parseable": "lm_eval:eq_bench/percent_parseable"}),
+    # presets/lm_eval_bbq.py: BBQ accuracy and bias scores (every row of bbq and bbq_generate, with their subsets)
+    "d09bdfd5fec18a09": ("bbq/utils.py:process_results_multiple_choice", {
+        _row: f"lm_eval:bbq/{_row}" for _row in _BBQ_ROWS}),
+    "31a3a28d305a2d36": ("bbq/utils.py:process_results_generate_until", {
+        _row: f"lm_eval:bbq_generate/{_row}" for _row in _BBQ_ROWS}),
     "8072b0f3ce5afbc1": ("longproc/metrics.py:process_results_tom_tracking", {
         k: f"lm_eval:longproc_tom_tracking/{k}"
         for k in ("score", "accuracy", "partial_accuracy", "extraction_rate")}),
@@ -178,8 +190,10 @@ HOOK_NOTES = {
     "catalan_bench/cieacova/utils.py:process_results":
         "acc_<difficulty> / acc_<subtask> (and acc_norm_...) are reported only by the documents of that difficulty "
         "(Metadata.Dificultad) or subtask (Subtarea): the same per-sample value, averaged over that subset",
-    "squadv2/task.py:SQuAD2": "lm_eval reports these as corpus values x100 through evaluate's squad_v2; the ID is "
-                              "the per-sample value whose mean (x100) that is",
+    "squadv2/task.py:SQuAD2": "lm_eval reports these as corpus values x100 through evaluate's squad_v2; for exact "
+                              "and f1 the ID is the per-sample value whose mean (x100) that is; the HasAns_/NoAns_/"
+                              "best_ IDs are the corpus figures themselves (x100); best_* takes each sample's "
+                              "log-likelihood of ' unanswerable' (no_answer_logprobs)",
     **{f"mlqa/utils.py:process_results_{lang}":
        f"tydiqa/utils.py:process_results_{lang} has the same source (a call of its module's process_results_lang); "
        f"mlqa's and tydiqa's normalization for {lang!r} are the same, so one digest identifies both"
@@ -190,6 +204,10 @@ HOOK_NOTES = {
     "longbench/metrics.py:get_classification_with_score":
         "the score depends on the document's all_classes list (classes found in the output), which the alias "
         "interface (prediction, references) does not carry",
+    **{f"bbq/utils.py:process_results_{k}": "BBQ: a sample's reference is its document after bbq's process_docs; "
+       "accuracy_* and *_bias_score rows aggregate over one context condition (and one category: the hook reports "
+       "NaN counts for the other categories' samples, which its aggregation skips)"
+       for k in ("multiple_choice", "generate_until")},
     "minerva_math/utils.py:process_results": "minerva_math compares with sympy under a 5 s alarm (exact_match) and "
                                              "with math-verify (math_verify)",
     "score/agi_eval/utils_agieval.py:prompt_robustness_process_results":

@@ -102,7 +102,10 @@ def _read_hooked(tr: TaskReading, cfg: dict, ref, what: str) -> TaskReading:
                 alias = resolve_alias(alias_key)
                 if alias is None:
                     r.reason = f"computed by {where}; its alias {alias_key} is not shipped in this evalmetrics"
-                elif _aggregation_problem(aggregations.get(name), alias.make_example()):
+                # a task class without a metric_list aggregates by its own aggregation(), which the class's table
+                # maps (squadv2: the corpus figures of evaluate's squad_v2), so no YAML aggregation is checked
+                elif (aggregations.get(name) is not None or what != "task class") and \
+                        _aggregation_problem(aggregations.get(name), alias.make_example()):
                     r.reason = _aggregation_problem(aggregations.get(name), alias.make_example())
                 else:
                     m = alias.make_example()
@@ -133,7 +136,7 @@ def _aggregation_problem(aggregation, metric) -> str | None:
 
 
 def _read_row(r: MetricReading, cfg, output_type, filters, name, options, ref, em_class):
-    from ...registry import is_versioned
+    from ...registry import aliases
 
     _read_row_inner(r, cfg, output_type, filters, name, options, ref, em_class)
     # The alias the task names, when it is one of the aliases with exactly this ID.
@@ -141,7 +144,9 @@ def _read_row(r: MetricReading, cfg, output_type, filters, name, options, ref, e
         r.alias = name
     elif r.alias is not None and r.task:
         # Several task pipelines with one ID: the alias named after this task's group, if there is one.
-        own = [a for a in r.same_as if not is_versioned(a) and r.task.startswith(a.split(":", 1)[1].split("/")[0])]
+        # (lm_eval's own hook aliases; the task-specific rows of other ways to score a task, as mmlu's, are not)
+        own = [a for a in r.same_as if a.startswith("lm_eval:") and not aliases()[a].task_specific
+               and r.task.startswith(a.split(":", 1)[1].split("/")[0])]
         if own:
             r.alias = max(own, key=len)
     if r.list_alias is not None and name != r.list_alias and aliases_by_id().get(r.list_id, ()).count(name):
