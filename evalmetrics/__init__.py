@@ -49,6 +49,15 @@ from .metrics.with_document import WithDocument
 from .metrics.classification import (AllCorrectPerGroup, BrierScore, ClassificationF1, GoldLogprobMargin,
                                      MatthewsCorrelation)
 from .metrics.label_f1 import BestLabelF1, OneVsRestF1
+from .metrics.no_answer import AnswerableMean, BestNoAnswerThreshold
+from .metrics.bias_score import BiasScore, ChoiceBiasScore
+from .metrics.edit_distance import CharEditDistance, CharEditSimilarity
+from .metrics.choice_letters import ChoiceAnswerMatch
+from .metrics.numeric_text import NumberOrTextMatch, RegexGroupsMatch, RoundedScore
+from .metrics.pairwise_mean import PairwiseMean
+from .metrics.text_label_f1 import TextLabelF1
+from .word_steps import BlankIfListed, Casefold
+from .number_steps import FiniteFloatCast, FormatSignificant, StripNumberFormatting, StripPunctSparingNumbers
 from .document_steps import ChoiceLetterExtract, ListedWordsInOrder
 from .pattern_extractors import MapRegex, NumberOrWords, RegexCascade
 from .metrics.textgen import CorpusBLEU, CorpusChrF, CorpusTER, Rouge, SentenceBLEU
@@ -104,6 +113,12 @@ __all__ = [
     # corpus classification metrics over choices (scikit-learn, extra "classification"; lm_eval f1/mcc/brier/acc_all)
     "ClassificationF1", "MatthewsCorrelation", "BrierScore", "GoldLogprobMargin", "AllCorrectPerGroup",
     "BestLabelF1", "OneVsRestF1",
+    # SQuAD v2.0's HasAns / NoAns / best rows; BBQ's accuracy and bias scores (over each sample's document)
+    "AnswerableMean", "BestNoAnswerThreshold", "BiasScore", "ChoiceBiasScore",
+    # Inspect AI's scorers and their number / word steps; unitxt's metrics
+    "NumberOrTextMatch", "RegexGroupsMatch", "RoundedScore", "ChoiceAnswerMatch", "FiniteFloatCast",
+    "FormatSignificant", "StripNumberFormatting", "StripPunctSparingNumbers", "BlankIfListed", "Casefold",
+    "CharEditDistance", "CharEditSimilarity", "PairwiseMean", "TextLabelF1",
     # instruction following (IFEval) and its line-dropping step
     "InstructionFollowing", "DropLines",
     # extractive-QA hooks (lm_eval mlqa, longbench): their steps and metrics
