@@ -852,8 +852,11 @@ def test_reader_corpus_rows_equal_lm_eval_aggregations(parts, make_doc):
         m = em.get(row.id)
         agg = task.aggregation()[metric]
         for lo, hi in ((0, len(its)), (0, 1), (3, 10), (40, 41)):
+            if hi > len(its):  # a small EVALMETRICS_CONFORMANCE_EXAMPLES: no such slice (lm_eval's bleu raises on [])
+                continue
             real = agg(its[lo:hi])
             ours = m.compute(preds[pipeline][lo:hi], refs[lo:hi]).score
             assert ours == real, (parts[-1], pipeline, metric, lo, hi, ours, real)
             checked += 1
-    assert {metric for _, metric in items} == set(names) and checked >= 4 * len(names)
+    slices = 4 if min(len(its) for its in items.values()) >= 41 else 3
+    assert {metric for _, metric in items} == set(names) and checked >= slices * len(names)
