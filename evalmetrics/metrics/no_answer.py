@@ -17,6 +17,7 @@ from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput
 from ..units import flag, number, register, unit_field
 from .base import GenerativeMetric, _check_sequence, at_sample, check_references, check_text
+from .rounded import ScoresWithMetric
 
 __all__ = ["AnswerableMean", "BestNoAnswerThreshold"]
 
@@ -47,19 +48,12 @@ def _answers(value, index):
     return tuple(texts)
 
 
-class _SquadV2Corpus(GenerativeMetric):
-    """Shared by both metrics: ``metric`` scores each sample (against "" when it has no answer)."""
-
-    @classmethod
-    def example(cls):
-        from .match import ExactMatch
-
-        return cls(metric=ExactMatch())
+class _SquadV2Corpus(ScoresWithMetric, GenerativeMetric):
+    """Shared by both metrics: ``metric`` scores each sample (against "" when it has no answer); references are
+    SQuAD v2.0 answer lists (empty: no answer)."""
 
     def _validate(self):
-        if not isinstance(self.metric, GenerativeMetric):
-            got = "None" if self.metric is None else type(self.metric).__name__
-            raise InvalidConfig(f"{self.name}: parameter 'metric' must be a text metric; got {got}")
+        super()._validate()
         if not (math.isfinite(self.scale) and self.scale > 0):
             raise InvalidConfig(f"{self.name}: parameter 'scale' must be a positive finite number; got {self.scale}")
 
@@ -71,9 +65,6 @@ class _SquadV2Corpus(GenerativeMetric):
 
     def _trace(self, prediction, refs, cache=None):
         return self.metric._trace(prediction, refs or ("",), cache)
-
-    def pipeline(self):
-        return self.metric.pipeline()
 
     def _raw(self, predictions, references):
         """(outputs, answers, per-sample values) of every sample, errors naming the sample."""
