@@ -51,6 +51,7 @@ from .metrics.classification import (AllCorrectPerGroup, BrierScore, Classificat
 from .metrics.label_f1 import BestLabelF1, OneVsRestF1
 from .metrics.no_answer import AnswerableMean, BestNoAnswerThreshold
 from .metrics.bias_score import BiasScore, ChoiceBiasScore
+from .metrics.processed import Processed
 from .metrics.edit_distance import CharEditDistance, CharEditSimilarity
 from .metrics.choice_letters import ChoiceAnswerMatch
 from .metrics.numeric_text import NumberOrTextMatch, RegexGroupsMatch, RoundedScore
@@ -114,7 +115,7 @@ __all__ = [
     "ClassificationF1", "MatthewsCorrelation", "BrierScore", "GoldLogprobMargin", "AllCorrectPerGroup",
     "BestLabelF1", "OneVsRestF1",
     # SQuAD v2.0's HasAns / NoAns / best rows; BBQ's accuracy and bias scores (over each sample's document)
-    "AnswerableMean", "BestNoAnswerThreshold", "BiasScore", "ChoiceBiasScore",
+    "AnswerableMean", "BestNoAnswerThreshold", "BiasScore", "ChoiceBiasScore", "Processed",
     # Inspect AI's scorers and their number / word steps; unitxt's metrics
     "NumberOrTextMatch", "RegexGroupsMatch", "RoundedScore", "ChoiceAnswerMatch", "FiniteFloatCast",
     "FormatSignificant", "StripNumberFormatting", "StripPunctSparingNumbers", "BlankIfListed", "Casefold",

@@ -115,30 +115,58 @@ def is_linear(pattern: str) -> bool:
 # Python's ``re`` and the ``regex`` package disagree on what the shorthand classes match in str patterns: ``re``'s
 # ``\s`` is ``str.isspace`` (which includes U+001C..U+001F), ``\w`` is ``str.isalnum`` or "_" (``regex`` adds
 # combining marks and more: ~30,000 code points differ), ``\d`` is ``str.isdecimal`` (110 differ), and ``\b`` /
-# ``\B`` follow each engine's ``\w``. Harness patterns are ``re`` patterns, so before compiling with ``regex`` (for
-# its timeout) the shorthands are spelled out as explicit sets computed from the str methods ``re`` itself uses.
-_SHORTHAND = {"s": str.isspace, "w": lambda c: c.isalnum() or c == "_", "d": str.isdecimal}
+# ``\B`` follow each engine's ``\w``. Harness patterns are ``re`` patterns, so where a text holds such a character
+# the shorthands are spelled out as explicit sets of what ``re`` itself matches (see :class:`Pattern`).
+
+
+@functools.lru_cache(maxsize=None)
+def _every_code_point() -> str:
+    import sys
+    from array import array
+
+    codec = "utf-32-le" if sys.byteorder == "little" else "utf-32-be"
+    return array("I", range(sys.maxunicode + 1)).tobytes().decode(codec, "surrogatepass")
+
+
+@functools.lru_cache(maxsize=None)
+def _matched(engine: str, kind: str, ignore_case: bool) -> str:
+    r"""Every code point that ``re``'s (``engine="re"``) or ``regex``'s ``\{kind}`` matches, in order."""
+    if engine == "re":
+        import re
+
+        return "".join(re.findall("\\" + kind, _every_code_point(), re.IGNORECASE if ignore_case else 0))
+    flags = regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0)
+    return "".join(regex.findall("\\" + kind, _every_code_point(), flags=flags))
 
 
 @functools.lru_cache(maxsize=None)
 def _class_body(kind: str) -> str:
     r"""The body of a character class matching exactly what ``re``'s ``\s``, ``\w`` or ``\d`` match."""
-    import sys
-
-    test = _SHORTHAND[kind]
     ranges, start, prev = [], None, None
-    for cp in range(sys.maxunicode + 1):
-        if test(chr(cp)):
-            if start is None:
-                start = cp
+    for cp in map(ord, _matched("re", kind, False)):
+        if start is not None and cp == prev + 1:
             prev = cp
-        elif start is not None:
+            continue
+        if start is not None:
             ranges.append((start, prev))
-            start = None
+        start = prev = cp
     if start is not None:
         ranges.append((start, prev))
     esc = lambda cp: f"\\U{cp:08x}"  # noqa: E731 - \UXXXXXXXX works for any code point
     return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in ranges)
+
+
+@functools.lru_cache(maxsize=None)
+def _disagreeing(kind: str) -> frozenset:
+    r"""The characters that ``re``'s and ``regex``'s ``\{kind}`` classify differently (with or without IGNORECASE):
+    both engines run over every code point, so the set is exact for the installed versions."""
+    out: set = set()
+    for ignore_case in (False, True):
+        out |= set(_matched("re", kind, ignore_case)) ^ set(_matched("regex", kind, ignore_case))
+    return frozenset(out)
+
+
+_INLINE_FLAGS = None  # compiled on first use (stdlib re: our own fixed pattern)
 
 
 def re_compatible(pattern: str) -> str:
@@ -147,6 +175,11 @@ def re_compatible(pattern: str) -> str:
     Left unchanged when the pattern sets an inline ``a``, ``L`` or ``u`` flag (they change the classes) or uses a negated
     shorthand inside a set (``[\S]``: rare; it has no plain-set spelling in regex's VERSION0).
     """
+    global _INLINE_FLAGS
+    if _INLINE_FLAGS is None:
+        import re
+
+        _INLINE_FLAGS = re.compile(r"\(\?[imsux-]*[aLu]")  # only these flags change what the shorthands match
     if "\\" not in pattern or "(?" in pattern and _INLINE_FLAGS.search(pattern):
         return pattern
     out, i, n, in_set, set_start = [], 0, len(pattern), False, False
@@ -193,60 +226,106 @@ def re_compatible(pattern: str) -> str:
     return "".join(out)
 
 
-_INLINE_FLAGS = None  # compiled on first use (stdlib re: our own fixed pattern)
+class Pattern:
+    r"""A pattern compiled for ``regex`` (per-call timeout) that matches exactly what ``re`` matches.
+
+    Two compiled forms: the pattern as written (fast to compile) and, when it uses ``\s \w \d \b`` or their
+    negations, the :func:`re_compatible` spelling (exact for every text, but slow to compile: each shorthand becomes a
+    set of ~700 ranges). The two differ only on texts holding a character the engines classify differently (combining
+    marks, U+001C..U+001F, some digits) or, for ``\B``, the empty text; each call checks its text and uses the
+    spelled-out form (compiled on first need) only then. Methods take the text first, as ``re``'s do; ``pattern`` is
+    the pattern as given.
+    """
+
+    __slots__ = ("pattern", "linear", "_native", "_kinds", "_risky", "_empty_risky", "_exact")
+
+    def __init__(self, pattern: str):
+        self.pattern = pattern
+        self.linear = is_linear(pattern)
+        self._native = regex.compile(pattern, flags=regex.VERSION0)
+        # The shorthand kinds the pattern may use (a literal backslash before the letter counts too: conservative).
+        self._kinds = tuple(k for k, escapes in (("w", "wWbB"), ("s", "sS"), ("d", "dD"))
+                            if any("\\" + e in pattern for e in escapes))
+        self._empty_risky = "\\B" in pattern
+        # The characters on which the engines disagree for those kinds: computed here (once per process and kind,
+        # ~0.3 s for \w) rather than on the first text, which may run under a per-sample time bound.
+        self._risky = frozenset().union(*(_disagreeing(k) for k in self._kinds))
+        self._exact = None
+
+    def engine(self, text):
+        """The compiled form that matches as ``re`` does on ``text``."""
+        if not self._kinds:
+            return self._native
+        if self._risky.isdisjoint(text) and (text or not self._empty_risky):
+            return self._native
+        if self._exact is None:
+            self._exact = regex.compile(re_compatible(self.pattern), flags=regex.VERSION0)
+        return self._exact
+
+    @property
+    def groups(self) -> int:
+        return self._native.groups
+
+    @property
+    def groupindex(self):
+        return self._native.groupindex
+
+    def sub(self, repl, text, *args, **kwargs):
+        return self.engine(text).sub(repl, text, *args, **kwargs)
+
+    def findall(self, text, *args, **kwargs):
+        return self.engine(text).findall(text, *args, **kwargs)
+
+    def search(self, text, *args, **kwargs):
+        return self.engine(text).search(text, *args, **kwargs)
+
+    def split(self, text, *args, **kwargs):
+        return self.engine(text).split(text, *args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Pattern({self.pattern!r})"
 
 
 @functools.lru_cache(maxsize=4096)
-def compile_pattern(pattern: str, owner: str = "regex"):
-    global _INLINE_FLAGS
-    if _INLINE_FLAGS is None:
-        import re
-
-        _INLINE_FLAGS = re.compile(r"\(\?[imsux-]*[aLu]")  # only these flags change what the shorthands match
+def compile_pattern(pattern: str, owner: str = "regex") -> Pattern:
     try:
-        compiled = regex.compile(re_compatible(pattern), flags=regex.VERSION0)
+        return Pattern(pattern)
     except (regex.error, ValueError, TypeError, OverflowError, RecursionError) as e:
         raise InvalidConfig(f"{owner}: invalid regular expression {pattern!r}: {e}") from None
-    _SOURCE[compiled.pattern] = pattern
-    return compiled
-
-
-_SOURCE: dict = {}  # compiled (rewritten) pattern -> the pattern as given
 
 
 def _timeout(pattern: str, text: str):
     return Timeout(
-        f"regex {_SOURCE.get(pattern, pattern)!r} exceeded {settings.regex_timeout_s}s on an input of "
-        f"{len(text)} characters"
+        f"regex {pattern!r} exceeded {settings.regex_timeout_s}s on an input of {len(text)} characters"
     )
 
 
-def _timeout_for(compiled):
-    return None if is_linear(_SOURCE.get(compiled.pattern, compiled.pattern)) else settings.regex_timeout_s
+def _timeout_for(compiled: Pattern):
+    return None if compiled.linear else settings.regex_timeout_s
 
 
-def sub(compiled, repl: str, text: str) -> str:
+def sub(compiled: Pattern, repl: str, text: str) -> str:
     try:
         return compiled.sub(_literal(repl), text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
-def findall(compiled, text: str) -> list:
+def findall(compiled: Pattern, text: str) -> list:
     try:
         return compiled.findall(text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
-def search(compiled, text: str):
+def search(compiled: Pattern, text: str):
     try:
         return compiled.search(text, timeout=_timeout_for(compiled))
     except TimeoutError:
         raise _timeout(compiled.pattern, text) from None
 
 
-def split(compiled, text: str) -> list:
+def split(compiled: Pattern, text: str) -> list:
     try:
         return compiled.split(text, timeout=_timeout_for(compiled))
     except TimeoutError:

@@ -320,7 +320,14 @@ def cmd_card(args):
 def cmd_why(args):
     from .runs import format_why, why
 
-    d = why(args.a, args.b, seed=args.seed, n_boot=args.n_boot, examples=args.examples)
+    benchmarks = {}
+    for pair in args.benchmark or ():
+        ta, eq, tb = pair.partition("=")
+        if not eq or not ta or not tb:
+            raise InvalidInput(f"--benchmark {pair!r}: expected A_TASK=B_TASK (A's task name, B's task name)",
+                               field="benchmark")
+        benchmarks[ta] = tb
+    d = why(args.a, args.b, seed=args.seed, n_boot=args.n_boot, examples=args.examples, benchmarks=benchmarks)
     text = _dumps(d, indent=1, ensure_ascii=False) + "\n"
     if args.output:
         if args.output.lower().endswith((".html", ".htm")):
@@ -521,6 +528,9 @@ def build_parser():
     wy.add_argument("--seed", type=int, default=0, help="seed of the paired bootstrap (default 0)")
     wy.add_argument("--n-boot", type=int, default=10000, help="paired bootstrap resamples (default 10000)")
     wy.add_argument("--examples", type=int, default=3, help="documents that flip, shown side by side (default 3)")
+    wy.add_argument("--benchmark", action="append", metavar="A_TASK=B_TASK",
+                    help="runs of two harnesses: A's task A_TASK and B's task B_TASK are one benchmark (their rows "
+                         "pair, documents aligned by content), besides the pairs evalmetrics finds; repeatable")
     wy.set_defaults(func=cmd_why)
     return p
 

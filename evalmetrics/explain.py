@@ -68,6 +68,8 @@ class Meaning:
     verified: str = ""
     # Multiple choice only: the choice texts this harness's tasks pass the metric, as an example ("' Paris'").
     input: str = ""
+    # The configuration the id is built with, when the alias is shown with one (its required keys marked).
+    config: str = ""
 
 
 @dataclass
@@ -136,6 +138,8 @@ class Explanation:
                 if m.summary:
                     lines.append(f"    {m.summary}")
                 lines.append(f"    id: {g.id}")
+                if m.config:
+                    lines.append(f"    id shown for: {m.config}")
                 if m.verified:
                     lines.append(f"    verified: {m.verified}")
                 if m.input and show_input:
@@ -145,6 +149,8 @@ class Explanation:
                 lines.append(f"    id: {g.id}")
                 for m in g.members:
                     lines.append(f"    {_head(m)}: {m.summary}" if m.summary else f"    {_head(m)}")
+                    if m.config:
+                        lines.append(f"      id shown for: {m.config}")
                     if m.verified:
                         lines.append(f"      verified: {m.verified}")
                     if m.input and show_input:
@@ -276,7 +282,8 @@ def _meaning(alias_key: str, alias) -> Meaning:
     m = alias.make_example()
     resolved = alias.key
     words = _input_words(alias) if getattr(m, "request_type", None) == "multiple_choice" else ""
-    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m), verification(alias), words)
+    return Meaning(alias_key, resolved, m.id, alias.summary, _metric_steps(m), verification(alias), words,
+                   alias.example_words())
 
 
 def _as_harness_sees(probe, prefix: str):

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from . import _regex
 from ._packages import pip_extra
+from ._punkt import punkt_english
 from .errors import InvalidConfig, InvalidInput
 from .units import REQUIRED, Step, enum, flag, no_id, pairs, register, run_steps, steps, text, texts
 
@@ -951,25 +952,6 @@ class Segment(Normalizer):
     def describe(self):
         return "cut into jieba.cut segments (accurate mode, HMM on) and join them with single spaces (whitespace " \
                "segments kept)"
-
-
-_PUNKT_HELP = ("nltk's Punkt English model (the punkt_tab data) is not installed: `python -m nltk.downloader "
-               "punkt_tab`, or put a copy of the tokenizers/punkt_tab folder under a directory named in NLTK_DATA")
-
-
-@functools.lru_cache(maxsize=2)
-def punkt_english(extra: str = "textgen"):
-    """nltk's Punkt English sentence tokenizer (``nltk.tokenize.PunktTokenizer("english")``, what
-    ``nltk.sent_tokenize`` uses; its ``punkt_tab`` data must be on disk). ``extra`` names the package extra that a
-    missing nltk is reported against."""
-    try:
-        import nltk
-    except ImportError:
-        raise InvalidConfig(f"nltk's Punkt sentence tokenizer needs nltk: {pip_extra(extra)}") from None
-    try:
-        return nltk.tokenize.PunktTokenizer("english")
-    except LookupError:
-        raise InvalidConfig(_PUNKT_HELP) from None
 
 
 @register

@@ -41,7 +41,7 @@ def find_match(compiled, text: str, group_select: int, empty_groups: str, owner:
         m = matches[group_select]
     except IndexError:
         raise InvalidInput(f"{owner}: group_select {group_select} but the text has {len(matches)} match(es) of "
-                           f"{_regex.shown(_regex._SOURCE.get(compiled.pattern, compiled.pattern))} (the harness "
+                           f"{_regex.shown(compiled.pattern)} (the harness "
                            f"raises IndexError here)") from None
     if isinstance(m, tuple):
         nonempty = [g for g in m if g]

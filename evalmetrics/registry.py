@@ -72,6 +72,7 @@ def _ensure_units():
     from .metrics import no_answer  # noqa: F401
     from .metrics import bias_score  # noqa: F401
     from .metrics import leading_char  # noqa: F401
+    from .metrics import processed  # noqa: F401
 
 
 def _suggest(name: str, n: int = 5) -> list[str]:

@@ -1,12 +1,13 @@
 """Run cards and ``why`` on HELM run folders written by HELM itself.
 
-tests/data/helm_runs holds seven real crfm-helm 0.5.16 runs made offline by ``helm-run`` with HELM's deterministic
+tests/data/helm_runs holds eight real crfm-helm 0.5.16 runs made offline by ``helm-run`` with HELM's deterministic
 test client ``simple/model1`` (it answers with the prompt's last word), re-made by tests/data/helm_runs/make_runs.sh:
 six of the run spec ``simple1_em`` (HELM's ``Simple1Scenario`` with HELM's exact-match family, registered by
 helm_plugin.py there): ``base`` (2 in-context examples, 4 instances), ``base_again`` (the same, run again),
 ``fewshot0`` (``max_train_instances=0``), ``qa_prompt`` (HELM's ``prompt=qa`` run expander: the model now answers
-``A:``), ``more_docs`` (5 instances) and ``trials2`` (``num_train_trials=2``); and ``mcqa``, HELM's built-in
-``simple_mcqa`` (multiple_choice_joint).
+``A:``), ``more_docs`` (5 instances) and ``trials2`` (``num_train_trials=2``); ``mcqa``, HELM's built-in
+``simple_mcqa`` (multiple_choice_joint); and ``mcqa_separate``, that run spec with HELM's
+multiple_choice_separate_original adapter spec (``simple_mcqa_separate`` in helm_plugin.py).
 The values compared are HELM's own: stats.json, per_instance_stats.json and the outputs in scenario_state.json.
 """
 from __future__ import annotations
@@ -79,15 +80,87 @@ def test_multiple_choice_joint_run():
     assert ids["exact_match"] == get("helm:exact_match").id.replace(
         "pred=[strip(which=both, chars=none), reject_empty]", "pred=[reject_empty, strip(which=both, chars=none)]")
     assert get(ids["exact_match"]).id == ids["exact_match"]
-    assert ids["exact_match@5"] is None  # best of num_outputs completions
+    # best of the num_outputs=5 completions: any of them scoring 1 (pass@5 of 5), each scored as exact_match is
+    for name in ("exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match"):
+        best = get(ids[f"{name}@5"])
+        assert (best.name, best.k, best.n, best.metric.id) == ("pass_at_k", 5, 5, ids[name])
     # the simple client answers "Answer:", which is no letter of the mapping: HELM scores it as empty
     rows, keys, logged = helm_logged(_run("mcqa"), "test", "exact_match")
     assert [r["prediction"] for r in rows] == [""] * 4 and list(logged) == [0.0] * 4
 
 
+def test_multiple_choice_separate_run_says_why_it_has_no_id():
+    """One request per choice: HELM's BasicReferenceMetric scores exact_match as the share of correct references
+    among the best-scoring ones (simple/model1 gives every token log-probability 0: all tie, half are correct)."""
+    card = read_run(_run("mcqa_separate"))
+    assert card.fields["adapter_spec.method"].value == "multiple_choice_separate_original"
+    stats = {s["name"]["name"]: s.get("mean") for s in _json("mcqa_separate", "stats.json")
+             if "perturbation" not in s["name"]}
+    (row,) = card.rows
+    assert (row.metric, row.value, row.n, row.id) == ("exact_match", stats["exact_match"], 4, None)
+    assert row.value == 0.5
+    (note,) = row.notes
+    assert note.startswith("HELM's BasicReferenceMetric (multiple_choice_separate_original") and \
+        "tie for the highest score" in note and "log-probability per token" in note
+    d = why(_run("mcqa_separate"), _run("mcqa"))
+    assert {x["field"]: x["b"] for x in d["differences"]}["adapter_spec.method"] == "multiple_choice_joint"
+    (r,) = d["rows"]
+    assert r["decomposition"]["available"] is False and "not read as a canonical ID" in r["decomposition"]["reason"]
+    with pytest.raises(InvalidInput, match="several request states") as e:
+        helm_logged(_run("mcqa_separate"), "test", "exact_match")
+    assert e.value.field == "request_states"
+
+
+def test_a_statistic_of_another_metric_names_it():
+    from evalmetrics.runs.helm_run import _unread
+
+    spec = _json("base", "run_spec.json")
+    assert "computed by no metric evalmetrics reads" in _unread(spec, "x")
+    spec["metric_specs"].append({"class_name": "helm.benchmark.metrics.wildbench_metrics.WildBenchScoreMetric",
+                                 "args": {}})
+    spec["annotators"] = [{"class_name": "helm.benchmark.annotation.wildbench_annotator.WildBenchAnnotator",
+                           "args": {}}]
+    note = _unread(spec, "wildbench_score")
+    assert note == ("'wildbench_score' is not one of HELM's reference metrics (compute_reference_metrics) that the "
+                    "run spec names: computed by the run spec's other metrics (WildBenchScoreMetric), with the "
+                    "outputs graded by the run spec's annotators "
+                    "(helm.benchmark.annotation.wildbench_annotator.WildBenchAnnotator: model-graded)")
+
+
+@pytest.mark.parametrize("num_outputs", [1, 5])
+def test_code_pass_rows_read_as_the_flag_aliases(num_outputs):
+    """A code scenario's ``pass`` and ``pass@<num_outputs>`` rows: HELM's pass@1 / pass@k of its code-execution
+    flags (helm:pass, helm:pass@k, proven against HELM's estimator in test_lighteval_extra.py); the flags are not
+    logged, so why says it cannot rescore them."""
+    from evalmetrics.runs.helm_run import _metric_ids
+
+    spec = _json("base", "run_spec.json")
+    spec["adapter_spec"]["num_outputs"] = num_outputs
+    spec["metric_specs"][0]["args"]["names"] = ["pass"]
+    ids = _metric_ids(spec)
+    expected = {"pass": get("helm:pass").id}
+    if num_outputs > 1:
+        expected["pass@5"] = get("helm:pass@k", num_outputs=5).id
+    assert {k: v[0] for k, v in ids.items()} == expected
+    assert all("not logged in the run folder" in v[1][0] for v in ids.values())
+    rows, _, _ = helm_logged(_run("base"), "test", "exact_match")
+    with pytest.raises(InvalidInput, match="not logged in the run folder"):
+        helm_rescore(get(expected["pass"]), rows)
+
+
+def test_best_of_a_graded_metric_says_why_it_has_no_id():
+    from evalmetrics.runs.helm_run import helm_best_of_id, helm_metric_id
+
+    mid, notes = helm_best_of_id("f1_score", 3, helm_metric_id("f1_score", "generation"))
+    assert mid is None and "a max over graded values" in notes[0]
+    mid, notes = helm_best_of_id("exact_match", 3, (None, ["x"]))
+    assert mid is None and "exact_match itself is not read" in notes[0]
+
+
 @pytest.mark.parametrize("name", ["base", "fewshot0", "qa_prompt", "more_docs", "trials2", "mcqa"])
 def test_rescoring_reproduces_helm_s_per_instance_values(name):
-    """evalmetrics' helm: alias on the outputs HELM logged gives the per-instance values HELM logged."""
+    """evalmetrics' helm: alias on the outputs HELM logged gives the per-instance values HELM logged (``@k``
+    rows: on all the completions HELM logged)."""
     for row in read_run(_run(name)).rows:
         if row.id is None:
             continue

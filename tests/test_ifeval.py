@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import evalmetrics as em
+from evalmetrics import _punkt as P
 from evalmetrics.metrics import instructions as I
 from evalmetrics.metrics.instruction_following import LOOSE_VARIANTS
 
@@ -34,10 +35,10 @@ def punkt(tmp_path, monkeypatch):
         (d / name).write_text(body, encoding="utf-8")
     monkeypatch.setattr(nltk.data, "path", [str(tmp_path)])
     tok._get_punkt_tokenizer.cache_clear()
-    I._punkt.cache_clear()
+    P._tokenizer.cache_clear()
     yield nltk
     tok._get_punkt_tokenizer.cache_clear()
-    I._punkt.cache_clear()
+    P._tokenizer.cache_clear()
 
 
 def test_aliases_share_one_implementation_and_round_trip():
@@ -136,16 +137,26 @@ def test_sentence_and_capital_word_counts_use_punkt(punkt):
         "HELLO there, I am HERE")
 
 
+def test_ifeval_and_sentence_lines_share_one_punkt_loader(punkt):
+    """One Punkt English tokenizer serves IFEval's sentence count and the sentence_lines step."""
+    from evalmetrics.normalizers import punkt_english
+
+    assert punkt_english is P.punkt_english
+    assert I.count_sentences("Mr. Smith left. He said hi!") == 2
+    assert em.SentenceLines().apply("Mr. Smith left. He said hi!") == "Mr. Smith left.\nHe said hi!"
+    assert P._tokenizer.cache_info().currsize == 1 and P.punkt_english("ifeval") is P.punkt_english("textgen")
+
+
 def test_missing_punkt_data_says_how_to_get_it(monkeypatch):
     nltk = pytest.importorskip("nltk")
     monkeypatch.setattr(nltk.data, "path", [])
-    I._punkt.cache_clear()
+    P._tokenizer.cache_clear()
     try:
         with pytest.raises(em.InvalidConfig, match="punkt_tab"):
             em.InstructionFollowing().score("A. B.", doc(("length_constraints:number_sentences",
                                                           {"num_sentences": 1, "relation": "at least"})))
     finally:
-        I._punkt.cache_clear()
+        P._tokenizer.cache_clear()
 
 
 def test_language_checks_are_seeded_and_repeatable():

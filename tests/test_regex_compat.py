@@ -33,6 +33,37 @@ def test_whitespace_shorthand_includes_the_separators_re_counts_as_space():
 
 def test_the_original_pattern_is_what_errors_and_bounds_see():
     c = _regex.compile_pattern(r"\w+x")
-    assert _regex._SOURCE[c.pattern] == r"\w+x"
+    assert c.pattern == r"\w+x"
     assert _regex._timeout_for(c) == _regex.settings.regex_timeout_s  # quantifier: bounded
     assert _regex._timeout_for(_regex.compile_pattern(r"\bx")) is None  # linear: no timeout machinery
+
+
+@settings(max_examples=300, deadline=None)
+@given(pattern=st.sampled_from(PATTERNS), text=TEXT)
+def test_search_and_the_engine_chosen_per_text_match_re(pattern, text):
+    ours, ref = _regex.compile_pattern(pattern), re.compile(pattern)
+    got, want = _regex.search(ours, text), ref.search(text)
+    assert (got and (got.span(), got.groups())) == (want and (want.span(), want.groups()))
+
+
+def test_the_spelled_out_form_is_compiled_only_for_texts_where_the_engines_disagree():
+    c = _regex.Pattern(r"\bthe\b")
+    assert c.engine("the cat") is c._native and c._exact is None  # ASCII: the pattern as written
+    assert c.engine("the\u0301 cat") is not c._native  # a combining mark: regex's \w takes it, re's does not
+    assert _regex.findall(c, "the\u0301 cat") == re.findall(r"\bthe\b", "the\u0301 cat") == ["the"]
+    b = _regex.Pattern(r"\B")
+    assert b.engine("") is not b._native and _regex.findall(b, "") == re.findall(r"\B", "") == []
+    plain = _regex.Pattern("abc")
+    assert plain.engine("\u0301") is plain._native  # no shorthand: one form
+
+
+@settings(max_examples=300, deadline=None)
+@given(cp=st.integers(0, 0x10FFFF), kind=st.sampled_from("wsd"), ignore_case=st.booleans())
+def test_the_disagreement_sets_are_exactly_where_the_engines_differ(cp, kind, ignore_case):
+    import regex
+
+    c = chr(cp)
+    ours = regex.fullmatch("\\" + kind, c, flags=regex.VERSION0 | (regex.IGNORECASE if ignore_case else 0))
+    ref = re.fullmatch("\\" + kind, c, re.IGNORECASE if ignore_case else 0)
+    if bool(ours) != bool(ref):
+        assert c in _regex._disagreeing(kind)

@@ -23,6 +23,19 @@ def browser():
     return None
 
 
+def rendered(page, tmp_path) -> str:
+    """The page's DOM as headless Chromium renders it; skips the test, saying why, when no browser is installed."""
+    exe = browser()
+    if exe is None:
+        pytest.skip("no Chromium or Chrome found (looked for " + ", ".join(BROWSERS) + "); install Debian's "
+                    "`chromium` package (.ci/run does when apt-get is usable) to render the page in a browser")
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([exe, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120,
+                         check=True).stdout
+    return dom
+
+
 class Elements(HTMLParser):
     """Every start tag with its attributes and the ids of the elements enclosing it."""
 
@@ -93,20 +106,14 @@ def _diff_json(capsys, data):
 
 
 def test_renders_in_headless_chromium(tmp_path, capsys):
-    exe = browser()
-    if exe is None:
-        pytest.skip("no Chromium or Chrome found (looked for " + ", ".join(BROWSERS) + "); install Debian's "
-                    "`chromium` package (.ci/run does when apt-get is usable) to render the report in a browser")
     out = tmp_path / "report.html"
     assert main(["report", "--name", "exact_match", "-o", str(out), "--n-boot", "100"]) == 0
     capsys.readouterr()
     assert main(["diff", "--name", "exact_match", "--n-boot", "100", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([exe, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=True).stdout
+    dom = rendered(out, tmp_path)
     tags = parse(dom)
+    exe, flags = browser(), ["--headless", "--no-sandbox", "--disable-gpu", f"--user-data-dir={tmp_path / 'shot'}"]
     rects = [a for t, a, enclosing in tags if t == "rect" and "chart" in enclosing]
     assert len(rects) == len(d["scores"]) >= 3  # one bar per meaning
     widths = [float(a["width"]) for a in rects]

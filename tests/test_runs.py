@@ -177,9 +177,7 @@ def test_readme_why_line_runs(capsys):
 def test_why_html_page_renders_in_headless_chromium(tmp_path, capsys):
     """The page is self-contained (no script, no external resource) and a real browser draws one bar part per
     non-zero part of each row's decomposition."""
-    import subprocess
-
-    from test_report import browser, parse
+    from test_report import parse, rendered
 
     out = tmp_path / "why.html"
     a, b = os.path.join(RUNS, "gen_plain"), os.path.join(RUNS, "gen_option")
@@ -187,14 +185,7 @@ def test_why_html_page_renders_in_headless_chromium(tmp_path, capsys):
     d = json.loads(capsys.readouterr().out)
     html = out.read_text(encoding="utf-8")
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    exe = browser()
-    if exe is None:
-        pytest.skip("no Chromium or Chrome found; install Debian's `chromium` package (.ci/run does when apt-get is "
-                    "usable) to render the page in a browser")
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-             f"--user-data-dir={tmp_path / 'profile'}"]
-    dom = subprocess.run([exe, *flags, "--dump-dom", out.as_uri()], capture_output=True, text=True, timeout=120,
-                         check=True).stdout
+    dom = rendered(out, tmp_path)
     tags = parse(dom)
     parts = [a for t, a, enclosing in tags if t == "rect" and a.get("class") == "part" and "chart" in enclosing]
     dec = d["rows"][0]["decomposition"]

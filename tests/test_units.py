@@ -230,6 +230,43 @@ def test_mismatched_lengths_and_empty_inputs():
     assert e.value.field == "prediction"
 
 
+_BBQ_DOC = {"ans0": "The grandfather", "ans1": "The grandson", "ans2": "Can't be determined", "label": 2,
+            "context_condition": "ambig", "category": "Age", "biased_answers": ["The grandfather"],
+            "ans0_groups": ["old"], "ans1_groups": ["nonold"], "ans2_groups": ["unknown"]}
+# Per metric with a per-sample context column: its compute's columns before the context (one sample)
+_CONTEXT_CALLS = {
+    "with_document": (["(A)"], ["(A)"]), "choice_answer_match": (["ANSWER: A"], ["A"]),
+    "macro_mean": (["a"], ["a"]), "best_no_answer_threshold": (["a"], [["a"]]), "consistency_rate": (["a"],),
+    "all_correct_per_group": ([em.Choices(logprobs=[-1.0, -0.2], gold=1)],), "bias_score": (["unknown"],),
+    "choice_bias_score": ([em.Choices(logprobs=[-1.0] * 12, gold=2)],),
+}
+_CONTEXT_VALUE = {"groups": "x", "no_answer_logprobs": -1.0}
+
+
+@pytest.mark.parametrize("name", sorted(_CONTEXT_CALLS))
+def test_a_context_column_of_another_length_names_the_metric_the_field_and_the_lengths(name):
+    from evalmetrics.units import UNITS
+
+    m = UNITS[name](metric=em.ExactMatch()) if name in ("macro_mean", "best_no_answer_threshold") else UNITS[name]()
+    field = m.sample_context
+    one = _CONTEXT_VALUE.get(field, _BBQ_DOC if "bias" in name else {"choices": ["x", "y"]})
+    if name == "all_correct_per_group":
+        one = (0, 0)  # (paragraph id, question id)
+    cols = _CONTEXT_CALLS[name]
+    assert m.compute(*cols, **{field: [one]}).n == 1  # the right length scores
+    for bad, words in (([one, one], "has 2 entries for 1 sample"), (None, "got none"), ("ab", "one entry per sample")):
+        with pytest.raises(em.InvalidInput) as e:
+            m.compute(*cols, **{field: bad})
+        assert e.value.field == field and e.value.index is None
+        assert e.value.reason.startswith(f"{name}: ") and words in e.value.reason, e.value.reason
+
+
+def test_every_metric_with_a_context_column_is_in_the_length_test():
+    from evalmetrics.units import UNITS
+
+    assert sorted(n for n, c in UNITS.items() if getattr(c, "sample_context", None)) == sorted(_CONTEXT_CALLS)
+
+
 def test_choices_validation_names_fields():
     with pytest.raises(em.InvalidInput, match="gold"):
         em.Choices(logprobs=[-1.0], gold=2)

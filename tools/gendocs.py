@@ -72,7 +72,11 @@ def metrics_md() -> str:
         cfg = a.config_defaults()
         out.append(f"### `{key}`\n\n{a.summary}.\n\n")
         if cfg:
-            out.append("Configuration keys (harness defaults): " + ", ".join(f"`{k}={v!r}`" for k, v in cfg.items()) + "\n\n")
+            req = a.required_keys()
+            out.append("Configuration keys (harness defaults): " + ", ".join(
+                f"`{k}` (required: no default)" if k in req else f"`{k}={v!r}`" for k, v in cfg.items()) + "\n\n")
+        if a.example:
+            out.append(f"The ID below is for `{a.example_words()}`.\n\n")
         steps = em.explain(key).details[0].steps
         out.append("\n".join(f"{i}. {s}" for i, s in enumerate(steps, 1)) + "\n\n")
         out.append(f"```\n{m.id}\n```\n\n")
@@ -92,7 +96,8 @@ def rosetta_md() -> str:
         m = a.make_example()
         verified = verification(a)
         idcell = m.id.replace("|", "\\|")
-        out.append(f"| `{key}` | `{idcell}` | {a.summary.replace('|', '/')} | {verified} |\n")
+        shown = f" (ID for {_cell(a.example_words())})" if a.example else ""
+        out.append(f"| `{key}` | `{idcell}` | {a.summary.replace('|', '/')}{shown} | {verified} |\n")
     return "".join(out)
 
 

@@ -409,7 +409,8 @@ def lighteval_coverage(progress=None) -> Coverage:
             first = (str(cfgs).splitlines() or [""])[0][:200]
             cov.add(short, "(unknown)", False, f"the task module does not import: {type(cfgs).__name__}: {first}", m)
             continue
-        configs.extend(cfgs.values())
+        configs.extend(sorted(cfgs.values(), key=lambda c: str(getattr(c, "name", ""))))  # some modules build
+        # their task table from a set: sorted, so the examples listed are the same in every process
     cov.tasks += len(configs)
     for i, cfg in enumerate(configs, 1):
         try:

@@ -10,7 +10,8 @@ from ..errors import InvalidInput, Timeout
 from ..result import Result, mean_and_stderr
 from ..units import Unit
 
-__all__ = ["Metric", "GenerativeMetric", "check_text", "check_references", "check_mapping"]
+__all__ = ["Metric", "GenerativeMetric", "DocumentMetric", "check_text", "check_references", "check_mapping",
+           "check_column"]
 
 
 def at_sample(e: InvalidInput, index: int) -> InvalidInput:
@@ -76,6 +77,46 @@ def _check_sequence(value: Any, field: str) -> Sequence:
         except TypeError:
             raise InvalidInput(f"expected a list, got {type(value).__name__}", field=field) from None
     return value
+
+
+def _check_pairs(predictions: Any, references: Any) -> tuple[Sequence, Sequence]:
+    """The predictions and references columns, one entry per sample each and at least one sample."""
+    preds = _check_sequence(predictions, "predictions")
+    refs_all = _check_sequence(references, "references")
+    if len(preds) != len(refs_all):
+        raise InvalidInput(
+            f"{len(preds)} predictions but {len(refs_all)} references; one entry per sample is required",
+            field="references",
+        )
+    if len(preds) == 0:
+        raise InvalidInput("no samples to score", field="predictions")
+    return preds, refs_all
+
+
+def check_column(value: Any, n: int, metric: str, field: str, words: str) -> Sequence:
+    """A compute call's per-sample context column ``field`` (each sample's document, group key or no-answer
+    log-probability) as a sequence with one entry for each of the ``n`` samples.
+
+    Otherwise an InvalidInput (field ``field``) naming the metric and, for a column of another length, both lengths;
+    ``words`` says what the column holds, e.g. "one group key per sample (a string or an integer)".
+
+    >>> check_column(["x", "y"], 2, "macro_mean", "groups", "one group key per sample")
+    ['x', 'y']
+    >>> check_column(["x"], 2, "macro_mean", "groups", "a key each")
+    Traceback (most recent call last):
+    evalmetrics.errors.InvalidInput: field groups: macro_mean: the groups column has 1 entry for 2 samples; a key each
+    """
+    if value is None:
+        raise InvalidInput(f"{metric}: expected {words}, got none", field=field)
+    try:
+        values = _check_sequence(value, field)
+    except InvalidInput as e:
+        raise InvalidInput(f"{metric}: {e.reason}; {words}", field=field) from None
+    if len(values) != n:
+        entries = f"{len(values)} entr{'y' if len(values) == 1 else 'ies'}"
+        raise InvalidInput(f"{metric}: the {field} column has {entries} for {n} sample{'' if n == 1 else 's'}; "
+                           f"{words}", field=field)
+    return values
 
 
 def _describe_args(args: tuple, kwargs: dict) -> str:
@@ -248,16 +289,7 @@ class GenerativeMetric(Metric):
         return {"prediction": p, "reference": r, "reference_index": j}
 
     def _check_lengths(self, predictions, references):
-        preds = _check_sequence(predictions, "predictions")
-        refs_all = _check_sequence(references, "references")
-        if len(preds) != len(refs_all):
-            raise InvalidInput(
-                f"{len(preds)} predictions but {len(refs_all)} references; one entry per sample is required",
-                field="references",
-            )
-        if len(preds) == 0:
-            raise InvalidInput("no samples to score", field="predictions")
-        return preds, refs_all
+        return _check_pairs(predictions, references)
 
     def compute(self, predictions: Iterable[str], references: Iterable, *, progress: bool | None = None) -> Result:
         """Score every sample and aggregate (mean, with standard error).
@@ -272,3 +304,29 @@ class GenerativeMetric(Metric):
 
         return self._per_sample(len(preds), one, progress)
 
+
+
+class DocumentMetric(Metric):
+    """A metric whose samples each come with the sample's document (a mapping: the task's row, e.g. its choices)
+    beside the output and its references: ``score(prediction, references, document)`` and
+    ``compute(predictions, references, documents)``, one document per sample.
+
+    A subclass defines ``_one(prediction, references, document, index, cache)``: one sample's value (``index``: the
+    sample's position, None in ``score``; ``cache``: a memo shared across one ``compute`` call, None in ``score``)
+    and ``document_words``, what a document must hold (quoted when the documents column does not fit).
+    """
+
+    sample_context: ClassVar[str] = "documents"
+    document_words: ClassVar[str] = "one document per sample (a mapping)"
+
+    def _one(self, prediction, references, document, index: int | None, cache: dict | None) -> float:
+        raise NotImplementedError
+
+    def score(self, prediction: str, references, document) -> float:
+        return self._one(prediction, references, document, None, None)
+
+    def compute(self, predictions, references, documents, *, progress=None):
+        preds, refs = _check_pairs(predictions, references)
+        docs = check_column(documents, len(preds), self.name, "documents", self.document_words)
+        cache: dict = {}
+        return self._per_sample(len(preds), lambda i: self._one(preds[i], refs[i], docs[i], i, cache), progress)

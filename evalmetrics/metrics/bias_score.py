@@ -29,7 +29,7 @@ from typing import ClassVar
 from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput
 from ..units import enum, register, text
-from .base import Metric, _check_sequence, check_text
+from .base import Metric, _check_sequence, check_column, check_text
 from .choice import Choices, choice_list
 
 __all__ = ["BiasScore", "ChoiceBiasScore", "CATEGORIES", "UNKNOWN_RESPONSES", "UNKNOWN_PHRASES"]
@@ -44,6 +44,7 @@ CATEGORIES = ("Age", "Disability_status", "Gender_identity", "Nationality", "Phy
 
 _DOC_WORDS = ("a BBQ document (ans0, ans1, ans2, label, context_condition, category, biased_answers; generated "
               "outputs also ans0_groups..ans2_groups)")
+_DOCS_WORDS = f"one document per sample, {_DOC_WORDS}"
 _PUNCT = str.maketrans("", "", string.punctuation)
 
 
@@ -256,9 +257,7 @@ class BiasScore(_BiasProbe):
 
     def compute(self, predictions, documents, *, progress=None):
         preds = _check_sequence(predictions, "predictions")
-        docs = _check_sequence(documents, "documents")
-        if len(preds) != len(docs):
-            raise InvalidInput(f"{len(preds)} predictions but {len(docs)} documents; one per sample", field="documents")
+        docs = check_column(documents, len(preds), self.name, "documents", _DOCS_WORDS)
         if not preds:
             raise InvalidInput("no samples to score", field="predictions")
         records = []
@@ -318,9 +317,7 @@ class ChoiceBiasScore(_BiasProbe):
 
     def compute(self, samples, documents, *, progress=None):
         items = choice_list(samples, self.name)
-        docs = _check_sequence(documents, "documents")
-        if len(items) != len(docs):
-            raise InvalidInput(f"{len(items)} samples but {len(docs)} documents; one per sample", field="documents")
+        docs = check_column(documents, len(items), self.name, "documents", _DOCS_WORDS)
         return self._finish([self._record(self._pick(c, d, i), d, i) for i, (c, d) in enumerate(zip(items, docs))])
 
     def describe(self):

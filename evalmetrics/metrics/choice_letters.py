@@ -9,7 +9,7 @@ from typing import ClassVar
 from .. import _regex
 from ..errors import InvalidInput, Timeout
 from ..units import flag, register
-from .base import Metric, _check_sequence, check_references, check_text
+from .base import DocumentMetric, check_references, check_text
 
 __all__ = ["ChoiceAnswerMatch", "choice_letter", "choice_position"]
 
@@ -95,7 +95,7 @@ def _target_positions(refs, n_choices: int, index) -> list[int]:
 
 @register
 @dataclass(frozen=True, repr=False)
-class ChoiceAnswerMatch(Metric):
+class ChoiceAnswerMatch(DocumentMetric):
     """1 if the choices the output's answer line selects are exactly the target's, else 0.
 
     The output is read as Inspect AI's ``multiple_choice`` solver reads it: ``$B$``, ``**B**`` and ``(B)`` are
@@ -118,7 +118,7 @@ class ChoiceAnswerMatch(Metric):
     name: ClassVar[str] = "choice_answer_match"
     summary: ClassVar[str] = "the choice labels after 'ANSWER:' in the output equal the target labels"
     request_type: ClassVar[str] = "generate_until"
-    sample_context: ClassVar[str] = "documents"
+    document_words: ClassVar[str] = "one document per sample (a mapping with the field 'choices')"
     score_usage: ClassVar[str] = (
         "score(prediction, references, document): the output text, the target labels (a text or a list of texts), "
         "and the sample's document with its 'choices', e.g. m.score(\"ANSWER: B\", \"B\", {\"choices\": [\"x\", "
@@ -128,7 +128,7 @@ class ChoiceAnswerMatch(Metric):
         "'choices', e.g. m.compute([\"ANSWER: B\"], [\"B\"], [{\"choices\": [\"x\", \"y\"]}])")
     multiple_correct: bool = flag(False, "several labels may be selected (a comma list, 'and', or run together)")
 
-    def _one(self, prediction, references, document, index) -> float:
+    def _one(self, prediction, references, document, index, cache) -> float:
         p = check_text(prediction, index, "prediction")
         refs = check_references(references, index)
         if not isinstance(document, Mapping) or "choices" not in document:
@@ -145,20 +145,6 @@ class ChoiceAnswerMatch(Metric):
         said = answer_labels(p, n, self.multiple_correct)
         picked = sorted(i for i in range(n) if i in {choice_position(x) for x in said})
         return 1.0 if picked == target else 0.0
-
-    def score(self, prediction: str, references, document) -> float:
-        return self._one(prediction, references, document, None)
-
-    def compute(self, predictions, references, documents, *, progress=None):
-        preds = _check_sequence(predictions, "predictions")
-        refs = _check_sequence(references, "references")
-        docs = _check_sequence(documents, "documents")
-        if not (len(preds) == len(refs) == len(docs)):
-            raise InvalidInput(f"{len(preds)} predictions, {len(refs)} references and {len(docs)} documents; one "
-                               f"entry per sample is required", field="documents")
-        if not preds:
-            raise InvalidInput("no samples to score", field="predictions")
-        return self._per_sample(len(preds), lambda i: self._one(preds[i], refs[i], docs[i], i), progress)
 
     def describe(self):
         many = ("one or more labels (comma list, 'and', or run together)" if self.multiple_correct

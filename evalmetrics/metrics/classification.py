@@ -26,7 +26,7 @@ from .._lazy import np
 from .._packages import pip_extra
 from ..errors import InvalidConfig, InvalidInput
 from ..units import enum, integer, register
-from .base import _check_sequence
+from .base import check_column
 from .bootstrap import LM_EVAL_DEFAULT_ITERS, bootstrap_method, lm_eval_bootstrap_stderr
 from .choice import CHOICE_SCORE_USAGE, ChoiceMetric, Choices, choice_list
 
@@ -427,11 +427,7 @@ class AllCorrectPerGroup(ChoiceMetric):
         from ..result import Result, mean_and_stderr
 
         items = choice_list(samples, self.name)
-        if groups is not None:
-            groups = _check_sequence(groups, "groups")
-        if groups is None or len(groups) != len(items):
-            raise InvalidInput(f"expected groups: one (paragraph id, question id) per sample ({len(items)})",
-                               field="groups")
+        groups = check_column(groups, len(items), self.name, "groups", "one (paragraph id, question id) per sample")
         by_pq: dict = {}
         by_q: dict = {}
         answers = np.empty(len(items))

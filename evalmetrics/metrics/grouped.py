@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from .._lazy import np
 from ..errors import InvalidInput
 from ..units import integer, register, run_steps, steps, unit_field
-from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_text
+from .base import GenerativeMetric, Metric, _check_sequence, at_sample, check_column, check_text
 from .rounded import ScoresWithMetric
 
 __all__ = ["MacroMean", "ConsistencyRate"]
@@ -17,10 +17,8 @@ __all__ = ["MacroMean", "ConsistencyRate"]
 _GROUPS_WORDS = "one group key per sample (a string or an integer, e.g. the question's category or id)"
 
 
-def _group_keys(groups, n: int) -> list:
-    keys = _check_sequence(groups, "groups")
-    if len(keys) != n:
-        raise InvalidInput(f"{n} predictions but {len(keys)} group keys; {_GROUPS_WORDS}", field="groups")
+def _group_keys(groups, n: int, metric: str) -> list:
+    keys = check_column(groups, n, metric, "groups", _GROUPS_WORDS)
     out = []
     for i, k in enumerate(keys):
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (str, int, np.integer)):
@@ -66,7 +64,7 @@ class MacroMean(ScoresWithMetric, GenerativeMetric):
 
     def compute(self, predictions, references, groups, *, progress=None):
         r = self.metric.compute(predictions, references, progress=progress)
-        keys = _group_keys(groups, r.n)
+        keys = _group_keys(groups, r.n, self.name)
         values = r.per_sample.tolist()
         means = []
         for idx in _first_seen(keys).values():
@@ -142,7 +140,7 @@ class ConsistencyRate(Metric):
         answers = self._answers(predictions)
         if not answers:
             raise InvalidInput("no samples to score", field="predictions")
-        keys = _group_keys(groups, len(answers))
+        keys = _group_keys(groups, len(answers), self.name)
         same, total = 0, 0.0
         for idx in _first_seen(keys).values():
             s, t = self._pairs([answers[i] for i in idx])

@@ -24,6 +24,7 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from .. import _regex
+from .._punkt import PUNKT_HELP, punkt_english
 from ..errors import InvalidConfig, InvalidInput, Timeout
 
 __all__ = ["CHECKERS", "LANGUAGE_CODES", "RELATIONS", "Checker", "build_checker", "checkers_table",
@@ -67,23 +68,10 @@ def _nltk():
     return nltk
 
 
-_PUNKT_HELP = ("nltk's Punkt English model (the punkt_tab data) is not installed: `python -m nltk.downloader "
-               "punkt_tab`, or put a copy of the tokenizers/punkt_tab folder under a directory named in NLTK_DATA")
-
-
-@functools.lru_cache(maxsize=1)
-def _punkt():
-    nltk = _nltk()
-    try:
-        return nltk.tokenize.PunktTokenizer("english")
-    except LookupError:
-        raise InvalidConfig(_PUNKT_HELP) from None
-
-
 def count_sentences(text: str) -> int:
     """The number of sentences nltk's Punkt English model finds (what ``nltk.data.load("tokenizers/punkt/
     english.pickle")`` loads from nltk 3.9 on)."""
-    return len(_punkt().tokenize(text))
+    return len(punkt_english("ifeval").tokenize(text))
 
 
 def word_tokens(text: str) -> list:
@@ -92,7 +80,7 @@ def word_tokens(text: str) -> list:
     try:
         return nltk.word_tokenize(text)
     except LookupError:
-        raise InvalidConfig(_PUNKT_HELP) from None
+        raise InvalidConfig(PUNKT_HELP) from None
 
 
 @functools.lru_cache(maxsize=8)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from .._lazy import np
 from ..errors import InvalidConfig, InvalidInput
 from ..units import flag, number, register, unit_field
-from .base import GenerativeMetric, _check_sequence, at_sample, check_references, check_text
+from .base import GenerativeMetric, at_sample, check_column, check_references, check_text
 from .rounded import ScoresWithMetric
 
 __all__ = ["AnswerableMean", "BestNoAnswerThreshold"]
@@ -175,7 +175,7 @@ class BestNoAnswerThreshold(_SquadV2Corpus):
 
     def compute(self, predictions, references, no_answer_logprobs=None, *, progress=None):
         outs, answers, values = self._raw(predictions, references)
-        probs = _probabilities(no_answer_logprobs, len(outs))
+        probs = _probabilities(no_answer_logprobs, len(outs), self.name)
         total = sum(1 for a in answers if not a)
         best = total
         for i in sorted(range(len(outs)), key=lambda i: probs[i]):
@@ -197,15 +197,10 @@ class BestNoAnswerThreshold(_SquadV2Corpus):
 _LOGPROBS = "no_answer_logprobs"
 
 
-def _probabilities(column, n: int) -> list:
+def _probabilities(column, n: int, metric: str) -> list:
     """exp of each sample's no-answer log-probability (a finite or -inf float, at most 0)."""
-    if column is None:
-        raise InvalidInput("expected one no-answer log-probability per sample (the log-likelihood of the task's "
-                           "no-answer continuation), got none", field=_LOGPROBS)
-    values = _check_sequence(column, _LOGPROBS)
-    if len(values) != n:
-        raise InvalidInput(f"{n} predictions but {len(values)} no-answer log-probabilities; one per sample",
-                           field=_LOGPROBS)
+    values = check_column(column, n, metric, _LOGPROBS, "one no-answer log-probability per sample (the "
+                          "log-likelihood of the task's no-answer continuation)")
     out = []
     for i, v in enumerate(values):
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer, np.floating)):

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 from ..document_steps import ChoiceLetterExtract, DocumentStep
 from ..errors import InvalidConfig, InvalidInput
 from ..units import register, unit_field
-from .base import GenerativeMetric, Metric, _check_sequence, check_text
+from .base import DocumentMetric, GenerativeMetric, check_text
 from .match import ExactMatch
 
 __all__ = ["WithDocument"]
@@ -21,7 +21,7 @@ __all__ = ["WithDocument"]
 
 @register
 @dataclass(frozen=True, repr=False)
-class WithDocument(Metric):
+class WithDocument(DocumentMetric):
     """Run ``step`` on the output with the sample's document, then score its result with ``metric``.
 
     ``step`` is a document step (it names the document field it reads); ``metric`` is a text metric (none:
@@ -38,7 +38,7 @@ class WithDocument(Metric):
     name: ClassVar[str] = "with_document"
     summary: ClassVar[str] = "a step that reads the sample's document, then a text metric on its result"
     request_type: ClassVar[str] = "generate_until"
-    sample_context: ClassVar[str] = "documents"
+    document_words: ClassVar[str] = "one document per sample (a mapping with the field the step reads)"
     score_usage: ClassVar[str] = (
         "score(prediction, references, document): the output text, a reference text or a non-empty list of them, "
         "and the sample's document (a mapping with the field the step reads), e.g. "
@@ -71,21 +71,6 @@ class WithDocument(Metric):
             return 0.0
         inner = self.inner
         return float(inner._score_refs(got, inner._check_refs(refs, index), cache))
-
-    def score(self, prediction: str, references, document) -> float:
-        return self._one(prediction, references, document, None, None)
-
-    def compute(self, predictions, references, documents, *, progress=None):
-        preds = _check_sequence(predictions, "predictions")
-        refs = _check_sequence(references, "references")
-        docs = _check_sequence(documents, "documents")
-        if not (len(preds) == len(refs) == len(docs)):
-            raise InvalidInput(f"{len(preds)} predictions, {len(refs)} references and {len(docs)} documents; one "
-                               f"entry per sample is required", field="documents")
-        if not preds:
-            raise InvalidInput("no samples to score", field="predictions")
-        cache: dict = {}
-        return self._per_sample(len(preds), lambda i: self._one(preds[i], refs[i], docs[i], i, cache), progress)
 
     def trace(self, prediction, references, document) -> dict:
         """The inner metric's trace (see ``GenerativeMetric.trace``) of what ``step`` gives for this output."""

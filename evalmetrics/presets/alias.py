@@ -37,6 +37,30 @@ class Alias:
     def make_example(self):
         return self.make(**self.example)
 
+    def required_keys(self) -> tuple:
+        """The configuration keys this alias cannot be built without (olmes:primary_score's ``task``,
+        inspect:answer's ``pattern``): each key of ``example`` whose absence makes the builder refuse. Computed from
+        the builder itself, never listed by hand."""
+        out = []
+        for key in self.example:
+            try:
+                self.make(**{k: v for k, v in self.example.items() if k != key})
+            except (InvalidConfig, TypeError):
+                out.append(key)
+        return tuple(out)
+
+    def example_words(self) -> str:
+        """The configuration the shown ID is built with, its required keys marked ("" when the alias is shown with
+        its defaults), e.g. ``"task='arc_challenge' (task= is required: no default)"``."""
+        if not self.example:
+            return ""
+        req = self.required_keys()
+        text = ", ".join(f"{k}={v!r}" for k, v in self.example.items())
+        if req:
+            keys = ", ".join(f"{k}=" for k in req)
+            text += f" ({keys} {'is' if len(req) == 1 else 'are'} required: no default)"
+        return text
+
     @property
     def key(self) -> str:
         return f"{self.harness}@{self.version}:{self.name}"

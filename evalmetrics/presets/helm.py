@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..extractors import FirstLine, RegexExtract, SplitTake
 from ..metrics.match import F1, ExactMatch
 from ..metrics.sets import SetMatch
+from ..metrics.textgen import Rouge
 from ..normalizers import RejectEmpty, Replace, Strip
 from .alias import Alias
 from ._steps import SQUAD_NORMALIZE, SQUAD_NORMALIZE_KEEP_ARTICLES
@@ -79,6 +80,22 @@ ALIASES = [
           "HELM iou_set_match: the same sets; intersection over union (empty gold: 1 if both empty)"),
     Alias("helm", "0.5", "f1_set_match", _set("f1"),
           "HELM f1_set_match: the same sets; 2|P∩G|/(|P|+|G|) (empty gold: 1 if both empty)"),
+]
+
+
+
+def _rouge(kind):
+    def build():
+        return Rouge(rouge_type=kind, use_stemmer=True, combine="max", pred=(_S,))
+
+    return build
+
+
+ALIASES += [
+    Alias("helm", "0.5", f"rouge_{name}", _rouge(kind),
+          f"HELM rouge_{name}: rouge-score's {label} F-measure with Porter stemming (RougeScorer(use_stemmer=True)) "
+          "of the stripped output against each correct reference; the best over references")
+    for name, kind, label in (("1", "rouge1", "ROUGE-1"), ("2", "rouge2", "ROUGE-2"), ("l", "rougel", "ROUGE-L"))
 ]
 
 

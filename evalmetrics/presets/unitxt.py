@@ -32,6 +32,10 @@ operator, as a step. Put it in a metric's ``normalize`` (both sides) or ``normal
 Not here (unitxt's own code needs what the conformance environment cannot have, or no shared step computes it
 yet): ``metrics.squad`` (loads HF evaluate's ``squad`` script from the Hub), model-based metrics (BERTScore,
 LLM-as-judge, perplexity), and processors that return non-text values (casts to float, JSON, lists) or use the task's options.
+
+``CARD_METRICS``, ``TEMPLATE_POSTPROCESSORS``, ``TEMPLATE_TARGET_PREFIX`` and ``CARD_FIELDS`` (below) are the catalog
+entries lm_eval 0.4.13's ``tasks/unitxt`` recipes name, as data, for the lm_eval task reader
+(``integrations/lm_eval_tasks/unitxt_recipes.py``), which reads those tasks without unitxt.
 """
 from __future__ import annotations
 
@@ -207,3 +211,79 @@ ALIASES = [
                "unitxt processors.extract_from_double_brackets: the text inside the first [[...]] on one line; "
                "else the empty text" + _PRED),
 ]
+
+# ---- the catalog entries lm_eval 0.4.13's tasks/unitxt/*.yaml recipes name (``recipe: card=...,template=...``), as
+# data read from unitxt 1.26's catalog JSON, so that the lm_eval reader can read those tasks without unitxt
+# (tests/conformance/test_unitxt.py compares both tables with unitxt's own fetch_artifact).
+_CLASSES = ("metrics.f1_micro", "metrics.accuracy", "metrics.f1_macro")
+# A card's metrics: catalog/cards/<card>.json "task" -> catalog/tasks/<task>.json "metrics" (or the card's own
+# ``task[metrics=[...]]`` override), in the task's order: the lm_eval task reports one row per metric.
+CARD_METRICS: dict[str, tuple[str, ...]] = {
+    **{f"cards.{c}": _CLASSES for c in (  # tasks/classification/multi_class(/topic_classification).json
+        "20_newsgroups", "ag_news", "argument_topic", "banking77", "claim_stance_topic", "dbpedia_14", "ethos_binary",
+        "financial_tweets", "law_stack_exchange", "ledgar", "medical_abstracts", "yahoo_answers_topics")},
+    "cards.atis": ("metrics.ner",),  # tasks/span_labeling/extraction.json
+    "cards.cnn_dailymail": ("metrics.rouge",),  # tasks/summarization/abstractive.json
+    "cards.xsum": ("metrics.rouge",),
+    "cards.coedit_gec": ("metrics.char_edit_dist_accuracy", "metrics.rouge",  # tasks/grammatical_error_correction.json
+                         "metrics.char_edit_distance[reference_field=original_text]"),
+    "cards.doc_vqa.en": ("metrics.anls",),  # cards/doc_vqa/en.json: tasks.qa.with_context.abstractive[metrics=[...]]
+    "cards.stsb": ("metrics.spearman",),  # tasks/regression/two_texts/similarity.json
+    "cards.unfair_tos": ("metrics.f1_micro_multi_label", "metrics.accuracy",  # tasks/classification/multi_label.json
+                         "metrics.f1_macro_multi_label"),
+}
+# A template's postprocessors: catalog/templates/<template>.json "postprocessors", or its class's default
+# (templates.py: Template ["processors.to_string_stripped"], SpanLabelingTemplate ["processors.to_span_label_pairs"]).
+TEMPLATE_POSTPROCESSORS: dict[str, tuple[str, ...]] = {
+    "templates.classification.multi_class.title": ("processors.take_first_non_empty_line",
+                                                   "processors.lower_case_till_punc"),
+    "templates.classification.multi_label.title": ("processors.take_first_non_empty_line", "processors.lower_case",
+                                                   "processors.to_list_by_comma", "processors.remove_none_from_list"),
+    "templates.span_labeling.extraction.title": ("processors.to_span_label_pairs",),
+    "templates.summarization.abstractive.full": ("processors.to_string_stripped",),  # MultiReferenceTemplate default
+    "templates.grammatical_error_correction.simple": ("processors.to_string_stripped",),  # the same
+    "templates.qa.with_context.title": ("processors.to_string_stripped",),  # the same
+    "templates.regression.two_texts.simple": ("processors.take_first_non_empty_line",
+                                              "processors.cast_to_float_return_zero_if_failed"),
+}
+
+
+def processor_sides(alias) -> str:
+    """``"prediction"`` when the processor alias (an ``Alias`` of this table) applies to the prediction only, else
+    ``"both"`` (its summary says which: tests/conformance/test_unitxt.py checks it against the catalog)."""
+    return "prediction" if alias.summary.endswith(_PRED) else "both"
+
+# A template's target_prefix (catalog/templates/<template>.json "target_prefix"; none: ""), a format string over the
+# instance's task_data. Before the postprocessors, unitxt's evaluate deletes it from the prediction's start with the
+# whitespace around it (metric_utils.py DeleteTargetPrefix: re.sub(rf"^\s*{re.escape(prefix)}\s*", "", prediction)).
+TEMPLATE_TARGET_PREFIX: dict[str, str] = {
+    "templates.classification.multi_class.title": "{type_of_class}:\n",
+    "templates.classification.multi_label.title": "{type_of_classes}:\n",
+    "templates.span_labeling.extraction.title": "entity type:\n",
+    "templates.grammatical_error_correction.simple": "Corrected text: ",
+    "templates.qa.with_context.title": "Answer:\n",
+}
+# The task_data fields those prefixes read, per card: the card's own ``set`` step (catalog/cards/<card>.json) or else
+# its task's ``defaults`` (topic_classification: type_of_class "topic").
+CARD_FIELDS: dict[str, dict[str, str]] = {
+    **{f"cards.{c}": {"type_of_class": "topic"} for c in (
+        "20_newsgroups", "ag_news", "argument_topic", "claim_stance_topic", "dbpedia_14", "financial_tweets",
+        "law_stack_exchange", "medical_abstracts", "yahoo_answers_topics")},
+    "cards.banking77": {"type_of_class": "intent"},
+    "cards.ethos_binary": {"type_of_class": "hate speech"},
+    "cards.ledgar": {"type_of_class": "contractual clauses"},
+    "cards.unfair_tos": {"type_of_classes": "contractual clauses"},
+}
+
+
+def target_prefix_step(template: str, card: str):
+    """The step deleting the template's formatted target_prefix (and the whitespace around it) from the prediction's
+    start, as unitxt's evaluate does before the postprocessors; None when the template has none. A field the prefix
+    reads that the card table lacks: ``KeyError``."""
+    import re
+
+    prefix = TEMPLATE_TARGET_PREFIX.get(template, "")
+    if not prefix:
+        return None
+    prefix = prefix.format(**CARD_FIELDS.get(card, {}))
+    return RegexReplace(pattern=rf"^\s*{re.escape(prefix)}\s*", replacement="")

@@ -13,15 +13,21 @@ A card holds
 
 Kinds (:data:`KINDS`): ``metric``, ``prompt``, ``fewshot``, ``decoding``, ``numerics``, ``documents``, ``software``,
 ``model``, and ``record`` (bookkeeping that cannot move a score: dates, durations, output paths, display names).
+
+The harnesses' readers share :func:`dotted` (a recorded block as dotted field names) and :func:`one_run_under` (the
+one run in a folder).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import Any, Callable
 
-__all__ = ["KINDS", "CardField", "CardRow", "RunCard", "differences", "digest"]
+from ..errors import InvalidInput
+
+__all__ = ["KINDS", "CardField", "CardRow", "RunCard", "differences", "digest", "dotted", "one_run_under"]
 
 KINDS = {
     "metric": "how a score is computed from outputs (metrics, filters, aggregation)",
@@ -40,6 +46,28 @@ def digest(value: Any) -> str:
     """SHA-256 (first 16 hex digits) of a JSON value in canonical form (sorted keys, no spaces)."""
     text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def dotted(prefix: str, value: Any, out: dict) -> None:
+    """Put ``value`` into ``out`` under dotted names: a non-empty dict gives one name per key (``prefix.key``, keys
+    sorted, one level per key); lists, scalars and empty dicts are values under ``prefix``."""
+    if isinstance(value, dict) and value:
+        for k in sorted(value):
+            dotted(f"{prefix}.{k}", value[k], out)
+    else:
+        out[prefix] = value
+
+
+def one_run_under(folder: Path, pattern: str, run_of: Callable[[Path], Path | None], runs: str,
+                  name_one: str) -> Path | None:
+    """The one run under ``folder``: ``run_of`` maps each file matching the glob ``pattern`` at any depth to the path
+    that names its run (None: the file is not one). None when there is no run; several: an InvalidInput (field
+    ``run``) saying ``FOLDER holds N RUNS; name one NAME_ONE:`` and listing them, sorted."""
+    found = sorted(r for r in map(run_of, folder.rglob(pattern)) if r is not None)
+    if len(found) > 1:
+        names = "\n  ".join(str(p) for p in found)
+        raise InvalidInput(f"{folder} holds {len(found)} {runs}; name one {name_one}:\n  {names}", field="run")
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)

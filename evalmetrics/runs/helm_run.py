@@ -14,10 +14,15 @@ run reports besides its metrics (:data:`BOOKKEEPING`: token counts, runtimes, co
 the language-model statistics too, except in a ``language_modeling`` run); ``n`` is the number of instances HELM
 logged the statistic for. A row gets a canonical ID when HELM computed it with its reference metrics
 (``compute_reference_metrics``: a ``BasicGenerationMetric`` naming it, an adapter that generates text) and evalmetrics
-has the ``helm:`` alias of that name. Its per-instance values (``per_instance_stats.json``) and each instance's
-prediction (the completion with the highest log-probability, mapped through the multiple-choice letter mapping when
-the adapter made one) and correct references (``scenario_state.json``) are what ``evalmetrics why`` compares and
-rescores.
+has the ``helm:`` alias of that name; a ``<name>@<num_outputs>`` row (the best over the completions) of a 0/1 metric
+reads as ``pass_at_k`` with k = n = num_outputs over that alias (:func:`helm_best_of_id`); a code scenario's
+``pass`` and ``pass@<num_outputs>`` as ``helm:pass`` and ``helm:pass@k`` (HELM's estimator over its code-execution
+flags, which the run folder does not log). A row without an ID says why in its notes (the metric of the run spec that
+computed it; a multiple_choice_separate run's ``exact_match``: HELM's ``BasicReferenceMetric``, whose ties share the
+credit). Its per-instance values (``per_instance_stats.json``) and each instance's prediction (the completion with
+the highest log-probability, mapped through the multiple-choice letter mapping when the adapter made one; all the
+completions for a ``@k`` row) and correct references (``scenario_state.json``) are what ``evalmetrics why`` compares
+and rescores.
 """
 from __future__ import annotations
 
@@ -27,9 +32,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InvalidInput
-from .card import CardRow, RunCard, digest
+from .card import CardRow, RunCard, digest, dotted, one_run_under
 
-__all__ = ["find_helm_run", "helm_card", "helm_logged", "helm_metric_id", "helm_rescore", "helm_row"]
+__all__ = ["find_helm_run", "helm_best_of_id", "helm_card", "helm_logged", "helm_metric_id", "helm_rescore",
+           "helm_row"]
 
 # AdapterSpec keys: {key: kind}; a key not listed is "prompt" (conservative: it can move a score)
 ADAPTER_KEYS = {
@@ -65,6 +71,12 @@ _NOT_TEXT = {"pass", "pass@k"}  # helm: aliases that take code-execution flags, 
 _MAPPED = {"multiple_choice_joint", "multiple_choice_joint_chain_of_thought", "multiple_choice_joint_multimodal"}
 _EXACT_MATCH_FAMILY = {"exact_match", "quasi_exact_match", "quasi_leave_articles_exact_match", "prefix_exact_match",
                        "quasi_prefix_exact_match"}
+# reference metrics whose value is 0 or 1: their best over several completions is "any completion scores 1"
+_ZERO_ONE = _EXACT_MATCH_FAMILY
+# the adapters that make one request per choice; HELM's BasicReferenceMetric scores them, not the text metrics
+_SEPARATE = {"multiple_choice_separate_original": "its log-probability per token",
+             "multiple_choice_separate_calibrated": "its log-probability minus that of its calibration request (the "
+                                                    "reference after the adapter's empty input)"}
 
 
 def _load(path: Path, what: str):
@@ -86,21 +98,7 @@ def find_helm_run(path: Path) -> Path | None:
         return None
     if (path / "run_spec.json").is_file():
         return path
-    found = sorted(p.parent for p in path.rglob("run_spec.json"))
-    if not found:
-        return None
-    if len(found) > 1:
-        names = "\n  ".join(str(p) for p in found)
-        raise InvalidInput(f"{path} holds {len(found)} HELM runs; name one run folder:\n  {names}", field="run")
-    return found[0]
-
-
-def _flat(prefix: str, value, out: dict) -> None:
-    if isinstance(value, dict) and value:
-        for k in sorted(value):
-            _flat(f"{prefix}.{k}", value[k], out)
-    else:
-        out[prefix] = value
+    return one_run_under(path, "run_spec.json", lambda p: p.parent, "HELM runs", "run folder")
 
 
 def _task(run_spec: dict, scenario: dict | None) -> str:
@@ -169,7 +167,7 @@ def helm_card(path) -> RunCard:
             continue
         flat: dict = {}
         if k in ("scenario_spec", "data_augmenter_spec"):
-            _flat(k, v, flat)
+            dotted(k, v, flat)
         else:
             flat[k] = v
         for name, value in flat.items():
@@ -197,8 +195,7 @@ def helm_card(path) -> RunCard:
         if name["name"] in BOOKKEEPING or (name["name"] in LANGUAGE_MODEL_STATS and
                                            adapter.get("method") != "language_modeling"):
             continue
-        mid, notes = ids.get(name["name"], (None, [f"{name['name']!r}: not one of HELM's reference metrics that the "
-                                                   "run spec names"]))
+        mid, notes = ids.get(name["name"]) or (None, [_unread(run_spec, name["name"])])
         split = _split_key(name)
         card.rows.append(CardRow(task, name["name"], split, s.get("mean"), None, counts.get((name["name"], split)),
                                  mid, list(notes)))
@@ -262,13 +259,18 @@ def helm_metric_id(name: str, method) -> tuple:
 
     if method not in _GENERATING:
         return None, [f"HELM's {method} adapter: {name} is not scored on a generated text"]
-    if name in _NOT_TEXT or resolve_alias(f"helm:{name}") is None:
+    if name in _NOT_TEXT:
+        return None, [f"helm:{name} scores HELM's code-execution flags, not a text (a run card reads it from the "
+                      "run spec: see _pass_ids)"]
+    if resolve_alias(f"helm:{name}") is None:
         return None, [f"HELM reference metric {name!r} has no helm: alias"]
     metric = get(f"helm:{name}")
     if method not in _MAPPED or name == "f1_score":
         return metric.id, []
     if name not in _EXACT_MATCH_FAMILY:
-        return None, [f"{name} on a multiple-choice letter mapped to its choice's text is not read"]
+        return None, [f"HELM hands {name} the choice text the stripped letter maps to, unstripped; helm:{name} "
+                      "starts with HELM's strip of a generated text and is rebuilt for a mapped letter only in the "
+                      "exact-match family and f1_score"]
     import dataclasses
 
     if tuple(metric.pred[:2]) != (Strip(), RejectEmpty()):  # the alias no longer starts with HELM's strip, empty check
@@ -277,10 +279,70 @@ def helm_metric_id(name: str, method) -> tuple:
     return mapped.id, [f"helm:{name} on the choice text the letter maps to (no upstream strip of that text)"]
 
 
+def helm_best_of_id(name: str, num_outputs: int, base: tuple) -> tuple:
+    """(canonical ID or None, notes) of HELM's ``<name>@<num_outputs>`` row: the best value of reference metric
+    ``name`` over the completions of an instance (``compute_reference_metrics``' ``score_k``: the max over correct
+    references and completions; HELM asks for ``num_outputs`` of them, for one in a multiple_choice_joint run),
+    ``base`` being ``name``'s own (ID, notes). For a 0/1 metric that best is 1 if any completion scores 1:
+    ``pass_at_k`` with k = n = ``num_outputs`` over the completions (the unbiased pass@k of k samples out of k, a
+    sample not given counting as a failure, is exactly that), its metric ``name``'s ID."""
+    from ..metrics.sampling import PassAtK
+    from ..registry import get
+
+    mid, notes = base
+    if mid is None:
+        return None, [f"the best {name} of the {num_outputs} completions; {name} itself is not read here"]
+    if name not in _ZERO_ONE:
+        return None, [f"the best {name} of the {num_outputs} completions (a max over graded values): evalmetrics has "
+                      f"no max-over-samples metric (pass@k counts the samples scoring exactly 1)"]
+    best = PassAtK(k=num_outputs, n=num_outputs, metric=get(mid))
+    return best.id, list(notes) + [f"the best of the completions HELM got (at most num_outputs={num_outputs}): 1 "
+                                   f"if any of them scores 1 (pass@{num_outputs} of {num_outputs} samples)"]
+
+
+def _unread(run_spec: dict, stat: str) -> str:
+    """Why statistic ``stat`` of a run has no canonical ID: the metric of the run spec that computes it."""
+    adapter = run_spec.get("adapter_spec") or {}
+    method = adapter.get("method")
+    classes = [str(spec.get("class_name", "")) for spec in run_spec.get("metric_specs") or ()
+               if isinstance(spec, dict)]
+    if method in _SEPARATE and stat == "exact_match" and any(c.endswith(".BasicReferenceMetric") for c in classes):
+        return (f"HELM's BasicReferenceMetric ({method}: one request per reference): exact_match is the share of "
+                f"correct references among those that tie for the highest score, a reference's score being "
+                f"{_SEPARATE[method]} over the last tokens of its request (as many as HELM's tokenizer gives ' ' + "
+                f"the reference); evalmetrics' loglikelihood_match gives a tie to the first choice: no canonical ID")
+    others = sorted({c.rsplit(".", 1)[-1] for c in classes} - {"BasicGenerationMetric", "BasicReferenceMetric",
+                                                                 "InstancesPerSplitMetric"})
+    graders = [str(a.get("name") or a.get("class_name")) for a in run_spec.get("annotators") or ()
+               if isinstance(a, dict)]
+    where = f"the run spec's other metrics ({', '.join(others)})" if others else "no metric evalmetrics reads"
+    if graders:
+        where += f", with the outputs graded by the run spec's annotators ({', '.join(graders)}: model-graded)"
+    return f"{stat!r} is not one of HELM's reference metrics (compute_reference_metrics) that the run spec names: " \
+           f"computed by {where}"
+
+
+_FLAGS_NOTE = ("HELM's pass/fail flags (each completion run on each correct reference's test cases, code_eval) are "
+               "not logged in the run folder: the value is HELM's, the rescoring in why is not available")
+
+
+def _pass_ids(num_outputs) -> dict:
+    """HELM's ``pass`` (code scenarios) and its ``pass@<num_outputs>`` rows: the unbiased pass@1 and pass@k of the
+    pass/fail flags of every (correct reference, completion) pair: ``helm:pass`` and ``helm:pass@k``."""
+    from ..registry import get
+
+    out = {"pass": (get("helm:pass").id, [_FLAGS_NOTE])}
+    if isinstance(num_outputs, int) and not isinstance(num_outputs, bool) and num_outputs >= 2:
+        out[f"pass@{num_outputs}"] = (get("helm:pass@k", num_outputs=num_outputs).id, [_FLAGS_NOTE])
+    return out
+
+
 def _metric_ids(run_spec: dict) -> dict:
     """{stat name: (canonical ID or None, notes)} for the names HELM's BasicGenerationMetric computes with its
-    reference metrics."""
+    reference metrics (and their ``@<num_outputs>`` bests)."""
     method = (run_spec.get("adapter_spec") or {}).get("method")
+    if method in _SEPARATE:  # one request per reference: HELM's BasicReferenceMetric scores it (see _unread)
+        return {}
     pattern = (run_spec.get("adapter_spec") or {}).get("output_mapping_pattern")
     names = []
     for spec in run_spec.get("metric_specs") or ():
@@ -288,13 +350,16 @@ def _metric_ids(run_spec: dict) -> dict:
             names += list((spec.get("args") or {}).get("names") or ())
     out = {}
     for name in names:
+        if name == "pass" and method in _GENERATING:
+            out.update(_pass_ids((run_spec.get("adapter_spec") or {}).get("num_outputs")))
+            continue
         if pattern:
             out[name] = (None, ["the adapter's output_mapping_pattern (a regex on the output) is not read"])
         else:
             out[name] = helm_metric_id(name, method)
         n_out = (run_spec.get("adapter_spec") or {}).get("num_outputs")
-        if isinstance(n_out, int) and n_out != 1:
-            out[f"{name}@{n_out}"] = (None, [f"best of the {n_out} completions: not read"])
+        if isinstance(n_out, int) and not isinstance(n_out, bool) and n_out >= 2:
+            out[f"{name}@{n_out}"] = helm_best_of_id(name, n_out, out[name])
     return out
 
 
@@ -315,33 +380,33 @@ def _documents(folder: Path, states: list) -> dict:
             "first_prompt": first_prompt, "file": "scenario_state.json", "path": str(folder), "doc_hashes": docs}
 
 
-def _prediction(state: dict, i: int):
-    """The text HELM's reference metrics score: the completion with the highest log-probability (the first of a tie:
-    HELM's stable sort); with an output mapping (multiple_choice_joint), the text its stripped form maps to, and
-    empty when it maps to nothing (HELM scores that 0). The metric strips the text, as HELM does."""
+def _predictions(state: dict, i: int) -> list:
+    """The texts HELM's reference metrics score: the completions from the highest log-probability down (HELM's
+    stable sort: the first of a tie first; the first is the prediction, all of them are a ``@k`` row's); with an
+    output mapping (multiple_choice_joint), the text each one's stripped form maps to, and empty when it maps to
+    nothing (HELM scores that 0). The metric strips the text, as HELM does."""
     result = state.get("result")
     comps = (result or {}).get("completions") if isinstance(result, dict) else None
     if not isinstance(comps, list) or not comps or not all(isinstance(c, dict) for c in comps):
         raise InvalidInput("scenario_state.json: a request state without completions", index=i, field="result")
     if not all(isinstance(c.get("logprob"), (int, float)) and not isinstance(c.get("logprob"), bool) for c in comps):
         raise InvalidInput("scenario_state.json: a completion without a numeric logprob", index=i, field="logprob")
-    best = sorted(comps, key=lambda c: -c["logprob"])[0]
-    text = best.get("text")
-    if not isinstance(text, str):
+    texts = [c.get("text") for c in sorted(comps, key=lambda c: -c["logprob"])]
+    if not all(isinstance(t, str) for t in texts):
         raise InvalidInput("scenario_state.json: a completion without its text", index=i, field="completions")
     mapping = state.get("output_mapping")
     if mapping is not None and not isinstance(mapping, dict):
         raise InvalidInput("scenario_state.json: output_mapping is not an object", index=i, field="output_mapping")
     if mapping is not None:
-        mapped = mapping.get(text.strip())
-        return "" if mapped is None else mapped
-    return text
+        return ["" if mapping.get(t.strip()) is None else mapping[t.strip()] for t in texts]
+    return texts
 
 
 def helm_row(state: dict, index: int = 0) -> dict:
     """One request state of ``scenario_state.json`` as the row HELM's reference metrics score: ``doc_id`` (the
-    instance id), ``prompt``, ``prediction`` (see :func:`_prediction`) and ``references`` (the texts of the
-    references tagged ``correct``). ``index`` names the request state in errors."""
+    instance id), ``prompt``, ``prediction`` and ``samples`` (the first of the completions, and all of them: see
+    :func:`_predictions`) and ``references`` (the texts of the references tagged ``correct``). ``index`` names the
+    request state in errors."""
     inst = state.get("instance") if isinstance(state, dict) else None
     if not isinstance(inst, dict):
         raise InvalidInput("scenario_state.json: a request state without its instance", index=index, field="instance")
@@ -350,8 +415,9 @@ def helm_row(state: dict, index: int = 0) -> dict:
     if not refs or not all(isinstance(r, str) for r in refs):
         raise InvalidInput("scenario_state.json: an instance without a correct reference text", index=index,
                            field="references")
+    samples = _predictions(state, index)
     return {"doc_id": str(inst.get("id")), "prompt": (state.get("request") or {}).get("prompt"),
-            "prediction": _prediction(state, index), "references": refs}
+            "prediction": samples[0], "samples": samples, "references": refs}
 
 
 def helm_logged(folder, split: str, metric: str):
@@ -390,10 +456,22 @@ def helm_logged(folder, split: str, metric: str):
 
 
 def helm_rescore(metric, rows: list) -> np.ndarray:
-    """``metric``'s per-instance values on HELM rows (from :func:`helm_logged`)."""
+    """``metric``'s per-instance values on HELM rows (from :func:`helm_logged`); a ``pass_at_k`` metric (a ``@k``
+    row: the best of the completions) scores each instance's completions, at most its ``n``."""
+    from ..metrics.sampling import PassAtK
+
     if metric.request_type == "multiple_choice":
         raise InvalidInput("a multiple-choice metric cannot score HELM's generated texts", field="metric")
+    if metric.request_type == "pass_fail_flags":
+        raise InvalidInput(_FLAGS_NOTE, field="metric")
     if not rows:
         return np.zeros(0, dtype=np.float64)
+    if isinstance(metric, PassAtK):
+        for i, x in enumerate(rows):
+            if len(x["samples"]) > metric.n:
+                raise InvalidInput(f"instance {x['doc_id']} has {len(x['samples'])} completions; the metric takes "
+                                   f"the best of at most {metric.n}", index=i, field="completions")
+        r = metric.compute([x["samples"] for x in rows], [x["references"] for x in rows], progress=False)
+        return np.asarray(r.per_sample, dtype=np.float64)
     r = metric.compute([x["prediction"] for x in rows], [x["references"] for x in rows], progress=False)
     return np.asarray(r.per_sample, dtype=np.float64)

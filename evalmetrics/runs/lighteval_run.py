@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..errors import InvalidInput
-from .card import CardRow, RunCard, digest
+from .card import CardRow, RunCard, digest, dotted
 
 __all__ = ["is_lighteval_results", "lighteval_card", "lighteval_doc_key"]
 
@@ -47,14 +47,6 @@ _ID_RE = re.compile(r"^evalmetrics\((.*)\)$", re.S)
 
 def is_lighteval_results(d) -> bool:
     return isinstance(d, dict) and "config_general" in d and "results" in d and "config_tasks" in d
-
-
-def _flat(prefix: str, value, out: dict) -> None:
-    if isinstance(value, dict) and value:
-        for k in sorted(value):
-            _flat(f"{prefix}.{k}", value[k], out)
-    else:
-        out[prefix] = value
 
 
 def _details_files(results_path: Path) -> dict:
@@ -93,7 +85,7 @@ def lighteval_card(results_path: Path, results: dict) -> RunCard:
     for k, v in general.items():
         card.add(k, v, GENERAL_KEYS.get(k, "numerics"))
     flat: dict = {}
-    _flat("model_config", model, flat)
+    dotted("model_config", model, flat)
     for name, v in flat.items():
         top = name.split(".")[1]
         card.add(name, v, MODEL_KEYS.get(top, "model" if top.startswith("model") else "numerics"))
@@ -103,7 +95,7 @@ def lighteval_card(results_path: Path, results: dict) -> RunCard:
         tflat: dict = {}
         for k, v in cfg.items():
             tflat[k] = v
-        _flat("hashes", (summary.get(task) or {}).get("hashes"), tflat)
+        dotted("hashes", (summary.get(task) or {}).get("hashes"), tflat)
         if (results.get("versions") or {}).get(task) is not None:
             tflat["version"] = results["versions"][task]
         for name, v in tflat.items():

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..errors import InvalidInput
-from .card import CardRow, RunCard, digest
+from .card import CardRow, RunCard, digest, dotted, one_run_under
 
 __all__ = ["is_lm_eval_results", "find_results_file", "lm_eval_card"]
 
@@ -65,22 +65,15 @@ def find_results_file(path: Path) -> Path:
         return path
     if not path.is_dir():
         raise InvalidInput(f"{path}: no such file or folder", field="run")
-    found = sorted(p for p in path.rglob("*.json") if p.name.startswith("results") and _RESULTS_RE.match(p.name))
-    if not found:
-        raise InvalidInput(f"{path}: not a run: no results_<date>.json (lm_eval or lighteval) and no HELM run_spec.json under this folder", field="run")
-    if len(found) > 1:
-        names = "\n  ".join(str(p) for p in found)
-        raise InvalidInput(f"{path} holds {len(found)} runs; name one results file:\n  {names}", field="run")
-    return found[0]
+    found = one_run_under(path, "*.json", _results_file, "runs", "results file")
+    if found is None:
+        raise InvalidInput(f"{path}: not a run: no results_<date>.json (lm_eval or lighteval) and no HELM "
+                           f"run_spec.json under this folder", field="run")
+    return found
 
 
-def _flatten(prefix: str, value, out: dict) -> None:
-    """Dicts become dotted names (one level per key); lists and scalars are values."""
-    if isinstance(value, dict) and value:
-        for k in sorted(value):
-            _flatten(f"{prefix}.{k}", value[k], out)
-    else:
-        out[prefix] = value
+def _results_file(path: Path) -> Path | None:
+    return path if path.name.startswith("results") and _RESULTS_RE.match(path.name) else None
 
 
 def _model_args(value) -> dict | None:
@@ -151,7 +144,7 @@ def _run_fields(card: RunCard, results: dict) -> None:
                 for ak, av in sorted(args.items()):
                     flat[f"model_args.{ak}"] = av
         elif k == "gen_kwargs" and isinstance(v, dict):
-            _flatten("gen_kwargs", v, flat)
+            dotted("gen_kwargs", v, flat)
         else:
             flat[k] = v
     for k, v in results.items():
@@ -178,12 +171,12 @@ def _task_fields(card: RunCard, task: str, results: dict) -> None:
     flat: dict = {}
     for k, v in cfg.items():
         if k in ("fewshot_config", "generation_kwargs", "metadata", "dataset_kwargs") and isinstance(v, dict):
-            _flatten(k, v, flat)
+            dotted(k, v, flat)
         else:
             flat[k] = v
     for k, v in extra.items():
         if v is not None:
-            _flatten(k, v, flat)
+            dotted(k, v, flat)
     for name, value in flat.items():
         top = name.split(".", 1)[0]
         kind = TASK_KEYS.get(top, "prompt")

@@ -16,6 +16,9 @@ PARTS = tuple(COLORS)
 
 def _label(r: dict) -> str:
     key = f"{r['metric']},{r['filter']}" if r["filter"] else r["metric"]
+    if r.get("paired_by") == "benchmark":  # two harnesses' rows of one benchmark
+        key_b = f"{r['metric_b']},{r['filter_b']}" if r["filter_b"] else r["metric_b"]
+        return f"{r['task']} {key} / {r['task_b']} {key_b}"
     return f"{r['task']} {key}"
 
 
@@ -103,6 +106,10 @@ def render_why(d: dict, title: str | None = None) -> str:
         if dec.get("available"):
             cells = "".join(f'<td class="num">{_v(dec.get(p))}{_p(dec, p)}</td>' for p in PARTS)
             docs = (f'{dec["shared_docs"]:,} shared, {dec["only_a_docs"]:,} only A, {dec["only_b_docs"]:,} only B')
+            al = dec.get("alignment")
+            if al is not None:
+                docs = (f'{al["aligned"]:,} aligned by content, {al["only_a"]:,} only A, {al["only_b"]:,} only B, '
+                        f'{al["ambiguous_a"] + al["ambiguous_b"]:,} ambiguous')
         else:
             cells = f'<td colspan="4" class="muted">{_t(dec.get("reason", ""))}</td>'
             docs = ""
@@ -119,6 +126,13 @@ def render_why(d: dict, title: str | None = None) -> str:
                  f'<td>{_pre(json.dumps(x["b"], ensure_ascii=False, default=str))}</td>'
                  f'<td>{"yes" if x["can_move_score"] else "no"}</td></tr>')
     h.append("</tbody></table>")
+    shown = [r for r in d["rows"] if r["decomposition"].get("prompts")]
+    if shown:  # one aligned document's two rendered prompts (the first such row; the rows share their documents)
+        p = shown[0]["decomposition"]["prompts"]
+        h.append('<h2>One aligned document, both prompts</h2><table id="prompts"><tr>'
+                 f'<th>A: doc {_t(p["doc_a"])} ({_t(p["a_from"])})</th><th>B: doc {_t(p["doc_b"])} '
+                 f'({_t(p["b_from"])})</th></tr><tr><td>{_pre(p["a"] or "")}</td><td>{_pre(p["b"] or "")}</td></tr>'
+                 "</table>")
     examples = [(r, e) for r in d["rows"] for e in r["decomposition"].get("examples", ())]
     if examples:
         h.append('<h2>Documents whose verdicts differ</h2><div id="examples">')

@@ -21,41 +21,40 @@ cd "$REPO_ROOT"
 export PYTHONPATH="$REPO_ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 status=0
-mv_pid=""
+# The runs beside the harness run (independent, single-process suites), in the order their output is printed and
+# their status counts: beside TITLE ENV ARGS... starts pytest ARGS with the environment ENV's python, its output kept
+# for after the harness run's; finish_beside waits for each, prints its output under TITLE, and takes its status if
+# every run before it passed.
+beside_pids=() beside_logs=() beside_titles=()
+beside() {
+  local log
+  log="$(mktemp)"
+  "$BASE/$2/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly "${@:3}" >"$log" 2>&1 &
+  beside_pids+=("$!") beside_logs+=("$log") beside_titles+=("$1")
+}
+finish_beside() {
+  local i run_status
+  for i in "${!beside_pids[@]}"; do
+    run_status=0
+    wait "${beside_pids[$i]}" || run_status=$?
+    echo "=== ${beside_titles[$i]} ==="
+    cat "${beside_logs[$i]}"
+    rm -f "${beside_logs[$i]}"
+    [[ $status -ne 0 ]] || status=$run_status
+  done
+}
 if [[ "$RUN_MV" == "1" ]]; then
   # math-verify's regression tables, the known-disagreement parity tests and the math-verify / minerva_math aliases
-  # (downloads math-verify's sdist once). Runs beside the harness run (the two are independent, single-process
-  # suites); its output is printed after the harness run's.
-  mv_log="$(mktemp)"
-  "$BASE/mathverify/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
-    tests/conformance/mathverify >"$mv_log" 2>&1 &
-  mv_pid=$!
+  # (downloads math-verify's sdist once).
+  beside "tests/conformance/mathverify (math-verify environment)" mathverify tests/conformance/mathverify
 fi
-ux_pid=""
 if [[ "$RUN_UNITXT" == "1" ]]; then
   # unitxt's catalog metrics and processors; its own record file, so that it does not overwrite the harness run's.
-  ux_log="$(mktemp)"
   ux_out="${EVALMETRICS_CONFORMANCE_OUT:-tests/conformance/last_run.json}"
-  EVALMETRICS_CONFORMANCE_OUT="${ux_out%.json}.unitxt.json" "$BASE/unitxt/bin/python" -m pytest -q \
-    -o addopts="-p no:cacheprovider" -p no:randomly tests/conformance/test_unitxt.py >"$ux_log" 2>&1 &
-  ux_pid=$!
+  EVALMETRICS_CONFORMANCE_OUT="${ux_out%.json}.unitxt.json" \
+    beside "tests/conformance/test_unitxt.py (unitxt environment)" unitxt tests/conformance/test_unitxt.py
 fi
 "$BASE/harness/bin/python" -m pytest -q -o addopts="-p no:cacheprovider" -p no:randomly \
   --ignore=tests/conformance/mathverify tests/conformance "$@" || status=$?
-if [[ -n "$mv_pid" ]]; then
-  mv_status=0
-  wait "$mv_pid" || mv_status=$?
-  echo "=== tests/conformance/mathverify (math-verify environment) ==="
-  cat "$mv_log"
-  rm -f "$mv_log"
-  [[ $status -ne 0 ]] || status=$mv_status
-fi
-if [[ -n "$ux_pid" ]]; then
-  ux_status=0
-  wait "$ux_pid" || ux_status=$?
-  echo "=== tests/conformance/test_unitxt.py (unitxt environment) ==="
-  cat "$ux_log"
-  rm -f "$ux_log"
-  [[ $status -ne 0 ]] || status=$ux_status
-fi
+finish_beside
 exit "$status"

@@ -325,7 +325,7 @@ def test_bbh_word_sort():
             ("x", {"input": "no marker"}), ("a+b a", {"input": "List: a+b a"}),
             ("c(x", {"input": "List: c( x"}), ("abab", {"input": "List: (a)(b)"})]
     check("lm_eval:bbh/filter/word_sort", LM, lambda x: ours.apply_doc(*x), lambda x: _run(real, *x),
-          word_sort_case(), hand=hand, n=max(N_EXAMPLES, 2000))
+          word_sort_case(), hand=hand)
 
 
 KOREAN = ["정답: B", "정답:C", "정답 D", "정답은 A 입니다", "정답은 e입니다", "a.", "B.", "c", "(D)", "E", "정답", "답",
@@ -343,7 +343,7 @@ def test_kormedmcqa_extract_choice():
     ours, real = em.get("lm_eval:kormedmcqa/filter/extract_choice"), KORMED.ExtractChoiceFilter()
     hand = [("정답은 B 입니다", None), ("A. or b.", None), ("nothing", None), ("", None)]
     check("lm_eval:kormedmcqa/filter/extract_choice", LM, lambda x: ours.apply(x[0]), lambda x: _run(real, *x),
-          korean_case(), hand=hand, n=max(N_EXAMPLES, 2000))
+          korean_case(), hand=hand)
 
 
 def test_darija_custom_strip_is_remove_whitespace():

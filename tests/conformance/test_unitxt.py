@@ -283,3 +283,120 @@ def test_processor_catalog_sides():
         expect = ("prediction only" if not pp.process_references else
                   "prediction and to each reference" if pp.process_prediction else "each reference only")
         assert expect in summary, (name, summary)
+
+
+# ---- lm_eval 0.4.13's tasks/unitxt (recipes of a card and a template): the catalog tables the lm_eval reader reads
+# them with (evalmetrics.presets.unitxt), and each row it reads against unitxt's own evaluate(), called the way
+# lm_eval's Unitxt task class calls it (the documents' metrics replaced by the row's one metric). The task YAMLs are
+# read from the harness environment's lm_eval (no lm_eval here); without it the row test is skipped.
+LM_EVAL_UNITXT = os.path.expanduser(os.environ.get(
+    "EVALMETRICS_LM_EVAL_UNITXT_TASKS",
+    "~/.cache/evalmetrics-conformance/harness/lib/python3.11/site-packages/lm_eval/tasks/unitxt"))
+
+
+def test_recipe_tables():
+    """CARD_METRICS, TEMPLATE_POSTPROCESSORS, TEMPLATE_TARGET_PREFIX and CARD_FIELDS are unitxt's catalog's."""
+    from evalmetrics.presets import unitxt as pu
+
+    for card, metrics in pu.CARD_METRICS.items():
+        assert tuple(_artifact(card).task.metrics) == metrics, card
+    for template, procs in pu.TEMPLATE_POSTPROCESSORS.items():
+        t = _artifact(template)
+        assert tuple(t.postprocessors) == procs, template
+        assert (t.target_prefix or "") == pu.TEMPLATE_TARGET_PREFIX.get(template, ""), template
+    for card, fields in pu.CARD_FIELDS.items():
+        c = _artifact(card)
+        values = dict(c.task.defaults or {})
+        for step in c.preprocess_steps:
+            if type(step).__name__ == "Set":
+                values.update(step.fields)
+        assert {k: values.get(k) for k in fields} == fields, card
+
+
+def _recipe_rows():
+    import glob
+
+    from evalmetrics.integrations.lm_eval_tasks import load_task_yaml, read_lm_eval_task
+    from evalmetrics.integrations.lm_eval_tasks.unitxt_recipes import parse_recipe
+
+    out = {}
+    for path in sorted(glob.glob(os.path.join(LM_EVAL_UNITXT, "*.yaml"))):
+        cfg = load_task_yaml(path)
+        recipe = parse_recipe(cfg["recipe"])
+        for r in read_lm_eval_task(path).readings:
+            if r.reproduced:  # one check per distinct (ID, unitxt inputs)
+                out.setdefault((r.id, r.metric, recipe["card"], recipe["template"]), r)
+    return out
+
+
+def _recipe_corpus(rng, labels, prefix):
+    """A corpus of (prediction, [reference]) for a recipe: references drawn from ``labels``, predictions the label
+    (or another, or noise) with the template's target prefix, case, punctuation, line breaks and spaces varied."""
+    xs = []
+    for _ in range(rng.randint(1, 10)):
+        ref = rng.choice(labels)
+        pred = rng.choice([ref, rng.choice(labels), rng.choice(HAND_TEXTS)])
+        for _ in range(rng.randint(0, 3)):
+            op = rng.randint(0, 6)
+            if op == 0:
+                pred = rng.choice([prefix, prefix.strip(), " " + prefix, prefix + "  ", prefix.upper()]) + pred
+            elif op == 1:
+                pred = pred.upper() if rng.random() < 0.5 else pred.lower()
+            elif op == 2:
+                pred += rng.choice([".", "! more", ", x", "\nsecond line", " ; y", "?"])
+            elif op == 3:
+                pred = rng.choice([" ", "\n", "\t", "\n\n"]) + pred + rng.choice(["", " ", "\n"])
+            elif op == 4:
+                pred = pred.replace(" ", rng.choice(["  ", "", "\u00a0"]))
+            elif op == 5:
+                pred = rng.choice(HAND_TEXTS)
+        xs.append((pred, [ref]))
+    return xs
+
+
+_RECIPE_LABELS = ["World", "Sports", "Sci/Tech", "hate speech", "not hate speech", "card arrival", "Refund not "
+                  "showing up", "Governing Laws", "Mr. Smith went. Then he left!", "the cat sat on the mat.", "",
+                  "He go to school yesterday.", "He went to school yesterday."]
+
+
+def test_recipe_rows():
+    """Each row the lm_eval reader reads from tasks/unitxt, computed by its canonical ID, equals unitxt's evaluate()
+    global score for the row's metric with the template's postprocessors and target prefix."""
+    import json
+    import random
+
+    from unitxt import evaluate
+
+    from evalmetrics.presets import unitxt as pu
+
+    if not os.path.isdir(LM_EVAL_UNITXT):
+        pytest.skip(f"lm_eval's tasks/unitxt not found at {LM_EVAL_UNITXT} (EVALMETRICS_LM_EVAL_UNITXT_TASKS)")
+    rows = _recipe_rows()
+    assert len(rows) >= 10, sorted(rows)
+    rng = random.Random(20261208)
+    n_corpora = max(2, N // 1000)  # unitxt.evaluate is slow (about a second a call): a few corpora per row
+    bad = []
+    for (mid, metric, card, template), r in rows.items():
+        if "rouge" in metric:
+            _need_punkt("rouge")
+        m = em.get(mid)
+        fields = pu.CARD_FIELDS.get(card, {})
+        prefix = pu.TEMPLATE_TARGET_PREFIX.get(template, "").format(**fields)
+        name = "metrics." + metric
+        by_field = "[reference_field=" in metric
+        for _ in range(n_corpora):
+            xs = _recipe_corpus(rng, _RECIPE_LABELS, prefix or "Answer: ")
+            docs = [{"references": ["unused"] if by_field else refs, "metrics": [name],
+                     "postprocessors": list(pu.TEMPLATE_POSTPROCESSORS[template]),
+                     "task_data": json.dumps({"metadata": {"template": template,
+                                                           "data_classification_policy": ["public"]},
+                                              "original_text": refs[0], **fields}),
+                     "source": "", "data_classification_policy": ["public"], "subset": [], "groups": []}
+                    for _, refs in xs]
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                theirs = float(evaluate([p for p, _ in xs], docs)[0]["score"]["global"]["score"])
+            ours = m.compute([p for p, _ in xs], [refs for _, refs in xs]).score
+            if not (ours == theirs or (ours != ours and theirs != theirs)):
+                bad.append((r.task, metric, xs, ours, theirs))
+    assert not bad, bad[:3]

@@ -28,6 +28,7 @@ One question per module, bottom to top:
 * :mod:`.readings`: what a reading holds and how it prints (:class:`TaskReading`, :class:`MetricReading`);
 * :mod:`.filters`: what a ``filter_list`` means; :mod:`.entries`: what a ``metric_list`` entry names;
   :mod:`.hooks`: the ``process_results`` hooks evalmetrics recognizes (data);
+* :mod:`.unitxt_recipes`: the rows of lm_eval's unitxt tasks (``class: task.Unitxt`` + ``recipe:``), from the recipe;
 * :mod:`.rows`: what a reported row ``"<metric>,<filter>"`` computes;
 * :mod:`.groups`: how a group expands into its members;
 * :mod:`.reader`: the entry points (a path, a name or a config dict).

@@ -17,6 +17,7 @@ from .filters import compose, filter_pipelines, filter_plan
 from .hooks import HOOK_NOTES, identify_hook
 from .loading import FunctionRef
 from .readings import MetricReading, NotModeled, TaskReading
+from .unitxt_recipes import is_unitxt_class, read_unitxt_task
 
 __all__ = ["read_task"]
 
@@ -29,6 +30,8 @@ def read_task(cfg: dict, path: str | None) -> TaskReading:
     cls = cfg.get("class")
     em_class = is_em_class(cls)
     hook = cfg.get("process_results")
+    if is_unitxt_class(cls):  # tasks/unitxt: the recipe's card and template say the rows
+        return read_unitxt_task(tr, cfg)
     if cls is not None and not em_class:
         return _read_hooked(tr, cfg, cls, "task class")
     if hook is not None and not (isinstance(hook, str) and not hook.strip()):

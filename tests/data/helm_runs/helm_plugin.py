@@ -41,3 +41,20 @@ def get_simple1_em_spec(num_input_tokens: str = "5", vocab_size: str = "5", num_
             ["exact_match", "quasi_exact_match", "prefix_exact_match", "quasi_prefix_exact_match", "f1_score"]),
         groups=["simple1_em"],
     )
+
+
+@run_spec_function("simple_mcqa_separate")
+def get_simple_mcqa_separate_spec(method: str = "multiple_choice_separate_original") -> RunSpec:
+    """HELM's own ``simple_mcqa`` run spec (``SimpleMCQAScenario``, HELM's exact-match metric specs) with a
+    multiple_choice_separate adapter (one request per choice, scored by its log-probability): ``method`` is
+    ``multiple_choice_separate_original`` or ``multiple_choice_separate_calibrated``."""
+    from helm.benchmark.adaptation.common_adapter_specs import get_multiple_choice_separate_adapter_spec
+    from helm.benchmark.metrics.common_metric_specs import get_exact_match_metric_specs
+
+    return RunSpec(
+        name=f"simple_mcqa_separate:method={method}",
+        scenario_spec=ScenarioSpec(class_name="helm.benchmark.scenarios.simple_scenarios.SimpleMCQAScenario"),
+        adapter_spec=get_multiple_choice_separate_adapter_spec(method=method, empty_input=False),
+        metric_specs=get_exact_match_metric_specs(),
+        groups=["simple_mcqa"],
+    )
