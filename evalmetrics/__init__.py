@@ -25,6 +25,7 @@ from .metrics.mathstrings import (
 )
 from .metrics.base import Metric
 from .metrics.choice import ChoiceRank, Choices, GreedyMatch, LoglikelihoodMatch
+from .metrics.top_logprobs import TopLogprobMatch
 from .metrics.pairs import LogMassRatio, PairGap, PairPreference
 from .metrics.kept_chars import KeptCharsMatch
 from .metrics.leave_one_out import LeaveOneOutMean
@@ -104,7 +105,7 @@ __all__ = [
     # registry
     "get", "catalog", "CatalogEntry", "explain", "Explanation", "trace", "Result",
     # metrics
-    "Metric", "ExactMatch", "F1", "SetMatch", "LeadingCharMatch", "DropMatch", "AnswerContrast", "AnswerFound", "LinePrefix", "EmotionRatings", "KeepLines", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "GreedyMatch", "ChoiceRank", "PairPreference", "PairGap", "LogMassRatio", "KeptCharsMatch", "LeaveOneOutMean", "Choices",
+    "Metric", "ExactMatch", "F1", "SetMatch", "LeadingCharMatch", "DropMatch", "AnswerContrast", "AnswerFound", "LinePrefix", "EmotionRatings", "KeepLines", "MajorityVote", "PassAtK", "PassAtKFromFlags", "MeanOverSamples", "GPassAtK", "MGPassAtK", "LoglikelihoodMatch", "TopLogprobMatch", "GreedyMatch", "ChoiceRank", "PairPreference", "PairGap", "LogMassRatio", "KeptCharsMatch", "LeaveOneOutMean", "Choices",
     "MathEquivalence", "BareMathAnswer", "FinalBoxes", "Chain", "AfterLastBox",
     "LightevalExtractiveMatch", "MathVerify", "SympySimplifyEquiv",
     "CorpusBLEU", "CorpusChrF", "CorpusTER", "Rouge", "SentenceBLEU",

@@ -389,6 +389,8 @@ def _print_diff(out):
     for note in out.get("skipped", ()):
         print(f"(not shown: {note})")
     print("\nsamples whose verdict flips, per pair (p: paired significance of the difference):")
+    if not out["pairs"]:
+        print("  none: one meaning, nothing to compare")
     for p in sorted(out["pairs"], key=lambda p: -p["flips"]):
         if p["flips"]:
             sig = p.get("significance")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from .errors import InvalidConfig, InvalidInput, Timeout, UnknownMetric
 
 __all__ = ["explain", "Explanation", "MeaningGroup", "trace", "group_by_id", "same_score", "plain_steps",
-           "collapse_steps", "PROBES", "CHOICE_PROBES", "REL_TOL", "ABS_TOL"]
+           "collapse_steps", "FAMILIES", "PROBES", "CHOICE_PROBES", "REL_TOL", "ABS_TOL"]
 
 # Two computed scores differ only when they differ materially: floats are compared with
 # math.isclose(a, b, rel_tol=REL_TOL, abs_tol=ABS_TOL), so float rounding alone (0.2222222222222222 against
@@ -39,6 +39,48 @@ PROBES: tuple[tuple[str, str], ...] = (
     (" ", ""),
     ("  ", " "),
 )
+
+
+# Families: the meanings a common word goes by in harnesses that name them differently. explain(word) lists every
+# alias whose name or other name (``Alias.also``) is the word, plus the aliases below, each with why it belongs; the
+# explanation notes how each meaning was reached. Meanings of different input kinds (Choices, text) may share a word:
+# explain computes its differing example within each kind. Add a word or a member here; the test
+# tests/test_explain.py::test_family_table_members_resolve keeps every key a shipped alias.
+FAMILIES: dict[str, tuple[tuple[str, str], ...]] = {
+    "match": (
+        ("lm_eval:exact_match", "lm_eval's exact-match scorer for generated answers"),
+        ("helm:exact_match", "HELM's exact-match scorer for generated answers"),
+        ("helm:quasi_exact_match", "HELM's default match for QA scenarios (normalized text)"),
+        ("lighteval:exact_match", "lighteval's exact-match scorer for generated answers"),
+        ("lighteval:quasi_exact_match", "lighteval's normalized-text match"),
+        ("inspect:exact", "Inspect AI's whole-text match scorer, exact()"),
+        ("unitxt:metrics.accuracy", "unitxt's match of a generated text against the references, named accuracy"),
+    ),
+    "accuracy": (
+        ("olmes:acc_raw", "OLMES's accuracy of the summed log-probabilities (acc_raw)"),
+        ("inspect:match", "Inspect AI reports its match() verdicts under the metric name accuracy"),
+    ),
+    "acc": (
+        ("olmes:acc_raw", "OLMES's accuracy of the summed log-probabilities (acc_raw)"),
+    ),
+    "acc_norm": (
+        ("olmes:acc_per_char", "OLMES's name for accuracy normalized by the characters of each choice"),
+    ),
+    "exact_match": (
+        ("inspect:exact", "Inspect AI's exact-match scorer, exact()"),
+        ("unitxt:metrics.exact_match_mm", "unitxt's exact match (MMStar's rule)"),
+    ),
+    "exact": (
+        ("helm:exact_match", "exact_match, which 'exact' abbreviates"),
+        ("lighteval:exact_match", "exact_match, which 'exact' abbreviates"),
+        ("hf_evaluate:exact_match", "exact_match, which 'exact' abbreviates"),
+    ),
+    "f1": (
+        ("unitxt:metrics.f1_micro", "unitxt's micro F1 over class labels (a corpus statistic)"),
+        ("unitxt:metrics.f1_macro", "unitxt's macro F1 over class labels (a corpus statistic)"),
+        ("unitxt:metrics.token_overlap", "unitxt's token F1 (SQuAD's normalization), named token_overlap"),
+    ),
+}
 
 
 def _choice_probes():
@@ -347,28 +389,36 @@ def _n_clusters(values) -> int:
 
 
 def _find_examples(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[dict]]:
-    """(examples, rounding_only). The first example is the probe separating the most behaviors materially; each
+    """(examples, rounding_only): see _examples_and_alike."""
+    return _examples_and_alike(runs, limit)[:2]
+
+
+def _examples_and_alike(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[dict], list[tuple]]:
+    """(examples, rounding_only, alike). The first example is the probe separating the most behaviors materially; each
     further one separates pairs that no earlier example separates, until every pair that some probe separates is
     shown (at most ``limit`` examples). ``rounding_only``: pairs that differ on some probe, but only by float
-    rounding on every probe."""
+    rounding on every probe. ``alike``: pairs of different canonical IDs that score every probe the same."""
     kinds = {r.metric.request_type for r in runs}
     if len(kinds) > 1:  # compare within the larger family; the others are a different kind of metric
         fams: dict = {}
         for r in runs:
             fams.setdefault(r.metric.request_type, []).append(r)
-        runs = max(fams.values(), key=lambda rs: sum(len(r.aliases) for r in rs))
-        kinds = {runs[0].metric.request_type}
+        # the largest kind first; a kind whose meanings never differ gives way to the next one that does
+        ordered = sorted(fams.values(), key=lambda rs: -sum(len(r.aliases) for r in rs))
+        found = [_examples_and_alike(rs, limit) for rs in ordered]
+        first = next((f for f in found if f[0]), found[0])
+        return first[0], first[1], [p for f in found for p in f[2]]
     if len(runs) < 2:
-        return [], []
+        return [], [], []
     probes = _choice_probes() if kinds == {"multiple_choice"} else PROBES
     runs = [r for r in runs if _runs_here(r, probes[0])]
     if len(runs) < 2:
-        return [], []
+        return [], [], []
     table = [[_score_probe(r.metric, probe, r.prefix) for r in runs] for probe in probes]
     pairs = [(i, j) for i in range(len(runs)) for j in range(i + 1, len(runs))]
     separates = [{(i, j) for i, j in pairs if not same_score(row[i], row[j])} for row in table]
     separable = set().union(*separates)
-    rounding_only = []
+    rounding_only, alike = [], []
     for i, j in pairs:
         if (i, j) in separable:
             continue
@@ -377,6 +427,9 @@ def _find_examples(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[d
                 rounding_only.append({"a": runs[i].label, "b": runs[j].label, "a_score": row[i], "b_score": row[j],
                                       "input": _probe_words(probes[p])})
                 break
+        else:
+            if runs[i].metric.id != runs[j].metric.id:
+                alike.append((runs[i].label, runs[j].label))
     examples: list[dict] = []
     covered: set = set()
     while covered != separable and len(examples) < limit:
@@ -391,7 +444,7 @@ def _find_examples(runs: list[_Run], limit: int = 4) -> tuple[list[dict], list[d
         ex["separates"] = [(runs[i].label, runs[j].label) for i, j in sorted(new)] if examples else []
         examples.append(ex)
         covered |= new
-    return examples, rounding_only
+    return examples, rounding_only, alike
 
 
 def _note_inputs(exp: Explanation, group: MeaningGroup, runs: list[_Run], examples: list[dict]) -> None:
@@ -467,7 +520,26 @@ def _matching_aliases(query: str):
             newest = table.get(f"{a.harness}:{a.name}")
             if newest is not a and a.make_example().id not in {h.make_example().id for h in hits.values()}:
                 hits[key] = a
+    if hits or q in FAMILIES:
+        for key, _ in FAMILIES.get(q, ()):
+            hits.setdefault(key, table[key])
     return hits or _task_rows(q, table)
+
+
+def _note_family(exp, name: str, hits: dict) -> None:
+    """How each meaning of a word was reached: its name, another name of its alias, or explain's family table."""
+    q = name.strip().lower()
+    if q not in FAMILIES:
+        return
+    named = [k for k, a in sorted(hits.items()) if a.name.lower() == q]
+    also = [k for k, a in sorted(hits.items()) if k not in named and q in (x.lower() for x in a.also)]
+    parts = []
+    if named:
+        parts.append(f"named {q!r}: {', '.join(named)}")
+    if also:
+        parts.append(f"{q!r} is another name of theirs: {', '.join(also)}")
+    parts.extend(f"{k} ({why})" for k, why in FAMILIES[q] if k in hits and k not in named and k not in also)
+    exp.notes.append(f"the meanings of {q!r}: " + "; ".join(parts))
 
 
 def _task_rows(q: str, table) -> dict:
@@ -538,8 +610,8 @@ def _way_input(way, ex):
         return (ex.generation, way.gold_prefix + ex.letters[ex.gold])
     if way.feeds == "letter_logprobs":
         return Choices(logprobs=ex.letter_logprobs, gold=ex.gold, texts=[way.prefix + x for x in ex.letters])
-    return Choices(logprobs=ex.choice_logprobs, gold=ex.gold, texts=[way.prefix + x for x in ex.choices],
-                   token_counts=ex.choice_token_counts)
+    # no way listed normalizes by tokens: the token counts are not given (a way that needed them would raise)
+    return Choices(logprobs=ex.choice_logprobs, gold=ex.gold, texts=[way.prefix + x for x in ex.choices])
 
 
 def _side_by_side(name: str):
@@ -566,8 +638,7 @@ def _side_by_side(name: str):
     exp.example = {
         "input": (f"MMLU {ex.subject}: {ex.question!r} ({letters}; gold {ex.letters[ex.gold]}), a hypothetical "
                   f"model's outputs: letter log-probs {dict(zip(ex.letters, ex.letter_logprobs))}, generation "
-                  f"{ex.generation!r}, full-choice log-probs {list(ex.choice_logprobs)} (token counts "
-                  f"{list(ex.choice_token_counts)})"),
+                  f"{ex.generation!r}, full-choice log-probs {list(ex.choice_logprobs)}"),
         "scores": scores, "by_meaning": dict(scores),
         "inputs_explain": [f"{w.label} scores {_FEEDS[w.feeds]}" for w in ways],
     }
@@ -590,6 +661,10 @@ def explain(name: str) -> Explanation:
     """
     from .registry import get, is_versioned, name_expected, resolve_alias
 
+    from .units import Unit
+
+    if isinstance(name, Unit):  # a metric object, as get() takes: explain its canonical ID
+        name = name.id
     if not isinstance(name, str):
         raise InvalidInput(name_expected(name), field="name")
     side = _side_by_side(name)
@@ -613,9 +688,13 @@ def explain(name: str) -> Explanation:
         details = [_meaning(k, a) for k, a in sorted(hits.items())]
         exp = Explanation(name, [(d.alias, d.id) for d in details], details)
         _note_task(exp, name, hits)
+        _note_family(exp, name, hits)
         metrics = {k: a.make_example() for k, a in sorted(hits.items())}
         runs = _runs(metrics, {k: a.choice_text_prefix for k, a in hits.items()})
-        examples, exp.rounding_only = _find_examples(runs)
+        examples, exp.rounding_only, alike = _examples_and_alike(runs)
+        for a, b in alike:
+            exp.notes.append(f"{a} and {b} give the same score on every probe input, though their canonical IDs "
+                             f"differ (compare their steps: they part on inputs the probes lack, or over a corpus)")
         if examples:
             exp.example, exp.more_examples = examples[0], examples[1:]
         if len(exp.groups) == 1 and len(details) > 1:

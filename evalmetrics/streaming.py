@@ -443,6 +443,10 @@ def score_rows(
     ``context_col``: the column of each sample's document or group key, for a metric that takes one
     (``Metric.sample_context``; default ``document`` / ``group``).
     """
+    from .units import Step, StepIsNotAMetric, not_a_metric
+
+    if isinstance(metric, Step):  # before any file is written
+        raise StepIsNotAMetric(not_a_metric(metric))
     if chunk_rows < 1:
         raise InvalidInput(f"chunk_rows must be >= 1; got {chunk_rows}", field="chunk_rows")
     if resume and not details:

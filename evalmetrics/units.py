@@ -277,6 +277,30 @@ class Step(Unit):
     def __call__(self, text: str) -> str | None:
         return self.apply(text)
 
+    def __getattr__(self, attr):
+        # Only reached for attributes a Step lacks: a metric's entry points get a typed error that says how to use
+        # a step (it is also an AttributeError, so ``hasattr(step, "score")`` stays False).
+        if attr in _METRIC_ENTRY_POINTS:
+            raise StepIsNotAMetric(not_a_metric(self))
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {attr!r}")
+
+
+_METRIC_ENTRY_POINTS = frozenset({"compute", "score", "score_batch", "request_type", "pipeline", "trace"})
+
+
+class StepIsNotAMetric(InvalidConfig, AttributeError):
+    """A text step (normalizer or extractor) used where a metric is needed (an InvalidConfig)."""
+
+
+def not_a_metric(unit) -> str:
+    """Why ``unit`` (a unit that is not a metric) cannot score, and how a step is used instead."""
+    kind = getattr(unit, "kind", "") or type(unit).__name__
+    field_ = "pred" if kind == "extractor" else "normalize"
+    return (f"{unit.id} is a {kind}, a text step (normalizer/extractor), not a metric: it rewrites a text and "
+            f"scores nothing. Use it inside a metric: the metric ID 'exact_match({field_}=[{unit.id}])', or in "
+            f"Python em.ExactMatch({field_}=[em.get({unit.id!r})]) (normalize=[...] rewrites both sides, "
+            f"pred=[...] the prediction only; an extractor goes in pred=[...])")
+
 
 def run_steps_batch(steps_: tuple, texts: list) -> list:
     """Apply steps in order to several texts processed together (batch-dependent steps see them all)."""

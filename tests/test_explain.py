@@ -20,7 +20,12 @@ def test_ambiguous_names(name):
         assert any("compute the same thing" in n for n in e.notes)
         return
     ex = e.example
-    assert ex is not None, f"no probe separates the meanings of {name!r}"
+    if ex is None:  # no probe separates them: each pair of IDs is said to score every probe alike
+        alike = [n for n in e.notes if "give the same score on every probe input" in n]
+        for i, a in enumerate(e.groups):
+            for b in e.groups[i + 1:]:
+                assert any(any(x in n for x in a.names) and any(y in n for y in b.names) for n in alike)
+        return
     assert len(set(map(repr, ex["scores"].values()))) > 1
     if "prediction" in ex:  # recompute: the example is what the metrics give, not typed values
         for alias, s in ex["scores"].items():
@@ -43,9 +48,10 @@ def _distinct_ids(e):
     return list(dict.fromkeys(cid for _, cid in e.meanings))
 
 
-@pytest.mark.parametrize("name,n_names,n_meanings", [("acc", 2, 1), ("acc_norm", 3, 2), ("exact_match", 8, 7)])
+@pytest.mark.parametrize("name,n_names,n_meanings", [("acc", 3, 2), ("acc_norm", 4, 3), ("exact_match", 10, 9)])
 def test_explain_counts_behaviors_not_names(name, n_names, n_meanings):
-    """The issue: 'acc' said "2 different things" for one canonical ID; acc_norm 3 for 2 IDs; exact_match 8 for 7."""
+    """One meaning per canonical ID, not per name (the families include OLMES's acc_raw / acc_per_char and the
+    new harnesses' exact matches: explain.FAMILIES)."""
     e = em.explain(name)
     assert len(e.meanings) == n_names  # the public (alias, id) pairs: one per name, as before
     assert len(_distinct_ids(e)) == n_meanings == len(e.groups)
@@ -100,7 +106,7 @@ def test_same_id_on_different_inputs_is_said_and_computed():
     from evalmetrics.explain import _choice_probes
 
     e = em.explain("acc")
-    (g,) = e.groups
+    g = next(g for g in e.groups if "lm_eval:acc" in g.names)
     assert g.names == ["lighteval:loglikelihood_acc", "lm_eval:acc"]
     (note,) = [n for n in e.notes if "one canonical ID, but the harnesses' tasks give it different choice texts" in n]
     assert "' Paris'" in note and "'Paris'" in note and "each harness's texts give the same score" in note
@@ -126,9 +132,9 @@ def test_acc_norm_task_level_example_tells_inputs_from_metrics():
         assert em.get(alias).score(_choices_as(alias, task)) == s
     light = "lighteval:acc_norm = lighteval:loglikelihood_acc_norm"
     assert ex["by_meaning"] == {light: ex["scores"]["lighteval:acc_norm"], "lm_eval:acc_norm": ex["scores"][
-        "lm_eval:acc_norm"]}
-    (key,) = ex["cross"]
-    assert key == f"{light} on the texts of lm_eval:acc_norm"
+        "lm_eval:acc_norm"], "olmes:acc_per_char": ex["scores"]["olmes:acc_per_char"]}
+    key = f"{light} on the texts of lm_eval:acc_norm"
+    assert key in ex["cross"]
     assert ex["cross"][key] == em.get("lighteval:acc_norm").score(task) == ex["scores"]["lm_eval:acc_norm"]
     assert "the difference comes from the choice texts each harness passes, not from the metrics" in str(e)
 
@@ -198,7 +204,15 @@ def test_f1_shows_every_separable_pair_separated():
     # text meanings only: lm_eval:f1 scores multiple-choice picks over a corpus (a different kind of output, which
     # explain compares in its own family)
     labels = sorted(g.label for g in e.groups if em.get(g.id).request_type == "generate_until")
-    assert shown == {(x, y) for x in labels for y in labels if x < y}
+    # pairs that score every probe alike (f1_micro / f1_macro part only over a corpus) are said so, and computed
+    from evalmetrics.explain import PROBES
+
+    alike = {(x, y) for x in labels for y in labels if x < y
+             and any(n.startswith(f"{x} and {y} give the same score on every probe") for n in e.notes)}
+    assert ("unitxt:metrics.f1_macro", "unitxt:metrics.f1_micro") in alike
+    for x, y in alike:
+        assert all(em.get(x).score(*p) == em.get(y).score(*p) for p in PROBES)
+    assert shown == {(x, y) for x in labels for y in labels if x < y} - alike
     assert not e.rounding_only
 
 
@@ -210,9 +224,9 @@ def test_cli_explain_json_has_groups(capsys):
     assert main(["explain", "acc_norm", "--json"]) == 0
     d = json.loads(capsys.readouterr().out)
     assert [g["names"] for g in d["groups"]] == [["lighteval:acc_norm", "lighteval:loglikelihood_acc_norm"],
-                                                 ["lm_eval:acc_norm"]]
+                                                 ["lm_eval:acc_norm"], ["olmes:acc_per_char"]]
     assert {a for a, _ in d["meanings"]} == {"lighteval:acc_norm", "lighteval:loglikelihood_acc_norm",
-                                             "lm_eval:acc_norm"}
+                                             "lm_eval:acc_norm", "olmes:acc_per_char"}
 
 
 def test_explain_an_id_lists_steps_in_plain_words():
@@ -326,3 +340,104 @@ def test_trial_plain_words_show_regexes_as_written():
     assert "delete every match of the regex /\\$/" in text and "'\\\\$'" not in text
     assert "the regex /(?s).*#### /" in text
     assert em.get('regex_replace(pattern="a/b", replacement="")').describe() == "delete every match of the regex 'a/b'"
+
+
+# A family: every meaning a common word goes by, the new harnesses' next to the old ones (explain.FAMILIES).
+FAMILY_MEMBERS = {
+    "match": {"inspect:match", "lm_eval:exact_match", "helm:exact_match", "lighteval:exact_match", "inspect:exact"},
+    "accuracy": {"lm_eval:acc", "lighteval:loglikelihood_acc", "olmes:acc_raw", "unitxt:metrics.accuracy",
+                 "inspect:match"},
+    "acc": {"lm_eval:acc", "lighteval:loglikelihood_acc", "olmes:acc_raw"},
+    "acc_norm": {"lm_eval:acc_norm", "lighteval:loglikelihood_acc_norm", "olmes:acc_per_char"},
+    "exact_match": {"lm_eval:exact_match", "helm:exact_match", "lighteval:exact_match", "inspect:exact"},
+    "f1": {"squad:f1", "inspect:f1", "unitxt:metrics.f1_micro", "unitxt:metrics.f1_macro",
+           "unitxt:metrics.token_overlap"},
+    "exact": {"inspect:exact", "lm_eval:exact_match", "squad:exact_match", "helm:exact_match",
+              "lighteval:exact_match"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY_MEMBERS))
+def test_family_holds_the_new_meanings_next_to_the_old(name):
+    e = em.explain(name)
+    listed = {a for a, _ in e.meanings}
+    assert FAMILY_MEMBERS[name] <= listed, FAMILY_MEMBERS[name] - listed
+    text = str(e)
+    assert all(a in text for a in FAMILY_MEMBERS[name])
+    # each member reached through the table says why it is there
+    from evalmetrics.explain import FAMILIES
+
+    note = next(n for n in e.notes if n.startswith(f"the meanings of {name!r}"))
+    for key, why in FAMILIES[name]:
+        assert key in note and (why in note or key in {a for a, al in _named_or_also(name)})
+
+
+def _named_or_also(name):
+    from evalmetrics.registry import aliases
+
+    return [(k, a) for k, a in aliases().items() if a.name.lower() == name or name in (x.lower() for x in a.also)]
+
+
+@pytest.mark.parametrize("name", ["match", "accuracy"])
+def test_family_example_is_computed_and_differs(name):
+    e = em.explain(name)
+    ex = e.example
+    assert ex is not None and "prediction" in ex
+    assert len(set(map(repr, ex["scores"].values()))) > 1
+    new = {a for a in ex["scores"] if a.split(":")[0] in ("inspect", "unitxt", "olmes")}
+    old = {a for a in ex["scores"] if a.split(":")[0].split("@")[0] in ("lm_eval", "helm", "lighteval")}
+    assert new, "the example leaves the new harnesses out"
+    if name == "match":
+        assert old
+    for alias, s in ex["scores"].items():  # computed: recompute each score
+        assert em.get(alias).score(ex["prediction"], ex["reference"]) == s
+
+
+def test_accuracy_keeps_both_input_kinds_and_says_so():
+    e = em.explain("accuracy")
+    kinds = {em.get(a).request_type for a, _ in e.meanings}
+    assert kinds == {"multiple_choice", "generate_until"}
+    assert any(n.startswith("these meanings score different kinds") for n in e.notes)
+
+
+def test_family_table_members_resolve():
+    from evalmetrics.explain import FAMILIES
+    from evalmetrics.registry import aliases
+
+    table = aliases()
+    for word, members in FAMILIES.items():
+        assert word == word.lower() and members
+        for key, why in members:
+            assert key in table and why, (word, key)
+
+
+def test_explain_takes_a_metric_object():
+    m = em.get("inspect:match")
+    assert em.explain(m).meanings == em.explain(m.id).meanings
+    with pytest.raises(em.InvalidInput):
+        em.explain(3)
+
+
+def test_mmlu_example_lists_only_inputs_its_meanings_use():
+    e = em.explain("mmlu")
+    assert "token counts" not in e.example["input"]
+    assert not any(isinstance(s, str) for s in e.example["scores"].values())
+
+
+def test_unitxt_target_prefix_prints_as_written_and_still_deletes_the_prefix():
+    """explain --lm-eval-task ag_news: the target prefix 'topic:\\n' shows as a regex, not a Python literal."""
+    from evalmetrics.presets.unitxt import target_prefix_step
+
+    step = target_prefix_step("templates.classification.multi_class.title", "cards.ag_news")
+    assert step.describe() == r"delete every match of the regex /^\s*topic:\n\s*/"
+    assert step.apply("  topic:\n  Sci/Tech") == "Sci/Tech" and step.apply("topic: x") == "topic: x"
+
+
+def test_inspect_f1_summary_says_what_the_default_does():
+    from evalmetrics.registry import resolve_alias
+
+    s = resolve_alias("inspect:f1").summary
+    assert "minus stop words" not in s and "no stop words removed by default" in s
+    # the default keeps every word ('is' counts); a stop-word list drops it
+    assert em.get("inspect:f1").score("is cat", "cat") < 1.0 == em.get("inspect:f1", stop_words=["is"]).score(
+        "is cat", "cat")

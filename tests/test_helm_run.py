@@ -109,6 +109,12 @@ def test_multiple_choice_separate_run_says_why_it_has_no_id():
     with pytest.raises(InvalidInput, match="several request states") as e:
         helm_logged(_run("mcqa_separate"), "test", "exact_match")
     assert e.value.field == "request_states"
+    # the other order too: rows, the separate run's without a decomposition and with the reason
+    d = why(_run("mcqa"), _run("mcqa_separate"))
+    (r,) = d["rows"]
+    assert (r["metric"], r["a"], r["b"]) == ("exact_match", 0.0, 0.5)
+    assert r["decomposition"] == {"available": False, "reason": "B's per-document values cannot be read ("
+                                  f"{e.value.reason})"}
 
 
 def test_a_statistic_of_another_metric_names_it():
@@ -242,7 +248,19 @@ def test_card_and_why_commands(capsys, tmp_path):
     assert main(["why", _run("base"), _run("qa_prompt"), "-o", str(page)]) == 0
     out = capsys.readouterr().out
     assert "[prompt] adapter_spec.output_prefix: \"\" -> \"A: \"" in out and "outputs  -0.2500" in out
-    assert "<svg" in page.read_text(encoding="utf-8")
+    html = page.read_text(encoding="utf-8")
+    assert "<svg" in html
+    # a prompt tail shows the prompt's last characters (cut at the start)
+    tail = json.dumps(why(_run("base"), _run("qa_prompt"))["rows"][0]["decomposition"]["examples"][0]["prompt_tail"])
+    assert f"prompt tail \u2026{tail[-43:]}" in out and tail.endswith('2\\n"')
+    # every chart label shows its metric in full (a long task name is cut instead)
+    import re
+
+    labels = re.findall(r'text-anchor="end">([^<]*)<title>', html)
+    rows = why(_run("base"), _run("qa_prompt"))["rows"]
+    assert len(labels) == len(rows) and all(len(x) <= 44 for x in labels)
+    assert [x.rsplit(" ", 1)[1] for x in labels] == [f"{r['metric']},{r['filter']}" for r in rows]
+    assert all(x.split(" ")[0].endswith("\u2026") for x in labels)
 
 
 def test_helm_output_layouts(tmp_path):

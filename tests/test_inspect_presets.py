@@ -193,8 +193,8 @@ def test_choice():
 
 def test_perplexity_metrics_read_the_scorer_records():
     per_token, per_seq = em.get("inspect:perplexity_per_token"), em.get("inspect:perplexity_per_seq")
-    assert per_token.id == "weighted_perplexity(weight=tokens)"
-    assert per_seq.id == "geometric_mean_perplexity(weight=tokens)" and em.get(per_seq.id) == per_seq
+    assert per_token.id == "weighted_perplexity(weight=tokens, unscored=skip)"
+    assert per_seq.id == "geometric_mean_perplexity(weight=tokens, unscored=skip)" and em.get(per_seq.id) == per_seq
     # Score.metadata of perplexity() / target_perplexity(); pairs and records with n_tokens read the same
     records = [{"num_tokens": 2, "sum_log_probs": -6.0, "perplexity": 20.09}, {"num_tokens": 1, "sum_log_probs": -1.0}]
     assert per_token.compute(records).score == pytest.approx(math.exp(7 / 3))
@@ -205,13 +205,41 @@ def test_perplexity_metrics_read_the_scorer_records():
 
 
 @pytest.mark.parametrize("sample,field", [
-    ({"sum_log_probs": -1.0}, "sample"),                      # an unscored sample's metadata lacks num_tokens
-    ({"sum_log_probs": -1.0, "num_tokens": 0}, "n_tokens"),   # no tokens: no per-token value
     ({"sum_log_probs": 0.5, "num_tokens": 1}, "logprob"),
     ({"sum_log_probs": -1.0, "num_tokens": 1.5}, "num_tokens"),
-    ((-1.0, 0), "n_tokens"),
+    ({"logprob": -1.0}, "sample"),
+    ("text", "sample"),
 ])
 def test_perplexity_per_seq_bad_samples_name_index_and_field(sample, field):
     with pytest.raises(em.InvalidInput) as e:
         em.get("inspect:perplexity_per_seq").compute([(-1.0, 1), sample])
     assert e.value.index == 1 and e.value.field == field
+
+
+@pytest.mark.parametrize("sample,field", [
+    ({"sum_log_probs": -1.0}, "sample"),                        # metadata lacking num_tokens
+    ({"sum_log_probs": -1.0, "num_tokens": 0}, "num_tokens"),   # no tokens: no per-token value
+    ((-1.0, 0), "weight"),
+    (None, "sample"),
+])
+def test_geometric_mean_perplexity_refuses_unscored_samples_by_default(sample, field):
+    with pytest.raises(em.InvalidInput) as e:
+        em.get("geometric_mean_perplexity(weight=tokens)").compute([(-1.0, 1), sample])
+    assert e.value.index == 1 and e.value.field == field
+
+
+def test_inspect_perplexity_skips_what_inspect_ai_skips_and_says_so():
+    """Issue 18: Inspect AI skips a 0-token sample (per_seq) and one without metadata (both, with a warning); the
+    aliases skip them as the ID says (unscored=skip) and list them in the Result's provenance."""
+    per_seq, per_token = em.get("inspect:perplexity_per_seq"), em.get("inspect:perplexity_per_token")
+    r = per_seq.compute([{"sum_log_probs": -10, "num_tokens": 5}, {"sum_log_probs": 0, "num_tokens": 0}])
+    assert r.score == math.exp(2.0) and r.n == 2 and r.provenance["skipped"] == [1]
+    r = per_seq.compute([{"sum_log_probs": -10, "num_tokens": 5}, {}, None, {"num_tokens": 3}])
+    assert r.score == math.exp(2.0) and r.provenance["skipped"] == [1, 2, 3]
+    r = per_token.compute([{"sum_log_probs": -10.0, "num_tokens": 5}, {"sum_log_probs": -4.0, "num_tokens": 0}, {}])
+    assert r.score == math.exp(14 / 5) and r.provenance["skipped"] == [2]  # a 0-token sample's log-prob counts
+    assert math.isnan(per_seq.compute([None, {}]).score) and math.isnan(per_token.compute([{}]).score)
+    assert "skipped" not in per_seq.compute([(-1.0, 1)]).provenance
+    assert "skipped" in per_seq.describe() and "skipped" in per_token.describe()
+    with pytest.raises(em.InvalidInput, match="'sum_log_probs' and 'num_tokens'"):
+        per_seq.compute([{"logprob": -1.0}])

@@ -76,12 +76,17 @@ def test_explain_of_one_mmlu_alias_is_the_alias():
 
 
 def test_letters_and_full_answers_are_different_questions_to_the_model():
-    """The original and lm_eval's default mmlu share a metric (argmax of summed log-probabilities) with
-    mmlu_continuation's acc; what they are given differs, and so can the verdict."""
-    letters = next(w for w in WAYS if w.alias == "hendrycks:mmlu/acc")
+    """lm_eval's default mmlu shares a metric (argmax of summed log-probabilities) with mmlu_continuation's acc;
+    what they are given differs, and so can the verdict. The original floors letters at -100 (issue 18)."""
+    letters = next(w for w in WAYS if w.alias == "lm_eval:mmlu/acc")
     full = next(w for w in WAYS if w.alias == "lm_eval:mmlu_continuation/acc")
     assert em.get(letters.alias).id == em.get(full.alias).id
     assert em.get(letters.alias).score(*way_input(letters)) != em.get(full.alias).score(*way_input(full))
+    original = next(w for w in WAYS if w.alias == "hendrycks:mmlu/acc")
+    assert em.get(original.alias).id == "top_logprob_match(floor=-100.0)"
+    assert em.get(original.alias).score(*way_input(original)) == em.get(letters.alias).score(*way_input(letters))
+    low = em.Choices(logprobs=[-150.0, -120.0, -130.0, -140.0], gold=0)  # none in the top 100: all -100, A
+    assert em.get(original.alias).score(low) == 1.0 and em.get(letters.alias).score(low) == 0.0
 
 
 def test_doc_examples_run():

@@ -23,7 +23,7 @@ def test_aliases_resolve_to_explicit_ids():
     assert em.get("lm_eval:byte_perplexity") == WeightedPerplexity(weight="bytes")
     assert em.get("lm_eval:bits_per_byte") == BitsPerUnit(weight="bytes")
     assert em.get("lm_eval:perplexity") == MeanPerplexity()
-    assert em.get("lm_eval:word_perplexity").id == "weighted_perplexity(weight=words)"
+    assert em.get("lm_eval:word_perplexity").id == "weighted_perplexity(weight=words, unscored=refuse)"
     assert em.get("weighted_perplexity(weight=tokens)").weight == "tokens"
     for alias in ("lm_eval:word_perplexity", "lm_eval:bits_per_byte", "lm_eval:perplexity"):
         assert em.get(alias).higher_is_better is False

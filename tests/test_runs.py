@@ -15,7 +15,7 @@ import pytest
 
 from evalmetrics import InvalidInput
 from evalmetrics.cli import main
-from evalmetrics.runs import KINDS, differences, read_run
+from evalmetrics.runs import KINDS, differences, format_why, read_run
 
 RUNS = os.path.join(os.path.dirname(__file__), "data", "lm_eval_runs")
 T = "tasks.em_logs_mc."
@@ -195,3 +195,86 @@ def test_why_html_page_renders_in_headless_chromium(tmp_path, capsys):
     assert len(rows) == len(d["rows"]) + 1
     assert [1 for t, a, _ in tags if t == "table" and a.get("id") == "differences"]
     assert [1 for t, a, _ in tags if t == "div" and a.get("id") == "examples"]
+
+
+# -- what a new user hit (issue 17) -------------------------------------------------------------------------------
+
+
+def _without_samples(tmp_path, name="gen_plain"):
+    dest = tmp_path / "no samples" / name
+    shutil.copytree(os.path.join(RUNS, name), dest)
+    for p in dest.rglob("samples_*.jsonl"):
+        p.unlink()
+    return dest
+
+
+def test_card_without_samples_says_they_were_not_found(tmp_path, capsys):
+    """A run without samples: the card says so and why its fingerprint differs from the same run's with samples
+    (the fingerprint covers the document digests); with samples it says nothing of the kind."""
+    dest = _without_samples(tmp_path)
+    assert main(["card", str(dest)]) == 0
+    out = capsys.readouterr().out
+    assert ("documents em_card_gen: samples not found (lm_eval writes samples_<task>_<date>.jsonl next to the "
+            "results file with --log_samples); the fingerprint covers the documents' digests") in out
+    assert read_run(dest).fingerprint != read_run(os.path.join(RUNS, "gen_plain")).fingerprint
+    assert main(["card", os.path.join(RUNS, "gen_plain")]) == 0
+    assert "samples not found" not in capsys.readouterr().out
+
+
+def test_missing_fields_are_counted_apart_and_null_on_one_side_is_no_difference(tmp_path, capsys):
+    """A field one run does not record is ``missing`` (never ``null -> digest`` as a setting that can move a
+    score); a field one run records as null and the other does not record is not listed at all."""
+    from evalmetrics.runs import why
+
+    d = why(_without_samples(tmp_path), os.path.join(RUNS, "gen_option"))
+    one_sided = [x for x in d["differences"] if "missing" in x]
+    assert sorted((x["field"], x["missing"]) for x in one_sided) == [
+        ("tasks.em_card_gen.documents", "a"), ("tasks.em_card_gen.prompts", "a")]
+    text = format_why(d)
+    assert "settings that differ: 1 can move a score, 0 cannot; 2 recorded by one run only (0 by A, 2 by B)" in text
+    assert "[documents] tasks.em_card_gen.documents: not recorded -> " in text and "null" not in text
+    unrelated = why(os.path.join(RUNS, "gen_plain"), os.path.join(RUNS, "base"))
+    assert unrelated["differences"] and all(x["a"] != x["b"] for x in unrelated["differences"])
+    assert not [x for x in unrelated["differences"] if "missing" in x and x[{"a": "b", "b": "a"}[x["missing"]]]
+                is None]
+
+
+@pytest.mark.parametrize("pick,what", [
+    (lambda d: next(d.rglob("samples_*.jsonl")), "samples"),
+    (lambda d: (d / "details_x_2026.parquet").write_bytes(b"PAR1\x86\x00") and d / "details_x_2026.parquet", "parquet"),
+])
+def test_card_on_a_per_sample_log_says_what_to_pass(tmp_path, capsys, pick, what):
+    dest = tmp_path / "run"
+    shutil.copytree(os.path.join(RUNS, "gen_plain"), dest)
+    assert main(["card", str(pick(dest))]) == 2
+    err = capsys.readouterr().err
+    assert "field run:" in err and "a per-sample log, not a run; pass the run folder or its results_<date>.json" in err
+    assert "codec" not in err and "Extra data" not in err
+
+
+def test_a_folder_of_several_harnesses_runs_lists_every_run(capsys):
+    data = os.path.join(os.path.dirname(__file__), "data")
+    assert main(["card", data]) == 2
+    err = capsys.readouterr().err
+    assert "holds 16 runs (8 HELM run folders, 8 lm_eval / lighteval results files)" in err
+    listed = [line.strip() for line in err.splitlines()[1:]]
+    assert len(listed) == 16 and any("cross_runs/lighteval" in x for x in listed)
+    assert any("lm_eval_runs/base" in x for x in listed) and any("helm_runs/mcqa" in x for x in listed)
+
+
+@pytest.mark.parametrize("argv,field", [(["--examples", "-1"], "examples"), (["--n-boot", "-5"], "n_boot"),
+                                        (["--n-boot", "0"], "n_boot")])
+def test_bad_why_counts_are_typed_errors(capsys, argv, field):
+    assert main(["why", os.path.join(RUNS, "gen_plain"), os.path.join(RUNS, "gen_option"), *argv]) == 2
+    assert f"field {field}: --{field.replace('_', '-')} {argv[1]}: " in capsys.readouterr().err
+
+
+def test_why_of_a_run_with_itself_says_so_and_text_defines_the_parts(capsys):
+    base = os.path.join(RUNS, "gen_plain")
+    assert main(["why", base, base]) == 0
+    out = capsys.readouterr().out
+    assert "note: A and B are the same run" in out and "settings: no difference" in out
+    assert main(["why", base, os.path.join(RUNS, "gen_option")]) == 0
+    out = capsys.readouterr().out
+    assert "same run" not in out
+    assert out.rstrip().splitlines()[-1].startswith("parts: metric = B's values minus A's metric on B's outputs")

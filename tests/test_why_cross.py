@@ -137,13 +137,14 @@ def test_rows_pair_only_by_benchmark():
 
 def test_why_command_names_benchmark_pairs(capsys):
     """``why --benchmark A_TASK=B_TASK`` is ``why(a, b, benchmarks={A_TASK: B_TASK})``: the named pair wins over
-    the pairs evalmetrics finds; a pair of tasks neither run has adds no row; a malformed pair is a typed error."""
+    the pairs evalmetrics finds; a pair whose A task is not in A (or B task not in B), or a malformed pair, is a
+    typed error (exit 2) naming the flag and each run's tasks; the text says "paired: named by the caller"."""
     assert main(["why", LM, LE, "--json", "--n-boot", "50"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert {r["benchmark_by"] for r in found["rows"]} != {"named by the caller"}
-    assert main(["why", LM, LE, "--json", "--n-boot", "50", "--benchmark", "gsm8k=gsm8k|0",
-                 "--benchmark", "no_such_task=other|0"]) == 0
+    assert main(["why", LM, LE, "--json", "--n-boot", "50", "--benchmark", "gsm8k=gsm8k|0"]) == 0
     named = json.loads(capsys.readouterr().out)
+    assert "  paired: named by the caller; same meaning" in format_why(named)
     assert {r["benchmark_by"] for r in named["rows"]} == {"named by the caller"}
     assert {r["benchmark"] for r in named["rows"]} == {"gsm8k"}
     strip = ("benchmark", "benchmark_by")
@@ -152,6 +153,12 @@ def test_why_command_names_benchmark_pairs(capsys):
     for bad in ("gsm8k", "=gsm8k|0", "gsm8k="):
         assert main(["why", LM, LE, "--benchmark", bad]) == 2
         assert "expected A_TASK=B_TASK" in capsys.readouterr().err
+    for bad, says in (("nosuch=gsm8k|0", "A has no task 'nosuch'"), ("gsm8k=lighteval|gsm8k|0",
+                                                                      "B has no task 'lighteval|gsm8k|0'")):
+        assert main(["why", LM, LE, "--benchmark", bad]) == 2
+        err = capsys.readouterr().err
+        assert f"field benchmark: --benchmark {bad}: {says}" in err
+        assert "(A's tasks: gsm8k; B's tasks: gsm8k|0)" in err
 
 
 def test_cross_text_json_and_html(capsys, tmp_path):
@@ -170,12 +177,25 @@ def test_cross_text_json_and_html(capsys, tmp_path):
             "merged)") in text
     assert "ambiguous: A docs 5 / B docs 5, 6" in text
     assert "doc 0 (A, arguments (lm_eval's context)) | doc 0 (B, doc.query): the prompts' ends" in text
-    assert "recorded by one harness only" in text
+    one_sided = [x for x in d["differences"] if "missing" in x]
+    assert one_sided and all(x["missing"] in ("a", "b") and x[x["missing"]] is None for x in one_sided)
+    assert all(x["a"] != x["b"] for x in d["differences"])  # never a field equal on both sides (null / null)
+    n_a = sum(x["missing"] == "b" for x in one_sided)
+    both = [x for x in d["differences"] if "missing" not in x]
+    moving = sum(x["can_move_score"] for x in both)
+    assert (f"settings that differ: {moving} can move a score, {len(both) - moving} cannot; {len(one_sided)} "
+            f"recorded by one run only ({n_a} by A, {len(one_sided) - n_a} by B)") in text
+    assert "evalmetrics does not map them" in text and "(recorded by one run only)" not in text
     page = tmp_path / "w.html"
     assert main(["why", LM, LE, "-o", str(page)]) == 0
     capsys.readouterr()
     html = page.read_text(encoding="utf-8")
     assert 'id="prompts"' in html and "aligned by content" in html and "gsm8k|0 em_strict" in html
+    assert (f"{moving} setting(s) that can move a score differ, {len(both) - moving} that cannot; "
+            f"{len(one_sided)} recorded by one run only.") in html
+    table = html.split('id="differences"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 1 + len(both) and "<pre>null</pre></td><td><pre>null</pre>" not in table
+    assert html.split('id="one_sided"')[1].split("</table>")[0].count("not recorded") == len(one_sided)
 
 
 def test_alignment_rules_on_documents():

@@ -45,6 +45,14 @@ def _sklearn_metrics():
     return skm
 
 
+def _sklearn_version() -> str:
+    """The installed scikit-learn's version (for a Result's provenance); the missing-package error without it."""
+    _sklearn_metrics()
+    import sklearn
+
+    return sklearn.__version__
+
+
 def choice_pairs(samples, name: str) -> tuple[np.ndarray, np.ndarray]:
     """(gold indices, picked indices) of a list of Choices: the pick is numpy's argmax of ``logprobs``."""
     items = choice_list(samples, name)
@@ -84,6 +92,7 @@ class _PairCorpusMetric(ChoiceMetric):
         """The statistic of (gold, pick) label pairs, computed by scikit-learn (a ValueError is an InvalidInput)."""
         g = [int(x) for x in golds]  # lm_eval's golds are ints, its picks numpy integers
         p = [np.int64(x) for x in picks]
+        _sklearn_metrics()  # scikit-learn missing is a configuration error naming the extra, not bad labels
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -149,13 +158,11 @@ class _PairCorpusMetric(ChoiceMetric):
             stderr = lm_eval_bootstrap_stderr(self._rows(golds, picks), n, bootstrap_iters)
         per = np.full(n, np.nan)
         per.setflags(write=False)
-        import sklearn
-
         return Result(
             score=value, per_sample=per, n=n, stderr=stderr, metric_id=self.id, aggregation=self.name,
             stderr_method=(bootstrap_method(bootstrap_iters, n) if bootstrap_iters > 0 else
                            "none: bootstrap_iters=0 (lm_eval reports N/A)"),
-            provenance={"evalmetrics": __version__, "scikit-learn": sklearn.__version__},
+            provenance={"evalmetrics": __version__, "scikit-learn": _sklearn_version()},
         )
 
     def pipeline(self):

@@ -68,26 +68,49 @@ def _weight(value: Any, index: int | None, field: str):
     return int(value)
 
 
-def _read_weighted(sample: Any, weight: str, index: int | None) -> tuple[float, int]:
-    """One sample as (logprob, weight): a pair, a record with attributes, or a mapping."""
+_INSPECT_KEYS = ("sum_log_probs", "num_tokens")
+_UNSCORED = ("refuse", "skip")
+_UNSCORED_DOC = ("a sample with no log-likelihood record (None, or a dict without both 'sum_log_probs' and "
+                 "'num_tokens': an unscored sample's Inspect AI metadata): refused (InvalidInput), or skipped "
+                 "(left out; Result.provenance['skipped'] lists their indices)")
+
+
+def _unscored(sample: Any) -> bool:
+    """True for a sample with no log-likelihood record: None, or a dict that is neither evalmetrics' record
+    ('logprob') nor a complete Inspect AI score metadata (both keys present and not None)."""
+    if sample is None:
+        return True
+    return (isinstance(sample, dict) and "logprob" not in sample
+            and any(sample.get(k) is None for k in _INSPECT_KEYS))
+
+
+def _dict_keys_words(weight: str) -> str:
+    key = f"n_{weight}"
+    if weight == "tokens":  # Inspect AI's perplexity scorers record each sample's Score.metadata as these keys
+        return f"the keys 'sum_log_probs' and 'num_tokens' (Inspect AI's score metadata) or 'logprob' and {key!r}"
+    return f"the keys 'logprob' and {key!r}"
+
+
+def _read_weighted(sample: Any, weight: str, index: int | None) -> tuple[float, int, str]:
+    """One sample as (logprob, weight, the weight's field name): a pair, a record with attributes, or a mapping."""
     key = f"n_{weight}"
     if isinstance(sample, dict):
-        if weight == "tokens" and "logprob" not in sample and "sum_log_probs" in sample:
-            # Inspect AI's perplexity scorers record each sample's Score.metadata as these keys
-            if "num_tokens" not in sample:
-                raise InvalidInput(f"a dict sample with 'sum_log_probs' needs the key 'num_tokens'; got "
-                                   f"{sorted(sample)}", index=index, field="sample")
-            return _logprob(sample["sum_log_probs"], index), _weight(sample["num_tokens"], index, "num_tokens")
+        if weight == "tokens" and "logprob" not in sample and any(k in sample for k in _INSPECT_KEYS):
+            if not all(k in sample for k in _INSPECT_KEYS):
+                raise InvalidInput(f"a dict sample needs {_dict_keys_words(weight)}; got {sorted(sample)}",
+                                   index=index, field="sample")
+            return (_logprob(sample["sum_log_probs"], index), _weight(sample["num_tokens"], index, "num_tokens"),
+                    "num_tokens")
         if "logprob" not in sample or key not in sample:
-            raise InvalidInput(f"a dict sample needs the keys 'logprob' and {key!r}; got {sorted(sample)}",
+            raise InvalidInput(f"a dict sample needs {_dict_keys_words(weight)}; got {sorted(sample)}",
                                index=index, field="sample")
-        return _logprob(sample["logprob"], index), _weight(sample[key], index, key)
+        return _logprob(sample["logprob"], index), _weight(sample[key], index, key), key
     if hasattr(sample, "logprob"):
         if not hasattr(sample, key):
             raise InvalidInput(f"{type(sample).__name__} has no {key!r}", index=index, field="sample")
-        return _logprob(sample.logprob, index), _weight(getattr(sample, key), index, key)
+        return _logprob(sample.logprob, index), _weight(getattr(sample, key), index, key), key
     if isinstance(sample, (tuple, list)) and len(sample) == 2:
-        return _logprob(sample[0], index), _weight(sample[1], index, "weight")
+        return _logprob(sample[0], index), _weight(sample[1], index, "weight"), "weight"
     got = "None" if sample is None else type(sample).__name__
     raise InvalidInput(f"expected {_WEIGHTED_USAGE}; got {got}", index=index, field="sample")
 
@@ -137,12 +160,18 @@ class _LogprobMetric(Metric):
         from .._version import __version__
         from ..result import Result
 
-        items = [self._read(s, i) for i, s in enumerate(_samples(samples))]
-        per = np.full(len(items), np.nan)
+        given = _samples(samples)
+        read = [self._read(s, i) for i, s in enumerate(given)]
+        items = [x for x in read if x is not None]  # None: a sample this unit's ``unscored=skip`` leaves out
+        provenance = {"evalmetrics": __version__}
+        if len(items) < len(read):
+            provenance["skipped"] = [i for i, x in enumerate(read) if x is None]
+        per = np.full(len(read), np.nan)
         per.setflags(write=False)
         return Result(
-            score=self._statistic(items), per_sample=per, n=len(items), stderr=float("nan"), metric_id=self.id,
-            aggregation=self.name, stderr_method=self.stderr_method, provenance={"evalmetrics": __version__},
+            score=self._statistic(items) if items else float("nan"), per_sample=per, n=len(read),
+            stderr=float("nan"), metric_id=self.id, aggregation=self.name, stderr_method=self.stderr_method,
+            provenance=provenance,
         )
 
 
@@ -155,7 +184,13 @@ class _WeightedLogprobMetric(_LogprobMetric):
     compute_usage: ClassVar[str] = _WEIGHTED_COMPUTE_USAGE
 
     def _read(self, sample, index):
-        return _read_weighted(sample, self.weight, index)
+        return _read_weighted(sample, self.weight, index)[:2]
+
+    def score(self, sample, references=None) -> float:
+        """The statistic of a set of this one sample (NaN for a sample ``unscored=skip`` leaves out).
+        ``references`` is accepted and ignored."""
+        item = self._read(sample, None)
+        return float("nan") if item is None else self._statistic([item])
 
 
 def _ratio(items: list) -> float:
@@ -178,7 +213,7 @@ class WeightedPerplexity(_WeightedLogprobMetric):
 
     >>> m = WeightedPerplexity(weight="words")
     >>> m.id
-    'weighted_perplexity(weight=words)'
+    'weighted_perplexity(weight=words, unscored=refuse)'
     >>> round(m.compute([(-6.0, 2), (-3.0, 1)]).score, 6)   # exp(9 / 3)
     20.085537
     """
@@ -186,12 +221,23 @@ class WeightedPerplexity(_WeightedLogprobMetric):
     name: ClassVar[str] = "weighted_perplexity"
     summary: ClassVar[str] = "exp(-sum of log-likelihoods / sum of words, bytes or tokens) over the corpus"
     weight: str = enum("words", _WEIGHTS, "the unit each document's log-likelihood is divided over")
+    unscored: str = enum("refuse", _UNSCORED, _UNSCORED_DOC + "; with skip, a corpus of no tokens at all is NaN")
+
+    def _read(self, sample, index):
+        if self.unscored == "skip" and _unscored(sample):
+            return None
+        return _read_weighted(sample, self.weight, index)[:2]
 
     def _statistic(self, items):
+        if self.unscored == "skip" and sum(w for _, w in items) == 0:
+            return float("nan")  # Inspect AI's perplexity_per_token: no tokens at all
         return _exp(-_ratio(items))
 
     def describe(self):
-        return f"exp(-sum of document log-likelihoods / sum of document {self.weight}) over the corpus"
+        skip = ("" if self.unscored == "refuse" else
+                f"; samples without a log-likelihood record are skipped (counted in provenance), no {self.weight} "
+                "at all is NaN")
+        return f"exp(-sum of document log-likelihoods / sum of document {self.weight}) over the corpus" + skip
 
 
 @register
@@ -286,7 +332,7 @@ class GeometricMeanPerplexity(_WeightedLogprobMetric):
 
     >>> m = GeometricMeanPerplexity()
     >>> m.id
-    'geometric_mean_perplexity(weight=tokens)'
+    'geometric_mean_perplexity(weight=tokens, unscored=refuse)'
     >>> round(m.compute([(-6.0, 2), (-1.0, 1)]).score, 6)   # exp((3 + 1) / 2); WeightedPerplexity: exp(7 / 3)
     7.389056
     """
@@ -294,13 +340,19 @@ class GeometricMeanPerplexity(_WeightedLogprobMetric):
     name: ClassVar[str] = "geometric_mean_perplexity"
     summary: ClassVar[str] = "exp(mean over samples of -log-likelihood / tokens, words or bytes): per-sample first"
     weight: str = enum("tokens", _WEIGHTS, "the unit each sample's log-likelihood is divided over")
+    unscored: str = enum("refuse", _UNSCORED, _UNSCORED_DOC + "; with skip, a sample of 0 units is skipped too (it "
+                         "has no per-unit value) and a corpus with nothing left is NaN")
     score_usage: ClassVar[str] = _WEIGHTED_USAGE.replace("one document's", "one sample's")
 
     def _read(self, sample, index):
-        lp, w = _read_weighted(sample, self.weight, index)
+        if self.unscored == "skip" and _unscored(sample):
+            return None
+        lp, w, field_ = _read_weighted(sample, self.weight, index)
         if w == 0:
+            if self.unscored == "skip":
+                return None
             raise InvalidInput(f"is 0; a sample with no {self.weight} has no per-{self.weight.rstrip('s')} "
-                               "log-likelihood", index=index, field=f"n_{self.weight}")
+                               "log-likelihood (unscored=skip leaves such samples out)", index=index, field=field_)
         return lp, w
 
     def _statistic(self, items):
@@ -309,5 +361,8 @@ class GeometricMeanPerplexity(_WeightedLogprobMetric):
 
     def describe(self):
         unit = self.weight.rstrip("s")
+        skip = ("" if self.unscored == "refuse" else
+                f"; samples without a log-likelihood record or with 0 {self.weight} are skipped (counted in "
+                "provenance), nothing left is NaN")
         return (f"exp(mean over samples of the per-{unit} negative log-likelihood, -log-likelihood / {self.weight}): "
-                "the geometric mean of the samples' perplexities")
+                "the geometric mean of the samples' perplexities" + skip)

@@ -19,7 +19,7 @@ from .._lazy import np
 from ..errors import InvalidInput
 from ..units import enum, register
 from .base import GenerativeMetric, at_sample, check_text
-from .classification import _sklearn_metrics
+from .classification import _sklearn_metrics, _sklearn_version
 
 __all__ = ["TextLabelF1"]
 
@@ -80,12 +80,11 @@ class TextLabelF1(GenerativeMetric):
                 raise at_sample(e, i) from None
         per = np.fromiter((1.0 if p == r else 0.0 for p, r in zip(ps, rs)), dtype=np.float64, count=len(ps))
         per.setflags(write=False)
-        import sklearn
-
+        version = _sklearn_version()  # the project's missing-package error (naming the extra), before any work
         return Result(score=self._statistic(ps, rs), per_sample=per, n=len(ps), stderr=float("nan"),
                       metric_id=self.id, aggregation=self.name,
                       stderr_method="none: a corpus statistic (unitxt reports a bootstrap confidence interval)",
-                      provenance={"evalmetrics": __version__, "scikit-learn": sklearn.__version__})
+                      provenance={"evalmetrics": __version__, "scikit-learn": version})
 
     def describe(self):
         how = "micro-averaged F1" if self.average == "micro" else "macro-averaged F1 (mean over labels)"

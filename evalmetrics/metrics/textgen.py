@@ -183,14 +183,12 @@ class _CorpusMetric(GenerativeMetric):
 
         per = np.full(len(ps), np.nan)
         per.setflags(write=False)
-        import sacrebleu
-
         return Result(
             score=score, per_sample=per, n=len(ps), stderr=stderr, metric_id=self.id,
             aggregation=self.name,
             stderr_method=(bootstrap_method(bootstrap_iters, len(ps)) if bootstrap_iters > 0 else
                            "none: bootstrap_iters=0 (a corpus statistic has no closed-form stderr)"),
-            provenance={"evalmetrics": __version__, "sacrebleu": sacrebleu.__version__},
+            provenance={"evalmetrics": __version__, "sacrebleu": _sacrebleu().__version__},
         )
 
     def pipeline(self):
@@ -411,6 +409,7 @@ class SentenceBLEU(GenerativeMetric):
 
     def compute(self, predictions, references, *, progress=None):
         r = super().compute(predictions, references, progress=progress)
+        _nltk_bleu()  # the project's missing-package error (naming the extra) when nltk is not installed
         import nltk
 
         return dataclasses.replace(r, provenance={**r.provenance, "nltk": nltk.__version__})

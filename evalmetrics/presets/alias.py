@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..errors import InvalidConfig
+from ..suggest import close_names
 
 __all__ = ["Alias"]
 
@@ -74,13 +75,19 @@ class Alias:
         unknown = [k for k in config if k not in allowed]
         if unknown:
             keys = ", ".join(sorted(allowed)) or "none"
+            near = [m for k in unknown for m in close_names(k, allowed, n=1)]
+            hint = f" (did you mean {', '.join(map(repr, near))}?)" if near else ""
             raise InvalidConfig(
-                f"{self.harness}:{self.name} does not take {', '.join(map(repr, unknown))}; its configuration keys: {keys}"
+                f"{self.harness}:{self.name} does not take {', '.join(map(repr, unknown))}{hint}; its configuration "
+                f"keys: {keys}", field=unknown[0]
             )
         try:
             return self.build(**config)
         except InvalidConfig as e:  # a bad value: named by the alias it was given to
             name = f"{self.harness}:{self.name}"
-            if str(e).startswith(self.harness):  # already names its harness (lighteval: type_exact_match ...)
+            msg = str(e)
+            if name in msg:  # already names the alias
                 raise
-            raise InvalidConfig(f"{name}: {e}", field=getattr(e, "field", None)) from None
+            if msg.startswith(self.harness + ":"):  # names the vocabulary only ("inspect: parameter ...")
+                msg = msg[len(self.harness) + 1:].lstrip()
+            raise InvalidConfig(f"{name}: {msg}", field=getattr(e, "field", None)) from None

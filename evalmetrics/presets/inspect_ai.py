@@ -145,20 +145,23 @@ ALIASES = [
           "Inspect AI exact(): split on ' ' and '-', per token case-fold, delete punctuation (sparing numbers), "
           "write floats as str(float), drop articles; equality; targets empty after that never match"),
     Alias("inspect", _V, "f1", f1,
-          "Inspect AI f1(): exact()'s tokens (minus stop words), multiset token F1 2PR/(P+R), best over targets, "
-          "rounded to 2 decimals per sample",
+          "Inspect AI f1(): exact()'s tokens (no stop words removed by default; stop_words= drops a list), "
+          "multiset token F1 2PR/(P+R), best over targets, rounded to 2 decimals per sample",
           config_doc={"stop_words": "words dropped from both sides (normalized as tokens are)"}),
     Alias("inspect", _V, "choice", choice,
           "Inspect AI choice() after the multiple_choice solver: the labels after the last 'ANSWER:' (unwrapped from "
           "$X$ / **X** / (X)) select choices; correct if exactly the target's. Takes each sample's document "
           "(its 'choices')",
           config_doc={"multiple_correct": "the multiple_choice solver's key: several labels may be selected"}),
-    Alias("inspect", _V, "perplexity_per_token", lambda: WeightedPerplexity(weight="tokens"),
+    Alias("inspect", _V, "perplexity_per_token", lambda: WeightedPerplexity(weight="tokens", unscored="skip"),
           "Inspect AI perplexity_per_token (the metric of its perplexity() and target_perplexity() scorers): "
           "exp(-sum of the samples' summed token log-probabilities / sum of their token counts); long samples weigh "
-          "more. Each sample: the scorer's metadata (sum_log_probs, num_tokens)"),
-    Alias("inspect", _V, "perplexity_per_seq", lambda: GeometricMeanPerplexity(weight="tokens"),
+          "more; a sample without both keys is skipped (Inspect AI warns and counts it as 0 tokens; provenance lists "
+          "the skipped), no tokens at all is NaN. Each sample: the scorer's metadata (sum_log_probs, num_tokens)"),
+    Alias("inspect", _V, "perplexity_per_seq", lambda: GeometricMeanPerplexity(weight="tokens", unscored="skip"),
           "Inspect AI perplexity_per_seq (the metric of its perplexity() and target_perplexity() scorers): exp(mean "
           "over samples of -sum_log_probs / num_tokens), the geometric mean of per-sample perplexities; every sample "
-          "weighs the same. Each sample: the scorer's metadata (sum_log_probs, num_tokens)"),
+          "weighs the same; a sample without both keys or with num_tokens 0 is skipped, as Inspect AI skips it "
+          "(provenance lists the skipped), nothing left is NaN. Each sample: the scorer's metadata (sum_log_probs, "
+          "num_tokens)"),
 ]

@@ -23,20 +23,22 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ..metrics.choice import LoglikelihoodMatch
+from ..metrics.top_logprobs import TopLogprobMatch
 from .alias import Alias
 from .helm import _em as _helm_em
 from .lighteval import _v13_em
 
 
 def _letters_argmax():
-    return LoglikelihoodMatch(norm="none")
+    return TopLogprobMatch(floor=-100.0)
 
 
 ALIASES = [
     Alias("hendrycks", "2021", "mmlu/acc", _letters_argmax,
           "original MMLU (hendrycks/test evaluate.py): argmax (first on ties) of the next-token log-probabilities "
-          "of ' A', ' B', ' C', ' D' after 'Answer:' (letters outside the API's top 100 count -100); 1 if it is "
-          "the gold letter", choice_text_prefix=" "),
+          "of ' A', ' B', ' C', ' D' after 'Answer:' as the API's top 100 reports them, a letter outside them "
+          "(give any value <= -100, e.g. -inf) counting -100 (floor=-100.0: every value below -100 counts -100); "
+          "1 if it is the gold letter", choice_text_prefix=" "),
     Alias("helm", "0.5", "mmlu/exact_match", _helm_em(),
           "HELM mmlu (multiple_choice_joint): generate (temperature 0, <= 5 tokens, stop at a newline); "
           "exact_match: the stripped output equals the gold letter ('D'); empty output scores 0 (HELM maps the "
@@ -88,7 +90,8 @@ WAYS = (
         f"letter log-probs: the next-token log-probabilities of ' A', ' B', ' C', ' D' after {_LETTER_PROMPT} "
         "(the API's top 100; a letter outside them counts -100)",
         "yes: score the continuations ' A' ... ' D' after the prompt (the summed log-probability is the "
-        "next-token one when each letter is one token; there is no top-100 floor)", prefix=" "),
+        "next-token one when each letter is one token; the -100 floor then applies to every letter below it, "
+        "not only to those outside the top 100)", prefix=" "),
     Way("helm:mmlu/exact_match", "crfm-helm 0.5 mmlu run spec (multiple_choice_joint, exact_match)", "generation",
         f"a generation: greedy (temperature 0), at most 5 tokens, stopped at a newline, after {_LETTER_PROMPT}",
         "no: it needs generated text (LogprobScorer scores given continuations; its is_greedy flag is not HELM's "

@@ -286,4 +286,9 @@ def target_prefix_step(template: str, card: str):
     if not prefix:
         return None
     prefix = prefix.format(**CARD_FIELDS.get(card, {}))
-    return RegexReplace(pattern=rf"^\s*{re.escape(prefix)}\s*", replacement="")
+    # re.escape leaves a line break as a backslash and the break itself; written \n (the same regex), the pattern
+    # prints as written (/^\s*topic:\n\s*/) in plain-words descriptions instead of as a Python literal
+    escaped = re.escape(prefix)
+    for ch, esc in (("\n", r"\n"), ("\r", r"\r"), ("\t", r"\t")):
+        escaped = escaped.replace("\\" + ch, esc)
+    return RegexReplace(pattern=rf"^\s*{escaped}\s*", replacement="")

@@ -143,6 +143,11 @@ class RunCard:
             n = f" (n={r.n})" if r.n is not None else ""
             key = f"{r.metric},{r.filter}" if r.filter else r.metric
             lines.append(f"  {r.task} {key} = {value}{n}  ->  {what}")
+        missing = [t for t in dict.fromkeys(r.task for r in self.rows) if t not in self.documents]
+        if missing:
+            lines.append(f"documents {', '.join(missing)}: samples not found ({_SAMPLES_AT.get(self.harness, '')}); "
+                         f"the fingerprint covers the documents' digests, so it differs from the same run's with "
+                         f"samples")
         for task, d in sorted(self.documents.items()):
             lines.append(f"documents {task}: {d['n']} logged, digest {d['digest']}")
             if d.get("first_prompt") is not None:
@@ -162,18 +167,26 @@ class RunCard:
 
 
 _MISSING = object()
+_SAMPLES_AT = {
+    "lm_eval": "lm_eval writes samples_<task>_<date>.jsonl next to the results file with --log_samples",
+    "lighteval": "lighteval writes details/<model>/<date>/details_<task>_<date>.parquet with --save-details",
+    "helm": "HELM writes scenario_state.json and per_instance_stats.json in the run folder",
+}
 
 
 def differences(a: RunCard, b: RunCard) -> list[dict]:
     """Every field whose value differs between two cards (or that only one has), in name order:
-    ``{"field", "a", "b", "kind", "can_move_score"}`` (a missing side is ``None`` and named in ``missing``).
-    ``record`` fields (dates, durations, paths, display names) are left out: they differ between any two runs and
-    cannot move a score."""
+    ``{"field", "a", "b", "kind", "can_move_score"}`` (a missing side is ``None`` and named in ``missing``: ``"a"``
+    or ``"b"``, the run that does not record the field). ``record`` fields (dates, durations, paths, display names)
+    are left out: they differ between any two runs and cannot move a score; so is a field one run records as
+    ``null`` and the other does not record (nothing on either side)."""
     out = []
     for name in sorted(set(a.fields) | set(b.fields)):
         fa, fb = a.fields.get(name), b.fields.get(name)
         f = fa or fb
         if f.kind == "record" or (fa is not None and fb is not None and fa.value == fb.value):
+            continue
+        if (fa is None or fb is None) and f.value is None:  # null on one side, not recorded on the other
             continue
         d = {"field": name, "a": None if fa is None else fa.value, "b": None if fb is None else fb.value,
              "kind": f.kind, "can_move_score": (fa or fb).can_move_score}

@@ -39,6 +39,8 @@ from .card import RunCard, differences
 __all__ = ["why", "format_why"]
 
 PARTS = ("metric", "outputs", "docs", "residual")
+FOOTER = ("parts: metric = B's values minus A's metric on B's outputs; outputs = A's metric on B's outputs minus on "
+          "A's; docs = the documents only one run scored; residual = A's metric rescored minus A's logged values")
 
 
 def why(a, b, *, seed: int = 0, n_boot: int = 10000, examples: int = 3, benchmarks: dict | None = None) -> dict:
@@ -47,10 +49,15 @@ def why(a, b, *, seed: int = 0, n_boot: int = 10000, examples: int = 3, benchmar
     Runs of two harnesses also pair the rows of one benchmark under each harness's task names
     (:mod:`evalmetrics.runs.align`; ``benchmarks`` names more pairs: ``{"<A's task>": "<B's task>"}``), their
     documents aligned by content."""
-    from .read import read_run
-
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int) or n_boot < 1:
+        raise InvalidInput(f"--n-boot {n_boot!r}: the number of bootstrap resamples must be a positive integer",
+                           field="n_boot")
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 0:
+        raise InvalidInput(f"--examples {examples!r}: the number of examples shown must be 0 or more",
+                           field="examples")
     ca = a if isinstance(a, RunCard) else _read_side(a, "A")
     cb = b if isinstance(b, RunCard) else _read_side(b, "B")
+    _check_benchmarks(ca, cb, benchmarks or {})
     out = {
         "a": _side(ca), "b": _side(cb),
         "differences": differences(ca, cb),
@@ -90,6 +97,19 @@ def why(a, b, *, seed: int = 0, n_boot: int = 10000, examples: int = 3, benchmar
     out["rows_only_in_a"] = [",".join(k) for k in only_a]
     out["rows_only_in_b"] = [",".join(k) for k in only_b]
     return out
+
+
+def _check_benchmarks(ca: RunCard, cb: RunCard, benchmarks: dict) -> None:
+    """A named pair (``--benchmark A_TASK=B_TASK``) whose A task is not in A, or whose B task is not in B, is an
+    error naming the tasks each run has."""
+    tasks_a = list(dict.fromkeys(r.task for r in ca.rows))
+    tasks_b = list(dict.fromkeys(r.task for r in cb.rows))
+    for ta, tb in benchmarks.items():
+        bad = [f"A has no task {ta!r}"] if ta not in tasks_a else []
+        bad += [f"B has no task {tb!r}"] if tb not in tasks_b else []
+        if bad:
+            raise InvalidInput(f"--benchmark {ta}={tb}: {' and '.join(bad)} (A's tasks: {', '.join(tasks_a) or 'none'}"
+                               f"; B's tasks: {', '.join(tasks_b) or 'none'})", field="benchmark")
 
 
 def _same_meaning(ra, rb):
@@ -204,8 +224,13 @@ def _decompose(ca, cb, ra, rb, *, seed, n_boot, examples, cross: bool = False) -
     if getattr(metric, "aggregation", "mean") != "mean":
         return {"available": False, "reason": f"{ra.metric} is a corpus-level metric ({metric.aggregation}); "
                                               "per-document parts are not defined"}
-    rows_a, keys_a, logged_a = _logged(ca, pa, ra.filter, ra.metric, unique=not cross)
-    rows_b, keys_b, logged_b = _logged(cb, pb, rb.filter, rb.metric, unique=not cross)
+    logs = []
+    for side, card, path, row in (("A", ca, pa, ra), ("B", cb, pb, rb)):
+        try:
+            logs.append(_logged(card, path, row.filter, row.metric, unique=not cross))
+        except InvalidInput as e:  # e.g. a HELM multiple_choice_separate run: no per-instance rows
+            return {"available": False, "reason": f"{side}'s per-document values cannot be read ({e.reason})"}
+    (rows_a, keys_a, logged_a), (rows_b, keys_b, logged_b) = logs
     fa = ra.filter if ca.harness == "lm_eval" else None
     fb = rb.filter if cb.harness == "lm_eval" else None
     alignment = None
@@ -310,29 +335,36 @@ def format_why(d: dict) -> str:
         lines += [f"note: runs of two harnesses ({d['a']['harness']}, {d['b']['harness']}): their settings have "
                   f"different names; rows pair by benchmark (each row of A's task with each of B's), their "
                   f"documents aligned by content", ""]
-    moving = [x for x in d["differences"] if x["can_move_score"]]
-    other = [x for x in d["differences"] if not x["can_move_score"]]
-    one_sided = []
-    if d["a"]["harness"] != d["b"]["harness"]:  # each harness names its settings its own way
-        one_sided = [x for x in d["differences"] if "missing" in x]
+    if d["a"]["source"] == d["b"]["source"]:
+        lines += ["note: A and B are the same run", ""]
+    both = [x for x in d["differences"] if "missing" not in x]
+    moving = [x for x in both if x["can_move_score"]]
+    other = [x for x in both if not x["can_move_score"]]
+    one_sided = [x for x in d["differences"] if "missing" in x]
     if not d["differences"]:
         lines.append("settings: no difference in any recorded setting")
     else:
-        lines.append(f"settings that differ: {len(moving)} can move a score, {len(other)} cannot")
-        if one_sided:
-            lines.append(f"  ({len(one_sided)} of them recorded by one harness only, not listed here: "
-                         f"{sum(x['missing'] == 'b' for x in one_sided)} by A, "
-                         f"{sum(x['missing'] == 'a' for x in one_sided)} by B; --json lists every one)")
-        for x in (x for x in moving + other if "missing" not in x or not one_sided):
+        lines.append(f"settings that differ: {len(moving)} can move a score, {len(other)} cannot" + (
+            f"; {len(one_sided)} recorded by one run only ({sum(x['missing'] == 'b' for x in one_sided)} by A, "
+            f"{sum(x['missing'] == 'a' for x in one_sided)} by B)" if one_sided else ""))
+        for x in moving + other:
             flag = "" if x["can_move_score"] else "  (cannot move a score)"
             lines.append(f"  [{x['kind']}] {x['field']}: {_short(x['a'])} -> {_short(x['b'])}{flag}")
+        if one_sided and d["a"]["harness"] != d["b"]["harness"]:  # each harness names its settings its own way
+            lines.append("  (the fields recorded by one run only are not listed: the two harnesses name their "
+                         "settings their own way and evalmetrics does not map them; --json lists every one)")
+        else:
+            for x in one_sided:
+                va = "not recorded" if x["missing"] == "a" else _short(x["a"])
+                vb = "not recorded" if x["missing"] == "b" else _short(x["b"])
+                lines.append(f"  [{x['kind']}] {x['field']}: {va} -> {vb}  (recorded by one run only)")
     for r in d["rows"]:
         key = f"{r['metric']},{r['filter']}" if r["filter"] else r["metric"]
         if r.get("paired_by") == "benchmark":
             key_b = f"{r['metric_b']},{r['filter_b']}" if r["filter_b"] else r["metric_b"]
             lines += ["", f"benchmark {r['benchmark']}: A {r['task']} {key} {_fmt(r['a'])}  B {r['task_b']} {key_b} "
                           f"{_fmt(r['b'])}  delta {_fmt(r['delta'], '+.4f')}",
-                      f"  paired by {r['benchmark_by']}; same meaning: {_SAME[r['same_meaning']]}",
+                      f"  paired: {r['benchmark_by']}; same meaning: {_SAME[r['same_meaning']]}",
                       f"  A: {_clip(r['id_a'])}", f"  B: {_clip(r['id_b'])}"]
         else:
             lines += ["", f"{r['task']} {key}: A {_fmt(r['a'])}  B {_fmt(r['b'])}  "
@@ -360,12 +392,14 @@ def format_why(d: dict) -> str:
         lines.append(f"  outputs differ on {dec['differing_outputs']} of the shared documents; verdicts differ on "
                      f"{dec['flips']}" + ("; first:" if dec["examples"] else ""))
         for e in dec["examples"]:
-            lines.append(f"    doc {e['doc_id']}: prompt ...{_short(e['prompt_tail'][-40:], 44)}")
+            lines.append(f"    doc {e['doc_id']}: prompt tail {_tail(e['prompt_tail'], 44)}")
             lines.append(f"      A {_short(e['output_a'])} -> {e['verdict_a']:g} | B {_short(e['output_b'])} -> "
                          f"{e['verdict_b']:g} (under A's metric {e['verdict_b_under_a_metric']:g})")
     for key, label in (("rows_only_in_a", "rows only in A"), ("rows_only_in_b", "rows only in B")):
         if d.get(key):
             lines.append(f"{label}: {'; '.join(d[key])}")
+    if any(r["decomposition"]["available"] for r in d["rows"]):
+        lines += ["", FOOTER]
     return "\n".join(lines)
 
 
@@ -395,6 +429,14 @@ _SAME = {True: "yes", False: "no", None: "unknown (a row without a canonical ID)
 def _clip(text, width: int = 96) -> str:
     text = "not reproduced" if text is None else str(text)
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _tail(text, width: int = 44) -> str:
+    """The end of a text as JSON, cut at its START (``…`` first) to ``width`` characters."""
+    import json
+
+    out = json.dumps(text, ensure_ascii=False, default=str)
+    return out if len(out) <= width else "…" + out[-(width - 1):]
 
 
 def _short(v, width: int = 60) -> str:

@@ -22,6 +22,20 @@ def _label(r: dict) -> str:
     return f"{r['task']} {key}"
 
 
+def _chart_label(r: dict, width: int = 44) -> str:
+    """A row's chart label of at most ``width`` characters that always shows its metric: a long task name is cut
+    (``…``) before the metric, and a metric too long on its own keeps its start."""
+    key = f"{r['metric']},{r['filter']}" if r["filter"] else r["metric"]
+    if r.get("paired_by") == "benchmark":
+        key_b = f"{r['metric_b']},{r['filter_b']}" if r["filter_b"] else r["metric_b"]
+        key = key if key == key_b else f"{key} / {key_b}"
+    room = width - len(key) - 1
+    if room < 4:
+        return key if len(key) <= width else key[: width - 1] + "\u2026"
+    task = r["task"]
+    return f"{task if len(task) <= room else task[: room - 1] + chr(0x2026)} {key}"
+
+
 def _chart(rows: list) -> str:
     shown = [r for r in rows if r["decomposition"].get("available")]
     if not shown:
@@ -47,9 +61,9 @@ def _chart(rows: list) -> str:
     for i, r in enumerate(shown):
         dec = r["decomposition"]
         y = pad + i * (bar_h + gap)
-        label = _label(r)
-        label = label if len(label) <= 44 else label[:43] + "\u2026"
-        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">{_t(label)}</text>')
+        label = _chart_label(r)
+        parts.append(f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end">{_t(label)}'
+                     f'<title>{_t(_label(r))}</title></text>')
         right, left = 0.0, 0.0
         for p in PARTS:
             v = dec.get(p) or 0.0
@@ -87,7 +101,9 @@ def _p(dec: dict, part: str) -> str:
 def render_why(d: dict, title: str | None = None) -> str:
     """The HTML page for one ``why`` result (the dict :func:`evalmetrics.runs.why` returns)."""
     title = title or "evalmetrics why: two runs compared"
-    moving = [x for x in d["differences"] if x["can_move_score"]]
+    both = [x for x in d["differences"] if "missing" not in x]
+    moving = [x for x in both if x["can_move_score"]]
+    one_sided = [x for x in d["differences"] if "missing" in x]
     h = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
          '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
          f"<title>{_t(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_t(title)}</h1>"]
@@ -95,8 +111,10 @@ def render_why(d: dict, title: str | None = None) -> str:
         s = d[side]
         h.append(f'<p>{side.upper()}: {_t(s["harness"])} run <code>{_t(s["source"])}</code> '
                  f'(fingerprint <code>{_t(s["fingerprint"])}</code>)</p>')
+    if d["a"]["source"] == d["b"]["source"]:
+        h.append('<p class="lead">A and B are the same run.</p>')
     h.append(f'<p class="lead">{len(moving)} setting(s) that can move a score differ, '
-             f'{len(d["differences"]) - len(moving)} that cannot.</p>')
+             f'{len(both) - len(moving)} that cannot; {len(one_sided)} recorded by one run only.</p>')
     h.append("<h2>Where each gap comes from</h2>" + _chart(d["rows"]))
     h.append('<h2>Rows</h2><table id="rows"><thead><tr><th>row</th><th>A</th><th>B</th><th>delta</th>'
              "<th>metric</th><th>outputs</th><th>docs</th><th>residual</th><th>documents</th>"
@@ -120,12 +138,24 @@ def render_why(d: dict, title: str | None = None) -> str:
     h.append("</tbody></table>")
     h.append('<h2>Settings that differ</h2><table id="differences"><thead><tr><th>field</th><th>kind</th><th>A</th>'
              "<th>B</th><th>can move a score</th></tr></thead><tbody>")
-    for x in d["differences"]:
+    for x in both:
         h.append(f'<tr><td><code>{_t(x["field"])}</code></td><td>{_t(x["kind"])}</td>'
                  f'<td>{_pre(json.dumps(x["a"], ensure_ascii=False, default=str))}</td>'
                  f'<td>{_pre(json.dumps(x["b"], ensure_ascii=False, default=str))}</td>'
                  f'<td>{"yes" if x["can_move_score"] else "no"}</td></tr>')
     h.append("</tbody></table>")
+    if one_sided:
+        note = (" The two harnesses name their settings their own way; evalmetrics does not map them."
+                if d["a"]["harness"] != d["b"]["harness"] else "")
+        h.append(f'<h2>Settings recorded by one run only</h2><p class="muted">Not counted as differences.{note}</p>'
+                 '<table id="one_sided"><thead><tr><th>field</th><th>kind</th><th>A</th><th>B</th></tr></thead>'
+                 "<tbody>")
+        for x in one_sided:
+            va, vb = ("not recorded" if x["missing"] == side else json.dumps(x[side], ensure_ascii=False,
+                                                                           default=str) for side in ("a", "b"))
+            h.append(f'<tr><td><code>{_t(x["field"])}</code></td><td>{_t(x["kind"])}</td><td>{_pre(va)}</td>'
+                     f"<td>{_pre(vb)}</td></tr>")
+        h.append("</tbody></table>")
     shown = [r for r in d["rows"] if r["decomposition"].get("prompts")]
     if shown:  # one aligned document's two rendered prompts (the first such row; the rows share their documents)
         p = shown[0]["decomposition"]["prompts"]
@@ -145,6 +175,10 @@ def render_why(d: dict, title: str | None = None) -> str:
                      f'<tr><td>verdict</td><td>{e["verdict_a"]:g}</td><td>{e["verdict_b"]:g} '
                      f'(under A\'s metric: {e["verdict_b_under_a_metric"]:g})</td></tr></table>')
         h.append("</div>")
+    h.append('<p class="muted">Parts: <b>metric</b> = B\'s values minus A\'s metric on B\'s outputs; '
+             "<b>outputs</b> = A's metric on B's outputs minus on A's; <b>docs</b> = the documents only one run "
+             "scored; <b>residual</b> = A's metric rescored minus A's logged values. p-values: exact McNemar for "
+             "0/1 values, else a paired bootstrap.</p>")
     h.append('<p class="muted">Made by <code>evalmetrics why</code>; self-contained (no scripts, no network).</p>')
     h.append("</body></html>\n")
     return "\n".join(h)

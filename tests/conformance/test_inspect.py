@@ -289,6 +289,13 @@ PERPLEXITY_HAND = [
     [([-710.0], None)], [([-710.0] * 3, None), ([-0.1], None)], [([float("-inf"), -1.0], None)],
     [([-1e308, -1e308], None)], [([-0.1] * 10, None), ([-0.1] * 3, 3), ([-0.2, -0.3, -0.7], 1)],
     [([-5e-324], None), ([-1e-12, -3.0], None)],
+    # issue 18: Score metadata as given (not from a scorer): 0 tokens (per_seq skips it, per_token adds its log-prob),
+    # no metadata / a key missing or None (Inspect AI warns and counts it as 0 tokens), nothing scored at all (NaN)
+    [{"sum_log_probs": -10.0, "num_tokens": 5}, {"sum_log_probs": 0.0, "num_tokens": 0}],
+    [{"sum_log_probs": -10.0, "num_tokens": 5}, {"sum_log_probs": -4.0, "num_tokens": 0}],
+    [{"sum_log_probs": -10.0, "num_tokens": 5}, None, ([-1.0, -2.0], None)],
+    [{}, {"sum_log_probs": -3.0}, {"num_tokens": 4}, {"sum_log_probs": None, "num_tokens": 2}, ([-0.5], None)],
+    [None], [{}, {}], [{"sum_log_probs": -2.0, "num_tokens": 0}], [{"sum_log_probs": 0.0, "num_tokens": 0}, None],
 ]
 
 
@@ -297,8 +304,14 @@ def _perplexity_scores(corpus):
     target_perplexity() over the last N (N as the argument or the sample's metadata, alternately)."""
     from inspect_ai.scorer import SampleScore, Target, perplexity, target_perplexity
 
+    from inspect_ai.scorer import Score
+
     out = []
-    for i, (lps, n) in enumerate(corpus):
+    for i, sample in enumerate(corpus):
+        if sample is None or isinstance(sample, dict):  # a Score's metadata as given (None: a Score without any)
+            out.append(SampleScore(score=Score(value=0.0, metadata=sample), sample_id=i))
+            continue
+        lps, n = sample
         content = [types.SimpleNamespace(logprob=lp) for lp in lps]
         choice = types.SimpleNamespace(prompt_logprobs=types.SimpleNamespace(content=content))
         metadata = {} if n is None or i % 2 == 0 else {"num_target_tokens": n}
@@ -321,7 +334,12 @@ def test_perplexity(alias, metric_name):
     metric = getattr(isc, metric_name)()
 
     def ours(corpus):
-        return m.compute([s.score.metadata for s in _perplexity_scores(corpus)]).score
+        r = m.compute([s.score.metadata for s in _perplexity_scores(corpus)])
+        skipped = [i for i, s in enumerate(corpus) if s is None or (isinstance(s, dict) and (
+            any(s.get(k) is None for k in ("sum_log_probs", "num_tokens"))
+            or (metric_name == "perplexity_per_seq" and s["num_tokens"] == 0)))]
+        assert r.provenance.get("skipped", []) == skipped  # nothing left out unsaid
+        return r.score
 
     def theirs(corpus):
         return float(metric(_perplexity_scores(corpus)))

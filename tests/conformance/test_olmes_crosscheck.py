@@ -9,8 +9,9 @@ lighteval 0.13.0 does on the same inputs, where the two definitions coincide:
   acc_per_byte = lm_eval acc_bytes (non-empty texts, and no two per-byte values that oe-eval's x1.44269504089
   makes equal: there OLMES keeps the first, tests/test_olmes.py checks that case against the definition);
   acc_uncond = lighteval LogProbPMINorm; one gold answer (OLMES tasks have one);
-- hendrycks:mmlu/acc = lm_eval acc over the four letters; the HELM, lm_eval and lighteval MMLU ways against those
-  packages' own task code and metric drivers.
+- hendrycks:mmlu/acc = the original hendrycks/test evaluate.py computation (a script, not a package: its
+  top-100 read, -100 for a letter missing from it, numpy's argmax, written out below); the HELM, lm_eval and
+  lighteval MMLU ways against those packages' own task code and metric drivers.
 """
 from __future__ import annotations
 
@@ -185,10 +186,54 @@ def continuation_case(draw):
     return d
 
 
+# The original's top-100 entries for the letters (a letter in the list has its log-probability; -100 and values just
+# above it meet the -100 of a missing letter), and what a caller passes for a letter missing from the list.
+TOP_LP = st.one_of(st.floats(min_value=-100.0, max_value=0.0, allow_nan=False),
+                   st.sampled_from([0.0, -0.0, -1.0, -1e-9, -99.99999999999999, -100.0, -99.5]))
+MISSING_LP = st.sampled_from([-100.0, -100.00000000000001, -120.0, -150.0, -1e300, -math.inf])
+
+
+@st.composite
+def top100_case(draw):
+    """(the API's top-100 dict restricted to the letters' tokens, what the caller passes for each missing letter,
+    gold index)."""
+    top = {f" {L}": draw(TOP_LP) for L in LETTERS if draw(st.booleans())}
+    return top, [draw(MISSING_LP) for _ in LETTERS], draw(st.integers(0, 3))
+
+
+def hendrycks_evaluate(top: dict, gold: int) -> float:
+    """The original evaluate.py's verdict for one question: each letter's entry in the last token's top_logprobs,
+    -100 when it is not there, numpy's argmax, compared with the label."""
+    import numpy as np
+
+    lprobs = []
+    for ans in LETTERS:
+        try:
+            lprobs.append(top[" {}".format(ans)])
+        except KeyError:
+            lprobs.append(-100)
+    pred = {0: "A", 1: "B", 2: "C", 3: "D"}[np.argmax(lprobs)]
+    return 1.0 if pred == LETTERS[gold] else 0.0
+
+
+HENDRYCKS_HAND = [
+    ({}, [-150.0, -120.0, -130.0, -140.0], 0),    # issue 18: no letter in the top 100 -> all -100 -> A
+    ({}, [-150.0, -120.0, -130.0, -140.0], 1),
+    ({" B": -99.0}, [-150.0, -1.0, -130.0, -140.0], 1), ({" D": -100.0}, [-1e300, -math.inf, -101.0, 0.0], 0),
+    ({" A": -3.0, " B": -1.0, " C": -1.0, " D": -7.0}, [-200.0] * 4, 1), ({" C": -0.0}, [-math.inf] * 4, 2),
+]
+
+
 def test_hendrycks_mmlu():
     m = em.get("hendrycks@2021:mmlu/acc")
-    check("hendrycks@2021:mmlu/acc", LM, lambda d: m.score(choices(d)), lambda d: lm_eval_mc(d, "acc", letters=True),
-          letters_case())
+
+    def ours(case):
+        top, missing, gold = case
+        return m.score(em.Choices(logprobs=[top.get(f" {L}", missing[j]) for j, L in enumerate(LETTERS)], gold=gold))
+
+    check("hendrycks@2021:mmlu/acc", "hendrycks/test evaluate.py (the original computation, written out: a script, "
+          "not an installable package)", ours, lambda case: hendrycks_evaluate(case[0], case[2]), top100_case(),
+          HENDRYCKS_HAND)
 
 
 def test_lm_eval_mmlu_letters():
