@@ -238,7 +238,9 @@ def test_inspect_perplexity_skips_what_inspect_ai_skips_and_says_so():
     assert r.score == math.exp(2.0) and r.provenance["skipped"] == [1, 2, 3]
     r = per_token.compute([{"sum_log_probs": -10.0, "num_tokens": 5}, {"sum_log_probs": -4.0, "num_tokens": 0}, {}])
     assert r.score == math.exp(14 / 5) and r.provenance["skipped"] == [2]  # a 0-token sample's log-prob counts
-    assert math.isnan(per_seq.compute([None, {}]).score) and math.isnan(per_token.compute([{}]).score)
+    for m, corpus in ((per_seq, [None, {}]), (per_token, [{}]), (per_token, [{"sum_log_probs": -1.0, "num_tokens": 0}])):
+        with pytest.raises(em.InvalidInput, match="Inspect AI reports NaN"):  # refused where Inspect AI gives NaN
+            m.compute(corpus)
     assert "skipped" not in per_seq.compute([(-1.0, 1)]).provenance
     assert "skipped" in per_seq.describe() and "skipped" in per_token.describe()
     with pytest.raises(em.InvalidInput, match="'sum_log_probs' and 'num_tokens'"):

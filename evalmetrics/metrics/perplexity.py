@@ -69,6 +69,12 @@ def _weight(value: Any, index: int | None, field: str):
 
 
 _INSPECT_KEYS = ("sum_log_probs", "num_tokens")
+
+
+def _nothing_left(weight: str, index: int | None):
+    return InvalidInput(f"no sample has a log-likelihood record (expected {_dict_keys_words(weight)}, or a "
+                        "(logprob, count) pair; unscored=skip left every sample out): nothing left to score (Inspect "
+                        "AI reports NaN here; evalmetrics refuses rather than return NaN)", index=index, field="sample")
 _UNSCORED = ("refuse", "skip")
 _UNSCORED_DOC = ("a sample with no log-likelihood record (None, or a dict without both 'sum_log_probs' and "
                  "'num_tokens': an unscored sample's Inspect AI metadata): refused (InvalidInput), or skipped "
@@ -163,13 +169,15 @@ class _LogprobMetric(Metric):
         given = _samples(samples)
         read = [self._read(s, i) for i, s in enumerate(given)]
         items = [x for x in read if x is not None]  # None: a sample this unit's ``unscored=skip`` leaves out
+        if read and not items:
+            raise _nothing_left(self.weight, 0)
         provenance = {"evalmetrics": __version__}
         if len(items) < len(read):
             provenance["skipped"] = [i for i, x in enumerate(read) if x is None]
         per = np.full(len(read), np.nan)
         per.setflags(write=False)
         return Result(
-            score=self._statistic(items) if items else float("nan"), per_sample=per, n=len(read),
+            score=self._statistic(items), per_sample=per, n=len(read),
             stderr=float("nan"), metric_id=self.id, aggregation=self.name, stderr_method=self.stderr_method,
             provenance=provenance,
         )
@@ -187,10 +195,12 @@ class _WeightedLogprobMetric(_LogprobMetric):
         return _read_weighted(sample, self.weight, index)[:2]
 
     def score(self, sample, references=None) -> float:
-        """The statistic of a set of this one sample (NaN for a sample ``unscored=skip`` leaves out).
-        ``references`` is accepted and ignored."""
+        """The statistic of a set of this one sample (an unscored sample, which ``unscored=skip`` leaves out, leaves
+        nothing to score: InvalidInput). ``references`` is accepted and ignored."""
         item = self._read(sample, None)
-        return float("nan") if item is None else self._statistic([item])
+        if item is None:
+            raise _nothing_left(self.weight, None)
+        return self._statistic([item])
 
 
 def _ratio(items: list) -> float:
@@ -221,7 +231,8 @@ class WeightedPerplexity(_WeightedLogprobMetric):
     name: ClassVar[str] = "weighted_perplexity"
     summary: ClassVar[str] = "exp(-sum of log-likelihoods / sum of words, bytes or tokens) over the corpus"
     weight: str = enum("words", _WEIGHTS, "the unit each document's log-likelihood is divided over")
-    unscored: str = enum("refuse", _UNSCORED, _UNSCORED_DOC + "; with skip, a corpus of no tokens at all is NaN")
+    unscored: str = enum("refuse", _UNSCORED, _UNSCORED_DOC + "; with skip, a corpus of no tokens at all is an error "
+                     "(Inspect AI: NaN)")
 
     def _read(self, sample, index):
         if self.unscored == "skip" and _unscored(sample):
@@ -229,14 +240,15 @@ class WeightedPerplexity(_WeightedLogprobMetric):
         return _read_weighted(sample, self.weight, index)[:2]
 
     def _statistic(self, items):
-        if self.unscored == "skip" and sum(w for _, w in items) == 0:
-            return float("nan")  # Inspect AI's perplexity_per_token: no tokens at all
+        if self.unscored == "skip" and sum(w for _, w in items) == 0:  # Inspect AI's perplexity_per_token: NaN
+            raise InvalidInput("the scored samples have no tokens at all: nothing to divide by (Inspect AI reports "
+                               "NaN here; evalmetrics refuses rather than return NaN)", field="num_tokens")
         return _exp(-_ratio(items))
 
     def describe(self):
         skip = ("" if self.unscored == "refuse" else
                 f"; samples without a log-likelihood record are skipped (counted in provenance), no {self.weight} "
-                "at all is NaN")
+                "at all is an error (Inspect AI: NaN)")
         return f"exp(-sum of document log-likelihoods / sum of document {self.weight}) over the corpus" + skip
 
 
@@ -341,7 +353,7 @@ class GeometricMeanPerplexity(_WeightedLogprobMetric):
     summary: ClassVar[str] = "exp(mean over samples of -log-likelihood / tokens, words or bytes): per-sample first"
     weight: str = enum("tokens", _WEIGHTS, "the unit each sample's log-likelihood is divided over")
     unscored: str = enum("refuse", _UNSCORED, _UNSCORED_DOC + "; with skip, a sample of 0 units is skipped too (it "
-                         "has no per-unit value) and a corpus with nothing left is NaN")
+                         "has no per-unit value) and a corpus with nothing left is an error (Inspect AI: NaN)")
     score_usage: ClassVar[str] = _WEIGHTED_USAGE.replace("one document's", "one sample's")
 
     def _read(self, sample, index):
@@ -363,6 +375,6 @@ class GeometricMeanPerplexity(_WeightedLogprobMetric):
         unit = self.weight.rstrip("s")
         skip = ("" if self.unscored == "refuse" else
                 f"; samples without a log-likelihood record or with 0 {self.weight} are skipped (counted in "
-                "provenance), nothing left is NaN")
+                "provenance), nothing left is an error (Inspect AI: NaN)")
         return (f"exp(mean over samples of the per-{unit} negative log-likelihood, -log-likelihood / {self.weight}): "
                 "the geometric mean of the samples' perplexities" + skip)

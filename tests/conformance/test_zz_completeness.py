@@ -8,7 +8,9 @@ list, read with ``ast`` without running the module.
 import ast
 import glob
 import importlib
+import importlib.util
 import os
+import sys
 
 from evalmetrics.registry import aliases
 
@@ -22,13 +24,25 @@ def _literal_covered(path):
     return []
 
 
+def _module(name, path):
+    """The conformance module at ``path``: the one pytest imported, or loaded from the file (never a same-named
+    module elsewhere on sys.path, such as the unit suite's tests/test_ifeval.py)."""
+    mod = sys.modules.get(name)
+    if mod is not None and os.path.abspath(getattr(mod, "__file__", "") or "") == os.path.abspath(path):
+        return mod
+    spec = importlib.util.spec_from_file_location(f"_conformance_{name}", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def covered_keys():
     keys = []
     for path in sorted(glob.glob(os.path.join(HERE, "test_*.py"))):
         name = os.path.basename(path)[:-3]
         if name == "test_zz_completeness" or "COVERED" not in open(path, encoding="utf-8").read():
             continue
-        keys += list(importlib.import_module(name).COVERED)
+        keys += list(_module(name, path).COVERED)
     for path in sorted(glob.glob(os.path.join(HERE, "mathverify", "test_*.py"))):
         keys += _literal_covered(path)
     return keys
