@@ -226,6 +226,12 @@ def re_compatible(pattern: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=None)
+def _risky_for(kinds: tuple) -> frozenset:
+    """The union of the disagreement sets of ``kinds``, built once per combination (not once per pattern)."""
+    return frozenset().union(*(_disagreeing(k) for k in kinds))
+
+
 class Pattern:
     r"""A pattern compiled for ``regex`` (per-call timeout) that matches exactly what ``re`` matches.
 
@@ -249,7 +255,7 @@ class Pattern:
         self._empty_risky = "\\B" in pattern
         # The characters on which the engines disagree for those kinds: computed here (once per process and kind,
         # ~0.3 s for \w) rather than on the first text, which may run under a per-sample time bound.
-        self._risky = frozenset().union(*(_disagreeing(k) for k in self._kinds))
+        self._risky = _risky_for(self._kinds)
         self._exact = None
 
     def engine(self, text):
